@@ -1,0 +1,130 @@
+/**
+ * Strategies as plain, serialisable data. A StrategyPlan is what a worker
+ * receives: interventions with their timing (a week or a condition), the
+ * pilot waves and the starting conditions. Built-in strategies (top-down,
+ * bottom-up, phased pilot) expand into plans in strategies.ts.
+ *
+ * Conditions are small expression trees (Expr), not functions, so plans
+ * cross worker threads; the scenario layer compiles mathjs formulas into
+ * them, and the model evaluates them once a week, never per agent.
+ */
+
+/** A numeric value per week: a constant, or a table indexed by week (the last entry holds after). */
+export type Schedule = number | number[];
+
+export type Expr =
+  | { k: 'num'; v: number }
+  | { k: 'var'; name: string }
+  | { k: 'op'; op: BinaryOp; a: Expr; b: Expr }
+  | { k: 'not'; a: Expr }
+  | { k: 'neg'; a: Expr }
+  | { k: 'fn'; name: FunctionName; args: Expr[] };
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+export type FunctionName = 'min' | 'max' | 'abs' | 'sqrt' | 'floor' | 'ceil' | 'round' | 'exp' | 'log';
+export const CONDITION_FUNCTIONS: readonly FunctionName[] = ['min', 'max', 'abs', 'sqrt', 'floor', 'ceil', 'round', 'exp', 'log'];
+
+/** Who an intervention reaches. Waves index 0 is the pilot. */
+export type Target =
+  | { kind: 'all' }
+  | { kind: 'departments'; departments: number[] }
+  | { kind: 'wave'; wave: number }
+  /** A random share of everyone, drawn from the rollout's organisation seed. */
+  | { kind: 'share'; share: number }
+  /** The most innovative share of employees (enthusiasts, often younger). */
+  | { kind: 'enthusiasts'; share: number };
+
+export type InterventionType =
+  | 'access'
+  | 'announcement'
+  | 'training'
+  | 'reverse_mentoring'
+  | 'manager_coaching'
+  | 'community_managers'
+  | 'job_description'
+  | 'reward_change'
+  | 'showcase'
+  | 'licences'
+  | 'governance'
+  | 'seed_users';
+
+export const INTERVENTION_TYPES: readonly InterventionType[] = [
+  'access', 'announcement', 'training', 'reverse_mentoring', 'manager_coaching', 'community_managers',
+  'job_description', 'reward_change', 'showcase', 'licences', 'governance', 'seed_users',
+];
+
+export type GovernanceDecision = 'pay' | 'restrict' | 'shutdown';
+
+/**
+ * One intervention. `at` fixes the week it starts; `when` starts it at the
+ * first week the condition holds (checked at the start of each week, after
+ * `at` if both are given). It fires once, then acts for `weeks` weeks where
+ * that applies (training, coaching, community managers, reverse mentoring).
+ */
+export interface Intervention {
+  type: InterventionType;
+  at?: number;
+  when?: Expr;
+  /** Source text of `when`, kept for reports. */
+  whenText?: string;
+  target?: Target;
+  /** announcement, showcase: push strength 0..1. */
+  strength?: number;
+  /** training: people trained per week (a schedule). */
+  capacity?: Schedule;
+  /** reverse_mentoring: pairs; community_managers: managers; manager_coaching: share of managers (0..1). */
+  count?: number;
+  share?: number;
+  /** How long it acts; 0 or absent: until the horizon. */
+  weeks?: number;
+  /** job_description: share of the time cost removed (0..1). */
+  relief?: number;
+  /** reward_change: new rewardCompetition level (0..1). */
+  competition?: number;
+  /** licences: whether access becomes paid (licensed). */
+  decision?: GovernanceDecision;
+  /** access: free tier (no licence cost), as in a viral bottom-up network. */
+  free?: boolean;
+}
+
+export type PilotSelection = 'volunteers' | 'catalyst_managers' | 'random' | 'department' | 'cross_section';
+export const PILOT_SELECTIONS: readonly PilotSelection[] = ['volunteers', 'catalyst_managers', 'random', 'department', 'cross_section'];
+
+/** Teams assigned to waves before week 0: wave 0 is the pilot, the rest split evenly. */
+export interface WavePlan {
+  pilotShare: number;
+  selection: PilotSelection;
+  /** Waves after the pilot. */
+  waves: number;
+}
+
+export interface StrategyPlan {
+  name: string;
+  label?: string;
+  waves?: WavePlan;
+  interventions: Intervention[];
+}
+
+/** Variables a condition may read; `waveK_*` exist for K below the number of waves. */
+export const CONDITION_VARIABLES = [
+  'week', 'aware_share', 'trying_share', 'active_share', 'lapsed_share', 'producers_share', 'content',
+  'communities_alive', 'catalyst_share', 'access_share', 'cost', 'cross_flow',
+] as const;
+export const WAVE_VARIABLES = ['active_share', 'access_share', 'weeks_open', 'open'] as const;
+
+/** Names a condition may use for a plan with `waveCount` waves (pilot included). */
+export function conditionVariableNames(waveCount: number): string[] {
+  const names: string[] = [...CONDITION_VARIABLES];
+  for (const v of WAVE_VARIABLES) {
+    if (waveCount > 0) names.push(`pilot.${v}`);
+    for (let k = 0; k < waveCount; k++) names.push(`wave${k}.${v}`);
+  }
+  return names;
+}
+
+export function scheduleAt(schedule: Schedule | undefined, week: number, fallback: number): number {
+  if (schedule === undefined) return fallback;
+  if (typeof schedule === 'number') return schedule;
+  if (schedule.length === 0) return fallback;
+  return schedule[Math.min(week, schedule.length - 1)]!;
+}
