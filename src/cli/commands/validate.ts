@@ -1,0 +1,44 @@
+/** `uptake validate <files...>`: check scenario files without running them. */
+import type { Command } from 'commander';
+import { loadScenario } from '../../scenarios/load.ts';
+import { ScenarioError } from '../../scenarios/errors.ts';
+import { EXIT, UsageError, handleError } from '../errors.ts';
+import { paint, plural, useColour } from '../format.ts';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check scenario files: every problem in each file, with file:line:col, field and a hint')
+    .argument('<files...>', 'scenario files (YAML)')
+    .option('-q, --quiet', 'print nothing for valid files')
+    .addHelpText('after', '\nExit code 0 when every file is valid, 2 otherwise.\nExample: uptake validate scenarios/*.yaml')
+    .action(async (files: string[], options: { quiet?: boolean }) => {
+      const colour = useColour(process.stdout);
+      let failed = 0;
+      for (const file of files) {
+        try {
+          const experiment = await loadScenario(file);
+          if (!options.quiet) {
+            const summary = `${plural(experiment.strategies.length, 'strategy', 'strategies')}, ${plural(experiment.uncertainties.length, 'uncertainty', 'uncertainties')}, ${plural(experiment.rollouts, 'rollout')} × ${experiment.params.weeks} weeks`;
+            process.stdout.write(`${paint('ok', 'green', colour)}  ${file}  (${experiment.name}: ${summary})\n`);
+          }
+        } catch (err) {
+          failed++;
+          if (err instanceof ScenarioError || isFileError(err)) {
+            handleError(err);
+          } else {
+            throw err;
+          }
+        }
+      }
+      if (failed > 0) {
+        if (files.length > 1) process.stderr.write(`${failed} of ${files.length} files have problems.\n`);
+        process.exitCode = EXIT.BAD_INPUT;
+      }
+    });
+}
+
+function isFileError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof UsageError || (err instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code));
+}

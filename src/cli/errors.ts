@@ -1,0 +1,111 @@
+/**
+ * Exit codes and the one place errors become messages. Users see one clear
+ * line per problem and never a stack trace, except for internal errors
+ * (exit 3), whose stack appears with UPTAKE_DEBUG=1.
+ */
+import { ParameterError } from '../model/params.ts';
+import { ScenarioError } from '../scenarios/errors.ts';
+
+export const EXIT = {
+  OK: 0,
+  /** A run finished but one or more assumption checks failed. */
+  ASSUMPTIONS_FAILED: 1,
+  /** Bad scenario file, CSV, flag or usage. */
+  BAD_INPUT: 2,
+  /** A bug in uptake. */
+  INTERNAL: 3,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Bad flag, usage or input (exit 2). `hint` says how to fix it. */
+export class UsageError extends Error {
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.hint = hint;
+  }
+}
+
+/** Something that should not happen (exit 3). */
+export class InternalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
+  }
+}
+
+export interface ErrorOutput {
+  write(text: string): unknown;
+}
+
+/**
+ * Print `err` for a person and return the exit code. Errors that carry their own
+ * `exitCode` (0..3) and a message are honoured too, so other modules need not
+ * import this file to pick an exit code.
+ */
+export function handleError(err: unknown, out: ErrorOutput = process.stderr): ExitCode {
+  if (err instanceof ScenarioError) {
+    for (const line of err.lines()) out.write(`${line}\n`);
+    if (err.diagnostics.length > 1) out.write(`${err.diagnostics.length} problems found.\n`);
+    return EXIT.BAD_INPUT;
+  }
+  if (err instanceof UsageError) {
+    out.write(`error: ${err.message}${err.hint ? ` — ${err.hint}` : ''}\n`);
+    return EXIT.BAD_INPUT;
+  }
+  if (err instanceof ParameterError) {
+    out.write(`error: ${err.message}\n`);
+    return EXIT.BAD_INPUT;
+  }
+  if (isNodeFileError(err)) {
+    out.write(`error: ${fileErrorMessage(err)}\n`);
+    return EXIT.BAD_INPUT;
+  }
+  const own = ownExitCode(err);
+  if (own !== undefined && own !== EXIT.INTERNAL) {
+    const e = err as Error & { hint?: string };
+    out.write(`error: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
+    return own;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  out.write(`internal error: ${message}\n`);
+  if (process.env.UPTAKE_DEBUG === '1' && err instanceof Error && err.stack) {
+    out.write(`${err.stack}\n`);
+  } else {
+    out.write('This is a bug in uptake. Run again with UPTAKE_DEBUG=1 for the stack trace, and report it.\n');
+  }
+  return EXIT.INTERNAL;
+}
+
+function ownExitCode(err: unknown): ExitCode | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as { exitCode?: unknown }).exitCode;
+  return code === 0 || code === 1 || code === 2 || code === 3 ? code : undefined;
+}
+
+type NodeFileError = Error & { code: string; path?: string; syscall?: string };
+
+function isNodeFileError(err: unknown): err is NodeFileError {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EPERM'].includes(code);
+}
+
+function fileErrorMessage(err: NodeFileError): string {
+  const path = err.path ?? 'file';
+  switch (err.code) {
+    case 'ENOENT':
+      return `${path}: no such file or directory`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${path}: permission denied`;
+    case 'EISDIR':
+      return `${path}: is a directory, expected a file`;
+    case 'ENOTDIR':
+      return `${path}: a part of the path is not a directory`;
+    case 'EEXIST':
+      return `${path}: already exists`;
+    default:
+      return err.message;
+  }
+}
