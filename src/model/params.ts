@@ -10,6 +10,8 @@ export interface OrganisationParams {
   /** Number of employees, managers and executives included. */
   employees: number;
   departments: number;
+  /** Relative department sizes (one per department); equal sizes when absent. */
+  departmentShares?: number[];
   /** Mean team size, manager included. */
   teamSize: number;
   /** 0: weak ties ignore department borders; 1: no weak tie crosses a department. */
@@ -75,6 +77,8 @@ export interface AdoptionParams {
   trainingValue: number;
   showcaseValue: number;
   timeCost: number;
+  producerTimeCost: number;
+  innovatorValue: number;
   decisionNoise: number;
 }
 
@@ -204,11 +208,11 @@ export const PARAMETER_SPECS: readonly ParamSpec[] = [
   { path: 'managers.catalystCutoff', default: 0.6, min: 0, max: 1, description: 'Style from which a manager counts as a catalyst.', source: S0 },
   { path: 'managers.gatekeeperCost', default: 0.5, min: 0, max: 0.95, description: 'A full gatekeeper multiplies the team\'s time cost by 1 + this, a full catalyst by 1 - this.', source: `${S0}; ${S3}` },
   { path: 'managers.catalystBoost', default: 1, min: 0, max: 10, description: 'A full catalyst multiplies the team\'s trial rate and output by 1 + this (half at style 0.5).', source: S0 },
-  { path: 'managers.coachingRate', default: 0.04, min: 0, max: 1, unit: '/week', description: 'Weekly style gain of a coached manager.', source: S1 },
-  { path: 'managers.evidenceRate', default: 0.03, min: 0, max: 1, unit: '/week', description: 'Weekly style gain per unit of the team\'s active share above the critical mass (evidence the role is valued).', source: S1 },
-  { path: 'managers.pressureRate', default: 0.02, min: 0, max: 1, unit: '/week', description: 'Weekly style gain per unit of active team share (employees manage their manager).', source: S1 },
+  { path: 'managers.coachingRate', default: 0.05, min: 0, max: 1, unit: '/week', description: 'Weekly style gain of a coached manager.', source: S1 },
+  { path: 'managers.evidenceRate', default: 0.008, min: 0, max: 1, unit: '/week', description: 'Weekly style gain per unit of the team\'s active share above the critical mass (evidence the role is valued).', source: S1 },
+  { path: 'managers.pressureRate', default: 0.004, min: 0, max: 1, unit: '/week', description: 'Weekly style gain per unit of active team share (employees manage their manager).', source: S1 },
   { path: 'managers.reverseMentoringRate', default: 0.06, min: 0, max: 1, unit: '/week', description: 'Weekly style gain of a manager with a reverse mentor.', source: S2 },
-  { path: 'managers.relapseRate', default: 0.02, min: 0, max: 1, unit: '/week', description: 'Weekly fall back toward the initial style when a manager gets no support.', source: S1 },
+  { path: 'managers.relapseRate', default: 0.03, min: 0, max: 1, unit: '/week', description: 'Weekly fall back toward the initial style when a manager gets no support.', source: S1 },
 
   { path: 'adoption.externalInfluence', default: 0.003, min: 0, max: 1, unit: '/week', description: 'Bass p: weekly chance of acting on outside influence alone.', source: 'Bass 1969' },
   { path: 'adoption.imitation', default: 0.25, min: 0, max: 1, unit: '/week', description: 'Bass q: weekly chance of trying, per unit share of active contacts.', source: 'Bass 1969' },
@@ -219,12 +223,14 @@ export const PARAMETER_SPECS: readonly ParamSpec[] = [
   { path: 'adoption.emptyRoomLapse', default: 0.25, min: 0, max: 1, unit: '/week', description: 'Weekly chance of leaving for a user who finds too little value for the time (the empty room).', source: `${S2}; Markus 1987` },
   { path: 'adoption.retrial', default: 0.3, min: 0, max: 1, description: 'Lapsed users\' trial rate relative to first-time users.', source: 'design' },
   { path: 'adoption.announcementDecay', default: 0.7, min: 0, max: 1, description: 'Share of an announcement\'s push left after each week.', source: 'Bass 1969' },
-  { path: 'adoption.valueWeight', default: 1, min: 0, max: 10, description: 'Value of a full stream of contacts\' content.', source: 'Markus 1987' },
-  { path: 'adoption.valueHalfSaturation', default: 0.8, min: 0.001, max: 100, unit: 'items/week', description: 'Contacts\' weekly content giving half the full value.', source: 'Markus 1987' },
+  { path: 'adoption.valueWeight', default: 0.8, min: 0, max: 10, description: 'Value of a full stream of contacts\' content.', source: 'Markus 1987' },
+  { path: 'adoption.valueHalfSaturation', default: 1.5, min: 0.001, max: 100, unit: 'items/week', description: 'Contacts\' weekly content giving half the full value.', source: 'Markus 1987' },
   { path: 'adoption.communityValue', default: 0.25, min: 0, max: 10, description: 'Value of belonging to a living community.', source: S3 },
   { path: 'adoption.trainingValue', default: 0.2, min: 0, max: 10, description: 'Extra value a trained user finds (knows the uses that matter to their work).', source: S2 },
   { path: 'adoption.showcaseValue', default: 0.25, min: 0, max: 10, description: 'Extra value after a showcase of best cases, decaying like announcements.', source: S2 },
-  { path: 'adoption.timeCost', default: 0.55, min: 0, max: 10, description: 'Time cost of participating for someone with no slack, on the value scale.', source: S3 },
+  { path: 'adoption.timeCost', default: 0.6, min: 0, max: 10, description: 'Time cost of participating for someone with no slack, on the value scale.', source: S3 },
+  { path: 'adoption.producerTimeCost', default: 0.6, min: 0, max: 10, description: 'Extra time cost of producing: producers pay 1 + this, contributors 1 + half of it (the double bind of seed 003).', source: S3 },
+  { path: 'adoption.innovatorValue', default: 0.8, min: 0, max: 10, description: 'Intrinsic value of a new tool to the most innovative (scaled by innovativeness): enthusiasts keep using it in an empty room for a while.', source: 'Rogers 2003' },
   { path: 'adoption.decisionNoise', default: 0.15, min: 0.001, max: 10, description: 'Width of the value-minus-cost band over which leaving becomes likely.', source: 'design' },
 
   { path: 'communities.aliveThreshold', default: 1.2, min: 0, max: 1000, unit: 'items/week', description: 'Members\' weekly content a community needs to stay alive.', source: S3 },
@@ -366,6 +372,14 @@ export function validateParams(params: ModelParams): ModelParams {
     throw new ParameterError('population.contributorShare', `producerShare + contributorShare must be at most 1, got ${p.producerShare} + ${p.contributorShare}`);
   }
   const o = params.organisation;
+  if (o.departmentShares !== undefined) {
+    if (!Array.isArray(o.departmentShares) || o.departmentShares.length !== o.departments) {
+      throw new ParameterError('organisation.departmentShares', `expected one share per department (${o.departments}), got ${JSON.stringify(o.departmentShares)}`);
+    }
+    if (o.departmentShares.some((x) => !(typeof x === 'number' && x > 0 && Number.isFinite(x)))) {
+      throw new ParameterError('organisation.departmentShares', `expected positive numbers, got ${JSON.stringify(o.departmentShares)}`);
+    }
+  }
   if (o.employees < o.departments * 2) {
     throw new ParameterError('organisation.departments', `each department needs at least 2 people: ${o.employees} employees allow at most ${Math.floor(o.employees / 2)} departments, got ${o.departments}`);
   }

@@ -1,9 +1,47 @@
-// STUB: being written; the exported signatures below are the contract.
-import type { ModelParams } from './params.ts';
-import type { StrategyPlan } from './plan.ts';
-import type { Organisation } from './organisation.ts';
+/**
+ * One rollout of one strategy on one organisation, week by week.
+ *
+ * The week (step) in order:
+ *   1. fireInterventions  — the plan's interventions due this week or whose condition now holds
+ *   2. updateManagers     — styles move; team time cost, trial rate and output follow
+ *   3. updateCommunities  — communities are born, kept alive or die from last week's output
+ *   4. decideTransitions  — every employee's move, from counts kept up to date incrementally
+ *   5. applyTransitions   — moves take effect together (synchronous update) and push counts to contacts
+ *   6. governance         — a grown free network meets its governance decision
+ *   7. observe            — this week's observables into the preallocated series
+ *
+ * State is a struct of typed arrays; a step allocates nothing. Neighbour-dependent
+ * decisions read counts (active contacts, their content, cross-department
+ * contacts) that only agents who change state push to their contacts.
+ */
+import { type ModelParams, validateParams } from './params.ts';
+import { type Expr, type Intervention, type StrategyPlan, type Target, conditionVariableNames, CONDITION_VARIABLES, scheduleAt } from './plan.ts';
+import { buildOrganisation, PRODUCER, type Organisation } from './organisation.ts';
+import { createRandom, deriveSeed, shuffle, type Random } from './rng.ts';
+import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
+import { assignWaves } from './waves.ts';
 
-export interface RolloutSeeds { organisation: number; dynamics: number }
+export const UNAWARE = 0;
+export const AWARE = 1;
+export const TRYING = 2;
+export const ACTIVE = 3;
+export const LAPSED = 4;
+export const STATE_NAMES = ['unaware', 'aware', 'trying', 'active', 'lapsed'] as const;
+
+const NO_ACCESS = 0;
+const FREE_ACCESS = 1;
+const LICENSED_ACCESS = 2;
+
+export const GOVERNANCE_NONE = 0;
+export const GOVERNANCE_PAID = 1;
+export const GOVERNANCE_RESTRICTED = 2;
+export const GOVERNANCE_SHUT_DOWN = 3;
+
+export interface RolloutSeeds {
+  organisation: number;
+  dynamics: number;
+}
+
 export interface RolloutOutput {
   /** (weeks + 1) rows × OBSERVABLE_COUNT columns, row-major; row 0 is the state before week 1. */
   series: Float64Array;
@@ -12,5 +50,928 @@ export interface RolloutOutput {
   /** Week each wave opened (index 0: pilot); NaN if never; empty for plans without waves. */
   waveOpenWeeks: Float64Array;
 }
-export declare class Simulation {}
-export declare function runRollout(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation): RolloutOutput;
+
+/** An intervention prepared at construction: targets resolved, condition compiled. */
+interface Prepared {
+  spec: Intervention;
+  members: Int32Array | null; // null: everyone
+  when: CompiledExpr | null;
+  fired: boolean;
+  firedWeek: number;
+  until: number;
+  cursor: number; // training: next member to train
+}
+
+type CompiledExpr =
+  | { k: 'num'; v: number }
+  | { k: 'var'; i: number }
+  | { k: 'op'; op: string; a: CompiledExpr; b: CompiledExpr }
+  | { k: 'not' | 'neg'; a: CompiledExpr }
+  | { k: 'fn'; name: string; args: CompiledExpr[] };
+
+export class Simulation {
+  readonly params: ModelParams;
+  readonly org: Organisation;
+  readonly plan: StrategyPlan;
+  readonly weeks: number;
+  week = 0;
+
+  // Per employee.
+  readonly state: Uint8Array;
+  readonly access: Uint8Array;
+  readonly trained: Uint8Array;
+  readonly everActive: Uint8Array;
+  readonly wave: Int8Array;
+  readonly activeContacts: Int32Array;
+  readonly crossActiveContacts: Int32Array;
+  readonly contactContent: Float64Array;
+  readonly push: Float32Array;
+  readonly showcase: Float32Array;
+  readonly invDegree: Float32Array;
+  /** Time cost before team effects: (1 - slack) × (1 + producing premium for producers and contributors). */
+  readonly personalCost: Float32Array;
+  /** Living communities each employee belongs to, updated when a community is born or dies. */
+  readonly aliveCommunities: Uint8Array;
+  // Per team.
+  readonly style: Float64Array;
+  readonly coachedUntil: Int32Array;
+  readonly mentoredUntil: Int32Array;
+  readonly teamActive: Int32Array;
+  readonly teamActiveContent: Float64Array;
+  readonly teamCrossContent: Float64Array;
+  readonly teamCost: Float64Array;
+  readonly teamTrial: Float64Array;
+  readonly teamOutput: Float64Array;
+  readonly teamRelief: Float64Array;
+  /** Time cost of a member with no slack: timeCost × manager effect × (1 - job-description relief). */
+  readonly teamCostFactor: Float64Array;
+  // Per community: 0 not yet born, 1 alive, 2 dead.
+  readonly communityStatus: Uint8Array;
+  readonly communityContent: Float64Array;
+  readonly communityBelow: Int32Array;
+  readonly communityManagedUntil: Int32Array;
+  // Per department (fully mixed network only).
+  readonly departmentActive: Int32Array;
+  readonly departmentContent: Float64Array;
+  // Per wave.
+  readonly waveCount: number;
+  readonly waveSize: Int32Array;
+  readonly waveActive: Int32Array;
+  readonly waveAccess: Int32Array;
+  readonly waveOpenWeek: Float64Array;
+
+  // Counters kept up to date by setState / setAccess.
+  readonly stateCount = new Int32Array(5);
+  activeProducers = 0;
+  activeContent = 0;
+  withAccess = 0;
+  licensed = 0;
+  freeUsers = 0;
+  everActiveCount = 0;
+
+  // Organisation-wide levers.
+  rewardCompetition: number;
+  trust = 1;
+  governanceOutcome = GOVERNANCE_NONE;
+  governanceWeek = Number.NaN;
+  cumulativeCost = 0;
+  crossFlowTotal = 0;
+
+  readonly series: Float64Array;
+  private readonly random: Random;
+  private readonly changed: Int32Array;
+  private readonly changedTo: Uint8Array;
+  private changes = 0;
+  private readonly interventions: Prepared[];
+  private readonly context: Float64Array;
+  private readonly mechanisms: ModelParams['mechanisms'];
+  private pushLive = false;
+
+  constructor(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation) {
+    validateParams(params);
+    this.params = params;
+    this.plan = plan;
+    this.mechanisms = params.mechanisms;
+    this.org = organisation ?? buildOrganisation(params, seeds.organisation);
+    if (this.org.employees !== params.organisation.employees) {
+      throw new RangeError(`organisation has ${this.org.employees} employees but parameters say ${params.organisation.employees}`);
+    }
+    const n = this.org.employees;
+    const teams = this.org.teams;
+    this.weeks = params.weeks;
+    this.random = createRandom(seeds.dynamics);
+    this.rewardCompetition = params.flow.rewardCompetition;
+
+    this.state = new Uint8Array(n);
+    this.access = new Uint8Array(n);
+    this.trained = new Uint8Array(n);
+    this.everActive = new Uint8Array(n);
+    this.activeContacts = new Int32Array(n);
+    this.crossActiveContacts = new Int32Array(n);
+    this.contactContent = new Float64Array(n);
+    this.push = new Float32Array(n);
+    this.showcase = new Float32Array(n);
+    this.invDegree = new Float32Array(n);
+    this.aliveCommunities = new Uint8Array(n);
+    this.personalCost = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.personalCost[i] = (1 - this.org.timeSlack[i]!) * (1 + (params.adoption.producerTimeCost * this.org.role[i]!) / 2);
+    }
+    for (let i = 0; i < n; i++) {
+      const d = this.org.network.degree(i);
+      this.invDegree[i] = d > 0 ? 1 / d : 0;
+    }
+    this.style = Float64Array.from(this.org.initialStyle);
+    this.coachedUntil = new Int32Array(teams).fill(-1);
+    this.mentoredUntil = new Int32Array(teams).fill(-1);
+    this.teamActive = new Int32Array(teams);
+    this.teamActiveContent = new Float64Array(teams);
+    this.teamCrossContent = new Float64Array(teams);
+    this.teamCost = new Float64Array(teams).fill(1);
+    this.teamTrial = new Float64Array(teams).fill(1);
+    this.teamOutput = new Float64Array(teams).fill(1);
+    this.teamRelief = new Float64Array(teams);
+    this.teamCostFactor = new Float64Array(teams);
+    const c = this.org.communities;
+    this.communityStatus = new Uint8Array(c);
+    this.communityContent = new Float64Array(c);
+    this.communityBelow = new Int32Array(c);
+    this.communityManagedUntil = new Int32Array(c).fill(-1);
+    this.departmentActive = new Int32Array(this.org.departments);
+    this.departmentContent = new Float64Array(this.org.departments);
+
+    // Waves: teams assigned before week 0 from a seed of their own, so every strategy's draws stay aligned.
+    const planRandom = createRandom(deriveSeed(seeds.dynamics, 'plan', plan.name));
+    this.wave = plan.waves ? assignWaves(this.org, plan.waves, planRandom) : new Int8Array(n).fill(-1);
+    this.waveCount = plan.waves ? plan.waves.waves + 1 : 0;
+    this.waveSize = new Int32Array(this.waveCount);
+    this.waveActive = new Int32Array(this.waveCount);
+    this.waveAccess = new Int32Array(this.waveCount);
+    this.waveOpenWeek = new Float64Array(this.waveCount).fill(Number.NaN);
+    for (let i = 0; i < n; i++) if (this.wave[i]! >= 0) this.waveSize[this.wave[i]!]! += 1;
+
+    this.changed = new Int32Array(n);
+    this.changedTo = new Uint8Array(n);
+    this.series = new Float64Array((this.weeks + 1) * OBSERVABLE_COUNT);
+
+    const names = conditionVariableNames(this.waveCount);
+    this.context = new Float64Array(names.length);
+    this.interventions = plan.interventions.map((spec) => ({
+      spec,
+      members: this.resolveTarget(spec.target, spec.type === 'training', planRandom),
+      when: spec.when ? compile(spec.when, names) : null,
+      fired: false,
+      firedWeek: -1,
+      until: -1,
+      cursor: 0,
+    }));
+
+    this.stateCount[UNAWARE] = n;
+    if (!this.mechanisms.awareness) for (let i = 0; i < n; i++) this.setState(i, AWARE);
+    this.updateManagers();
+    this.observe();
+  }
+
+  /** Runs every remaining week. */
+  run(): this {
+    while (this.week < this.weeks) this.step();
+    return this;
+  }
+
+  step(): void {
+    this.week += 1;
+    this.fireInterventions();
+    this.updateManagers();
+    this.updateCommunities();
+    this.decideTransitions();
+    this.applyTransitions();
+    this.governance();
+    this.payRunningCosts();
+    this.observe();
+  }
+
+  // ---- 1. interventions -------------------------------------------------------------------------
+
+  private fireInterventions(): void {
+    this.fillContext();
+    for (const item of this.interventions) {
+      if (item.fired) continue;
+      const { spec } = item;
+      if (spec.at !== undefined && this.week < Math.max(1, spec.at)) continue;
+      if (item.when && evaluate(item.when, this.context) === 0) continue;
+      item.fired = true;
+      item.firedWeek = this.week;
+      item.until = spec.weeks && spec.weeks > 0 ? this.week + spec.weeks : Number.MAX_SAFE_INTEGER;
+      this.fire(item);
+    }
+    // Programs that act every week while they last.
+    for (const item of this.interventions) {
+      if (item.fired && item.spec.type === 'training' && this.week < item.until) this.train(item);
+    }
+  }
+
+  private fire(item: Prepared): void {
+    const { spec, members } = item;
+    const p = this.params;
+    const n = this.org.employees;
+    const count = members ? members.length : n;
+    switch (spec.type) {
+      case 'access':
+      case 'licences': {
+        const level = spec.type === 'access' && spec.free ? FREE_ACCESS : LICENSED_ACCESS;
+        for (let k = 0; k < count; k++) {
+          const i = members ? members[k]! : k;
+          if (this.access[i]! < level) this.setAccess(i, level);
+        }
+        if (spec.target?.kind === 'wave' && Number.isNaN(this.waveOpenWeek[spec.target.wave]!)) this.waveOpenWeek[spec.target.wave] = this.week;
+        break;
+      }
+      case 'announcement': {
+        if (!this.mechanisms.externalInfluence) break;
+        const strength = (spec.strength ?? 0.8) * (0.5 + 0.5 * p.organisation.executiveSponsorship);
+        for (let k = 0; k < count; k++) {
+          const i = members ? members[k]! : k;
+          if (this.push[i]! < strength) this.push[i] = strength;
+        }
+        this.pushLive = true;
+        this.cumulativeCost += p.costs.announcement;
+        break;
+      }
+      case 'showcase': {
+        if (!this.mechanisms.externalInfluence) break;
+        // Best cases convince in proportion to how well the platform is doing where it is open.
+        const evidence = this.withAccess > 0 ? Math.min(1, Math.max(0.25, (2 * this.stateCount[ACTIVE]!) / this.withAccess)) : 0.25;
+        const value = (spec.strength ?? 0.8) * p.adoption.showcaseValue * evidence;
+        for (let k = 0; k < count; k++) {
+          const i = members ? members[k]! : k;
+          if (this.showcase[i]! < value) this.showcase[i] = value;
+          if (this.push[i]! < 0.5 * value) this.push[i] = 0.5 * value;
+        }
+        this.pushLive = true;
+        this.cumulativeCost += p.costs.showcase;
+        break;
+      }
+      case 'seed_users':
+        for (let k = 0; k < count; k++) {
+          const i = members ? members[k]! : k;
+          if (this.access[i] === NO_ACCESS) this.setAccess(i, FREE_ACCESS);
+          if (this.state[i] !== ACTIVE) this.setState(i, ACTIVE);
+        }
+        break;
+      case 'manager_coaching':
+      case 'reverse_mentoring': {
+        if (spec.type === 'reverse_mentoring' && !this.mechanisms.reverseMentoring) break;
+        const teams = this.teamsOf(members);
+        // Most gatekeeping managers first: that is where coaching and mentoring are aimed.
+        teams.sort((a, b) => this.style[a]! - this.style[b]! || a - b);
+        const wanted = spec.type === 'reverse_mentoring'
+          ? Math.min(teams.length, spec.count ?? 10)
+          : Math.round(teams.length * (spec.share ?? 1));
+        for (let k = 0; k < wanted; k++) {
+          const t = teams[k]!;
+          if (spec.type === 'reverse_mentoring') {
+            this.mentoredUntil[t] = item.until;
+            // The mentor gets the manager started on the tools.
+            const manager = this.org.teamStart[t]!;
+            if (this.state[manager] === UNAWARE) this.setState(manager, AWARE);
+            if (this.access[manager] !== NO_ACCESS && (this.state[manager] === AWARE || this.state[manager] === LAPSED)) this.setState(manager, TRYING);
+          } else {
+            this.coachedUntil[t] = item.until;
+          }
+        }
+        break;
+      }
+      case 'community_managers': {
+        const c = this.org.communities;
+        const order = Array.from({ length: c }, (_, k) => k);
+        const size = (k: number) => this.org.communityStart[k + 1]! - this.org.communityStart[k]!;
+        order.sort((a, b) => size(b) - size(a) || a - b);
+        let assigned = 0;
+        for (const k of order) {
+          if (assigned >= (spec.count ?? 1)) break;
+          if (this.communityManagedUntil[k]! > this.week) continue;
+          this.communityManagedUntil[k] = item.until;
+          assigned++;
+        }
+        break;
+      }
+      case 'job_description': {
+        for (const t of this.teamsOf(members)) this.teamRelief[t] = Math.max(this.teamRelief[t]!, spec.relief ?? 0.5);
+        this.cumulativeCost += p.costs.jobDescriptionChange;
+        break;
+      }
+      case 'reward_change':
+        this.rewardCompetition = spec.competition ?? 0;
+        this.cumulativeCost += p.costs.rewardChange;
+        break;
+      case 'governance':
+        this.decideGovernance(spec.decision ?? 'pay');
+        break;
+      case 'training':
+        break; // acts weekly, see train()
+    }
+  }
+
+  /** Trains this week's capacity, skipping people already trained. */
+  private train(item: Prepared): void {
+    const capacity = Math.floor(scheduleAt(item.spec.capacity, this.week, 0));
+    const members = item.members!;
+    let trainedNow = 0;
+    while (trainedNow < capacity && item.cursor < members.length) {
+      const i = members[item.cursor++]!;
+      if (this.trained[i]) continue;
+      this.trained[i] = 1;
+      trainedNow++;
+      if (this.mechanisms.externalInfluence) {
+        if (this.state[i] === UNAWARE) this.setState(i, AWARE);
+        if (this.push[i]! < 0.5) this.push[i] = 0.5;
+        this.pushLive = true;
+      }
+    }
+    this.cumulativeCost += trainedNow * this.params.costs.trainingPerPerson;
+  }
+
+  private teamsOf(members: Int32Array | null): number[] {
+    if (!members) return Array.from({ length: this.org.teams }, (_, t) => t);
+    const seen = new Uint8Array(this.org.teams);
+    const teams: number[] = [];
+    for (const i of members) {
+      const t = this.org.team[i]!;
+      if (!seen[t]) {
+        seen[t] = 1;
+        teams.push(t);
+      }
+    }
+    return teams;
+  }
+
+  private resolveTarget(target: Target | undefined, needList: boolean, random: Random): Int32Array | null {
+    const n = this.org.employees;
+    const kind = target?.kind ?? 'all';
+    let members: Int32Array | null = null;
+    switch (kind) {
+      case 'all':
+        members = needList ? Int32Array.from({ length: n }, (_, i) => i) : null;
+        break;
+      case 'departments': {
+        const wanted = new Set((target as { departments: number[] }).departments);
+        members = Int32Array.from(filterIndex(n, (i) => wanted.has(this.org.department[i]!)));
+        break;
+      }
+      case 'wave': {
+        const w = (target as { wave: number }).wave;
+        members = Int32Array.from(filterIndex(n, (i) => this.wave[i] === w));
+        break;
+      }
+      case 'share': {
+        const all = shuffle(random, Int32Array.from({ length: n }, (_, i) => i));
+        members = all.slice(0, Math.round((target as { share: number }).share * n)).sort();
+        break;
+      }
+      case 'enthusiasts': {
+        const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+          (a, b) => this.org.innovativeness[b]! - this.org.innovativeness[a]! || a - b,
+        );
+        members = order.slice(0, Math.max(1, Math.round((target as { share: number }).share * n))).sort();
+        break;
+      }
+    }
+    // Training reaches people in a random order, so capacity is shared fairly across teams.
+    if (needList && members) shuffle(random, members);
+    return members;
+  }
+
+  /** Condition variables from last week's observables and the waves. */
+  private fillContext(): void {
+    const row = (this.week - 1) * OBSERVABLE_COUNT;
+    const s = this.series;
+    const c = this.context;
+    c[0] = this.week;
+    c[1] = s[row + OBS.aware_share]!;
+    c[2] = s[row + OBS.trying_share]!;
+    c[3] = s[row + OBS.active_share]!;
+    c[4] = s[row + OBS.lapsed_share]!;
+    c[5] = s[row + OBS.producers_share]!;
+    c[6] = s[row + OBS.content]!;
+    c[7] = s[row + OBS.communities_alive]!;
+    c[8] = s[row + OBS.catalyst_share]!;
+    c[9] = s[row + OBS.access_share]!;
+    c[10] = s[row + OBS.cost]!;
+    c[11] = s[row + OBS.cross_flow]!;
+    // Per-wave variables follow in the order of conditionVariableNames: for each variable, pilot then waves.
+    let k = CONDITION_VARIABLES.length;
+    const w = this.waveCount;
+    for (let v = 0; v < 4; v++) {
+      for (let j = -1; j < w; j++) {
+        if (j === -1 && w === 0) continue;
+        const wave = j === -1 ? 0 : j;
+        const size = this.waveSize[wave]! || 1;
+        const open = !Number.isNaN(this.waveOpenWeek[wave]!);
+        c[k++] = v === 0 ? this.waveActive[wave]! / size
+          : v === 1 ? this.waveAccess[wave]! / size
+          : v === 2 ? (open ? this.week - this.waveOpenWeek[wave]! : 0)
+          : open ? 1 : 0;
+      }
+    }
+  }
+
+  // ---- 2. managers ------------------------------------------------------------------------------
+
+  private updateManagers(): void {
+    const m = this.params.managers;
+    const org = this.org;
+    const influence = this.mechanisms.managerInfluence;
+    const dynamics = this.mechanisms.managerDynamics && this.week > 0;
+    const criticalMass = this.params.outcomes.criticalMassShare;
+    const timeCost = this.mechanisms.timeCost ? this.params.adoption.timeCost : 0;
+    for (let t = 0; t < org.teams; t++) {
+      let s = this.style[t]!;
+      if (dynamics) {
+        const size = org.teamStart[t + 1]! - org.teamStart[t]!;
+        const activeShare = this.teamActive[t]! / size;
+        const coached = this.coachedUntil[t]! > this.week;
+        const mentored = this.mentoredUntil[t]! > this.week;
+        let ds = m.pressureRate * activeShare + m.evidenceRate * Math.max(0, activeShare - criticalMass);
+        if (coached) ds += m.coachingRate;
+        if (mentored) ds += m.reverseMentoringRate;
+        // Without support, managers feel alone and fall back toward their old style (seed 001).
+        if (!coached && !mentored && s > org.initialStyle[t]!) ds -= m.relapseRate * (s - org.initialStyle[t]!);
+        s = Math.min(1, Math.max(0, s + ds));
+        this.style[t] = s;
+      }
+      this.teamCostFactor[t] = timeCost * (influence ? 1 + m.gatekeeperCost * (1 - 2 * s) : 1) * (1 - this.teamRelief[t]!);
+      if (influence) {
+        this.teamCost[t] = 1 + m.gatekeeperCost * (1 - 2 * s);
+        this.teamTrial[t] = (1 + m.catalystBoost * s) / (1 + 0.5 * m.catalystBoost);
+        this.teamOutput[t] = this.teamTrial[t]! * (1 + this.teamRelief[t]!);
+      } else {
+        this.teamOutput[t] = 1 + this.teamRelief[t]!;
+      }
+    }
+  }
+
+  // ---- 3. communities ---------------------------------------------------------------------------
+
+  private updateCommunities(): void {
+    const cp = this.params.communities;
+    for (let c = 0; c < this.org.communities; c++) {
+      const managed = this.communityManagedUntil[c]! > this.week;
+      const output = this.communityContent[c]! * (managed ? 1 + cp.communityManagerBoost : 1);
+      const status = this.communityStatus[c]!;
+      if (output >= cp.aliveThreshold) {
+        // A dead community comes back only when someone is paid to relaunch it.
+        if (status === 0 || (status === 2 && managed)) this.setCommunityAlive(c, true);
+        this.communityBelow[c] = 0;
+      } else if (status === 1) {
+        this.communityBelow[c]! += 1;
+        if (this.communityBelow[c]! >= cp.graceWeeks) this.setCommunityAlive(c, false);
+      }
+    }
+  }
+
+  private setCommunityAlive(c: number, alive: boolean): void {
+    this.communityStatus[c] = alive ? 1 : 2;
+    const { communityStart, communityMembers } = this.org;
+    for (let k = communityStart[c]!; k < communityStart[c + 1]!; k++) this.aliveCommunities[communityMembers[k]!]! += alive ? 1 : -1;
+  }
+
+  // ---- 4. decisions -----------------------------------------------------------------------------
+
+  /** Everyone's move this week, from the state at the start of the week. The hot loop. */
+  private decideTransitions(): void {
+    const org = this.org;
+    const n = org.employees;
+    const a = this.params.adoption;
+    const mech = this.mechanisms;
+    const state = this.state;
+    const access = this.access;
+    const random = this.random;
+    const changed = this.changed;
+    const changedTo = this.changedTo;
+    const push = this.push;
+    const showcase = this.showcase;
+    const team = org.team;
+    const innovativeness = org.innovativeness;
+    const required = org.requiredActive;
+    const activeContacts = this.activeContacts;
+    const invDegree = this.invDegree;
+    const contactContent = this.contactContent;
+    const trained = this.trained;
+    const personalCost = this.personalCost;
+    const teamCostFactor = this.teamCostFactor;
+    const teamTrial = this.teamTrial;
+    const aliveCommunities = this.aliveCommunities;
+
+    // Branch on configuration once, outside the loop.
+    const complete = org.network.complete;
+    const globalActive = this.stateCount[ACTIVE]!;
+    const globalShare = complete ? globalActive / n : 0;
+    const globalContent = complete ? (this.activeContent * (this.params.organisation.weakTies + this.params.organisation.teamSize)) / n : 0;
+    const p = mech.externalInfluence ? a.externalInfluence : 0;
+    const q = mech.imitation ? a.imitation : 0;
+    const wordOfMouth = mech.awareness ? a.awarenessWordOfMouth : 0;
+    const thresholdRate = mech.complexContagion ? a.thresholdAdoptRate : 0;
+    const managerTrial = mech.managerInfluence;
+    const trust = this.trust;
+    const retrial = a.retrial;
+    const criticalMass = mech.criticalMass;
+    const lapsing = mech.lapsing;
+    const valueWeight = a.valueWeight;
+    const half = a.valueHalfSaturation;
+    const communityValue = mech.communities ? a.communityValue : 0;
+    const trainingValue = a.trainingValue;
+    const innovatorValue = a.innovatorValue;
+    const conversion = a.trialConversion;
+    const baseLapse = lapsing ? a.baseLapse : 0;
+    const emptyRoom = lapsing && criticalMass ? a.emptyRoomLapse : 0;
+    const noise2 = 2 * a.decisionNoise;
+    const pushLive = this.pushLive;
+    const decay = a.announcementDecay;
+    let maxPush = 0;
+    let changes = 0;
+
+    for (let i = 0; i < n; i++) {
+      const s = state[i]!;
+      let pushed = 0;
+      if (pushLive) {
+        pushed = push[i]!;
+        if (pushed !== 0) {
+          const next = pushed * decay;
+          push[i] = next > 1e-4 ? next : 0;
+          if (next > maxPush) maxPush = next;
+          const sc = showcase[i]! * decay;
+          showcase[i] = sc > 1e-4 ? sc : 0;
+        }
+      }
+      const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
+
+      if (s === UNAWARE) {
+        const h = p + pushed + wordOfMouth * share;
+        if (h > 0 && random() < h) {
+          changed[changes] = i;
+          changedTo[changes++] = AWARE;
+        }
+      } else if (s === AWARE || s === LAPSED) {
+        if (access[i] === NO_ACCESS) continue;
+        let h = p + pushed * innovativeness[i]! + q * share;
+        if (thresholdRate > 0 && (complete ? globalActive : activeContacts[i]!) >= required[i]!) h += thresholdRate;
+        if (managerTrial) h *= teamTrial[team[i]!]!;
+        h *= s === LAPSED ? trust * retrial : trust;
+        if (h > 0 && random() < h) {
+          changed[changes] = i;
+          changedTo[changes++] = criticalMass ? TRYING : ACTIVE;
+        }
+      } else {
+        // TRYING or ACTIVE: stay or leave depending on the value found against the time it costs.
+        if (access[i] === NO_ACCESS) {
+          changed[changes] = i;
+          changedTo[changes++] = LAPSED;
+          continue;
+        }
+        if (!criticalMass) {
+          if (s === TRYING) {
+            changed[changes] = i;
+            changedTo[changes++] = ACTIVE;
+          } else if (baseLapse > 0 && random() < baseLapse) {
+            changed[changes] = i;
+            changedTo[changes++] = LAPSED;
+          }
+          continue;
+        }
+        const content = complete ? globalContent : contactContent[i]!;
+        const c = content > 0 ? content : 0;
+        // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
+        const innovative = innovativeness[i]!;
+        let value = valueWeight * (c / (c + half)) + showcase[i]!;
+        if (trained[i]) value += trainingValue;
+        const alive = aliveCommunities[i]!;
+        if (alive !== 0) value += communityValue * (alive < 2 ? alive : 2);
+        value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
+        const cost = personalCost[i]! * teamCostFactor[team[i]!]!;
+        // Linear ramp: leaving is certain well below zero net value, conversion well above.
+        let stay = 0.5 + (value - cost) / noise2;
+        stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
+        const u = random();
+        if (s === TRYING) {
+          const pConvert = conversion * stay;
+          if (u < pConvert) {
+            changed[changes] = i;
+            changedTo[changes++] = ACTIVE;
+          } else if (u < pConvert + emptyRoom * (1 - stay)) {
+            changed[changes] = i;
+            changedTo[changes++] = LAPSED;
+          }
+        } else if (u < baseLapse + emptyRoom * (1 - stay)) {
+          changed[changes] = i;
+          changedTo[changes++] = LAPSED;
+        }
+      }
+    }
+    if (pushLive && maxPush === 0) this.pushLive = false;
+    this.changes = changes;
+  }
+
+  // ---- 5. apply ---------------------------------------------------------------------------------
+
+  private applyTransitions(): void {
+    for (let k = 0; k < this.changes; k++) this.setState(this.changed[k]!, this.changedTo[k]!);
+    this.changes = 0;
+  }
+
+  /** Moves employee i to a new state and pushes the change to the counts its contacts read. */
+  setState(i: number, next: number): void {
+    const prev = this.state[i]!;
+    if (prev === next) return;
+    this.state[i] = next;
+    this.stateCount[prev]! -= 1;
+    this.stateCount[next]! += 1;
+    const wasActive = prev === ACTIVE;
+    const isActive = next === ACTIVE;
+    if (wasActive === isActive) return;
+    const d = isActive ? 1 : -1;
+    const org = this.org;
+    const t = org.team[i]!;
+    const w = org.production[i]!;
+    const dept = org.department[i]!;
+    if (isActive && !this.everActive[i]) {
+      this.everActive[i] = 1;
+      this.everActiveCount++;
+    }
+    if (org.role[i] === PRODUCER) this.activeProducers += d;
+    this.activeContent += d * w;
+    this.teamActive[t]! += d;
+    this.teamActiveContent[t]! += d * w;
+    const wave = this.wave[i]!;
+    if (wave >= 0) this.waveActive[wave]! += d;
+    for (let k = org.memberStart[i]!; k < org.memberStart[i + 1]!; k++) this.communityContent[org.memberCommunities[k]!]! += d * w;
+    if (org.network.complete) {
+      this.departmentActive[dept]! += d;
+      this.departmentContent[dept]! += d * w;
+      return;
+    }
+    // i's own cross-department reach enters or leaves its team's sum.
+    this.teamCrossContent[t]! += d * w * this.crossActiveContacts[i]!;
+    const { offsets, neighbours } = org.network;
+    const state = this.state;
+    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+      const j = neighbours[e]!;
+      this.activeContacts[j]! += d;
+      this.contactContent[j]! += d * w;
+      if (org.department[j] !== dept) {
+        this.crossActiveContacts[j]! += d;
+        if (state[j] === ACTIVE) this.teamCrossContent[org.team[j]!]! += d * org.production[j]!;
+      }
+    }
+  }
+
+  setAccess(i: number, level: number): void {
+    const prev = this.access[i]!;
+    if (prev === level) return;
+    this.access[i] = level;
+    const wave = this.wave[i]!;
+    if (prev === NO_ACCESS) {
+      this.withAccess++;
+      if (wave >= 0) this.waveAccess[wave]! += 1;
+    }
+    if (level === NO_ACCESS) {
+      this.withAccess--;
+      if (wave >= 0) this.waveAccess[wave]! -= 1;
+    }
+    if (prev === LICENSED_ACCESS) this.licensed--;
+    if (level === LICENSED_ACCESS) this.licensed++;
+    if (prev === FREE_ACCESS) this.freeUsers--;
+    if (level === FREE_ACCESS) this.freeUsers++;
+  }
+
+  // ---- 6. governance ----------------------------------------------------------------------------
+
+  private governance(): void {
+    if (!this.mechanisms.governance || this.governanceOutcome !== GOVERNANCE_NONE || this.freeUsers === 0) return;
+    const n = this.org.employees;
+    if (this.stateCount[ACTIVE]! / n < this.params.governance.triggerShare) return;
+    const g = this.params.governance;
+    const total = g.payProbability + g.restrictProbability + g.shutdownProbability;
+    const u = this.random() * (total > 0 ? total : 1);
+    this.decideGovernance(total === 0 || u < g.payProbability ? 'pay' : u < g.payProbability + g.restrictProbability ? 'restrict' : 'shutdown');
+  }
+
+  /** Management pays for the free network, restricts it or shuts it down (seed 002). */
+  decideGovernance(decision: 'pay' | 'restrict' | 'shutdown'): void {
+    const n = this.org.employees;
+    const g = this.params.governance;
+    this.governanceWeek = this.week;
+    if (decision === 'pay') {
+      this.governanceOutcome = GOVERNANCE_PAID;
+      for (let i = 0; i < n; i++) if (this.access[i] === FREE_ACCESS) this.setAccess(i, LICENSED_ACCESS);
+      return;
+    }
+    this.trust = Math.max(0, this.trust * (1 - (decision === 'shutdown' ? g.trustDrop : g.trustDrop / 2)));
+    if (decision === 'restrict') {
+      this.governanceOutcome = GOVERNANCE_RESTRICTED;
+      for (let i = 0; i < n; i++) {
+        if (this.access[i] === NO_ACCESS) continue;
+        if (this.random() < g.restrictShare) this.revokeAccess(i);
+        else this.setAccess(i, LICENSED_ACCESS);
+      }
+    } else {
+      this.governanceOutcome = GOVERNANCE_SHUT_DOWN;
+      for (let i = 0; i < n; i++) if (this.access[i] !== NO_ACCESS) this.revokeAccess(i);
+    }
+  }
+
+  private revokeAccess(i: number): void {
+    this.setAccess(i, NO_ACCESS);
+    const s = this.state[i];
+    if (s === ACTIVE || s === TRYING) this.setState(i, LAPSED);
+  }
+
+  // ---- 7. costs and observation -----------------------------------------------------------------
+
+  private payRunningCosts(): void {
+    const c = this.params.costs;
+    let cost = this.licensed * c.licencePerUserWeek;
+    for (let t = 0; t < this.org.teams; t++) {
+      if (this.coachedUntil[t]! > this.week) cost += c.coachingPerManagerWeek;
+      if (this.mentoredUntil[t]! > this.week) cost += c.reverseMentoringPairWeek;
+    }
+    for (let k = 0; k < this.org.communities; k++) if (this.communityManagedUntil[k]! > this.week) cost += c.communityManagerWeek;
+    this.cumulativeCost += cost;
+  }
+
+  private observe(): void {
+    const org = this.org;
+    const n = org.employees;
+    const row = this.week * OBSERVABLE_COUNT;
+    const s = this.series;
+    let content = 0;
+    let crossContent = 0;
+    let catalysts = 0;
+    let styleSum = 0;
+    const cutoff = this.params.managers.catalystCutoff;
+    for (let t = 0; t < org.teams; t++) {
+      content += this.teamActiveContent[t]! * this.teamOutput[t]!;
+      crossContent += this.teamCrossContent[t]! * this.teamOutput[t]!;
+      if (this.style[t]! >= cutoff) catalysts++;
+      styleSum += this.style[t]!;
+    }
+    let alive = 0;
+    let communityFlow = 0;
+    const cp = this.params.communities;
+    for (let c = 0; c < org.communities; c++) {
+      if (this.communityStatus[c] !== 1) continue;
+      alive++;
+      const managed = this.communityManagedUntil[c]! > this.week;
+      communityFlow += this.communityContent[c]! * (managed ? 1 + cp.communityManagerBoost : 1) * org.communityMixing[c]!;
+    }
+    if (org.network.complete) {
+      crossContent = 0;
+      const active = this.stateCount[ACTIVE]!;
+      for (let d = 0; d < org.departments; d++) crossContent += this.departmentContent[d]! * (active - this.departmentActive[d]!);
+    }
+    const crossFlow = this.mechanisms.crossSiloFlow
+      ? Math.max(0, (crossContent + this.params.flow.communityFlow * communityFlow) * (1 - this.rewardCompetition))
+      : 0;
+    if (this.week > 0) this.crossFlowTotal += crossFlow;
+
+    s[row + OBS.unaware_share] = this.stateCount[UNAWARE]! / n;
+    s[row + OBS.aware_share] = this.stateCount[AWARE]! / n;
+    s[row + OBS.trying_share] = this.stateCount[TRYING]! / n;
+    s[row + OBS.active_share] = this.stateCount[ACTIVE]! / n;
+    s[row + OBS.lapsed_share] = this.stateCount[LAPSED]! / n;
+    s[row + OBS.producers_share] = this.activeProducers / n;
+    s[row + OBS.content] = Math.max(0, content);
+    s[row + OBS.cross_flow] = crossFlow;
+    s[row + OBS.communities_alive] = alive;
+    s[row + OBS.catalyst_share] = org.teams > 0 ? catalysts / org.teams : 0;
+    s[row + OBS.access_share] = this.withAccess / n;
+    s[row + OBS.cost] = this.cumulativeCost;
+    s[row + OBS.manager_style] = org.teams > 0 ? styleSum / org.teams : 0;
+  }
+
+  /** Per-rollout results from the series so far (call after the horizon). */
+  results(out: Float64Array = new Float64Array(RESULT_COUNT)): Float64Array {
+    const s = this.series;
+    const last = this.week;
+    const at = (w: number, k: number) => s[w * OBSERVABLE_COUNT + k]!;
+    const o = this.params.outcomes;
+    let peak = -1;
+    let peakWeek = 0;
+    let toCritical = Number.NaN;
+    let toTarget = Number.NaN;
+    for (let w = 0; w <= last; w++) {
+      const active = at(w, OBS.active_share);
+      if (active > peak) {
+        peak = active;
+        peakWeek = w;
+      }
+      if (Number.isNaN(toCritical) && active >= o.criticalMassShare) toCritical = w;
+      if (Number.isNaN(toTarget) && active >= o.targetShare) toTarget = w;
+    }
+    const window = Math.min(o.sustainedWeeks, last + 1);
+    let sustained = 0;
+    for (let w = last - window + 1; w <= last; w++) sustained += at(w, OBS.active_share);
+    let everNotActive = 0;
+    for (let i = 0; i < this.org.employees; i++) if (this.everActive[i] && this.state[i] !== ACTIVE) everNotActive++;
+    out[RES.active_share] = at(last, OBS.active_share);
+    out[RES.sustained_share] = sustained / window;
+    out[RES.peak_share] = peak;
+    out[RES.peak_week] = peakWeek;
+    out[RES.weeks_to_critical_mass] = toCritical;
+    out[RES.weeks_to_target] = toTarget;
+    out[RES.churn] = this.everActiveCount > 0 ? everNotActive / this.everActiveCount : 0;
+    out[RES.producers_share] = at(last, OBS.producers_share);
+    out[RES.communities_alive] = at(last, OBS.communities_alive);
+    out[RES.cross_flow_total] = this.crossFlowTotal;
+    out[RES.catalyst_share] = at(last, OBS.catalyst_share);
+    out[RES.cost] = at(last, OBS.cost);
+    out[RES.governance] = this.governanceOutcome;
+    return out;
+  }
+
+  /** Bytes held by this simulation's typed arrays (organisation excluded). */
+  stateBytes(): number {
+    let bytes = 0;
+    for (const value of Object.values(this)) if (ArrayBuffer.isView(value)) bytes += value.byteLength;
+    return bytes;
+  }
+}
+
+/** Builds (or reuses) the organisation, runs the plan to the horizon, returns series and results. */
+export function runRollout(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation): RolloutOutput {
+  const sim = new Simulation(params, plan, seeds, organisation).run();
+  return { series: sim.series, results: sim.results(), waveOpenWeeks: Float64Array.from(sim.waveOpenWeek) };
+}
+
+function filterIndex(n: number, keep: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (keep(i)) out.push(i);
+  return out;
+}
+
+function compile(expr: Expr, names: string[]): CompiledExpr {
+  switch (expr.k) {
+    case 'num':
+      return expr;
+    case 'var': {
+      const i = names.indexOf(expr.name);
+      if (i < 0) throw new RangeError(`unknown condition variable "${expr.name}"; known: ${names.join(', ')}`);
+      return { k: 'var', i };
+    }
+    case 'op':
+      return { k: 'op', op: expr.op, a: compile(expr.a, names), b: compile(expr.b, names) };
+    case 'not':
+    case 'neg':
+      return { k: expr.k, a: compile(expr.a, names) };
+    case 'fn':
+      return { k: 'fn', name: expr.name, args: expr.args.map((x) => compile(x, names)) };
+  }
+}
+
+/** Evaluates a compiled condition; booleans are 1 and 0. Once a week per pending intervention. */
+export function evaluate(e: CompiledExpr, context: Float64Array): number {
+  switch (e.k) {
+    case 'num':
+      return e.v;
+    case 'var':
+      return context[e.i]!;
+    case 'not':
+      return evaluate(e.a, context) === 0 ? 1 : 0;
+    case 'neg':
+      return -evaluate(e.a, context);
+    case 'op': {
+      const a = evaluate(e.a, context);
+      if (e.op === 'and') return a !== 0 && evaluate(e.b, context) !== 0 ? 1 : 0;
+      if (e.op === 'or') return a !== 0 || evaluate(e.b, context) !== 0 ? 1 : 0;
+      const b = evaluate(e.b, context);
+      switch (e.op) {
+        case '+': return a + b;
+        case '-': return a - b;
+        case '*': return a * b;
+        case '/': return a / b;
+        case '^': return a ** b;
+        case '<': return a < b ? 1 : 0;
+        case '<=': return a <= b ? 1 : 0;
+        case '>': return a > b ? 1 : 0;
+        case '>=': return a >= b ? 1 : 0;
+        case '==': return a === b ? 1 : 0;
+        case '!=': return a !== b ? 1 : 0;
+      }
+      throw new RangeError(`unknown operator ${e.op}`);
+    }
+    case 'fn': {
+      const x = e.args.map((arg) => evaluate(arg, context));
+      switch (e.name) {
+        case 'min': return Math.min(...x);
+        case 'max': return Math.max(...x);
+        case 'abs': return Math.abs(x[0]!);
+        case 'sqrt': return Math.sqrt(x[0]!);
+        case 'floor': return Math.floor(x[0]!);
+        case 'ceil': return Math.ceil(x[0]!);
+        case 'round': return Math.round(x[0]!);
+        case 'exp': return Math.exp(x[0]!);
+        case 'log': return Math.log(x[0]!);
+      }
+      throw new RangeError(`unknown function ${e.name}`);
+    }
+  }
+}
