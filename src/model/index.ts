@@ -12,7 +12,10 @@ export * from './plan.ts';
 export * from './observe.ts';
 export * from './rng.ts';
 export { buildOrganisation, type Organisation } from './organisation.ts';
-export { Simulation, runRollout, type RolloutSeeds, type RolloutOutput } from './simulation.ts';
+export {
+  Simulation, runRollout, type RolloutSeeds, type RolloutOutput, UNAWARE, AWARE, TRYING, ACTIVE, LAPSED, STATE_NAMES,
+} from './simulation.ts';
+export { READER, CONTRIBUTOR, PRODUCER, organisationBytes } from './organisation.ts';
 export {
   builtinStrategy, BUILTIN_STRATEGIES, type BuiltinStrategyName, type TopDownOptions, type BottomUpOptions,
   type PhasedPilotOptions, TOP_DOWN_DEFAULTS, BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS,

@@ -1,0 +1,95 @@
+/** Conservation, incremental counts and determinism: the bookkeeping the hot loop relies on. */
+import { describe, expect, it } from 'vitest';
+import { ACTIVE, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, runRollout, withDefaults } from '../../src/model/index.ts';
+
+const small = withDefaults({ weeks: 60, organisation: { employees: 600 } });
+
+describe('conservation', () => {
+  for (const name of ['top_down', 'bottom_up', 'phased_pilot'] as const) {
+    it(`every week each employee is in exactly one state under ${name}, and the counts sum to N`, () => {
+      const sim = new Simulation(small, builtinStrategy(name), { organisation: 3, dynamics: 4 });
+      const n = small.organisation.employees;
+      for (let week = 0; week <= small.weeks; week++) {
+        if (week > 0) sim.step();
+        const counts = [0, 0, 0, 0, 0];
+        for (let i = 0; i < n; i++) counts[sim.state[i]!]! += 1;
+        expect(counts.reduce((s, c) => s + c, 0)).toBe(n);
+        expect(Array.from(sim.stateCount)).toEqual(counts);
+        const row = week * OBSERVABLE_COUNT;
+        const shares = ['unaware_share', 'aware_share', 'trying_share', 'active_share', 'lapsed_share'] as const;
+        const total = shares.reduce((s, k) => s + sim.series[row + OBS[k]]!, 0);
+        expect(total).toBeCloseTo(1, 12);
+      }
+    });
+  }
+
+  it('keeps every incrementally updated count equal to a recount from scratch', () => {
+    const sim = new Simulation(small, builtinStrategy('phased_pilot'), { organisation: 5, dynamics: 6 }).run();
+    const { org } = sim;
+    const { offsets, neighbours } = org.network;
+    for (let i = 0; i < org.employees; i++) {
+      let active = 0;
+      let cross = 0;
+      let content = 0;
+      for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+        const j = neighbours[e]!;
+        if (sim.state[j] !== ACTIVE) continue;
+        active++;
+        content += org.production[j]!;
+        if (org.department[j] !== org.department[i]) cross++;
+      }
+      expect(sim.activeContacts[i]).toBe(active);
+      expect(sim.crossActiveContacts[i]).toBe(cross);
+      expect(sim.contactContent[i]).toBeCloseTo(content, 6);
+    }
+    for (let t = 0; t < org.teams; t++) {
+      let active = 0;
+      for (let i = org.teamStart[t]!; i < org.teamStart[t + 1]!; i++) if (sim.state[i] === ACTIVE) active++;
+      expect(sim.teamActive[t]).toBe(active);
+    }
+    for (let c = 0; c < org.communities; c++) {
+      let content = 0;
+      for (let k = org.communityStart[c]!; k < org.communityStart[c + 1]!; k++) {
+        const i = org.communityMembers[k]!;
+        if (sim.state[i] === ACTIVE) content += org.production[i]!;
+      }
+      expect(sim.communityContent[c]).toBeCloseTo(content, 6);
+    }
+  });
+
+  it('never loses or double-counts anyone in the network: ties are symmetric and unique', () => {
+    const sim = new Simulation(small, builtinStrategy('top_down'), { organisation: 9, dynamics: 9 });
+    const { offsets, neighbours } = sim.org.network;
+    const seen = new Set<string>();
+    for (let i = 0; i < sim.org.employees; i++) {
+      for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+        const j = neighbours[e]!;
+        expect(j).not.toBe(i);
+        const key = `${i}-${j}`;
+        expect(seen.has(key)).toBe(false);
+        seen.add(key);
+      }
+    }
+    for (const key of seen) {
+      const [i, j] = key.split('-');
+      expect(seen.has(`${j}-${i}`)).toBe(true);
+    }
+  });
+});
+
+describe('determinism', () => {
+  it('gives identical observables, byte for byte, for the same seeds', () => {
+    const a = runRollout(small, builtinStrategy('bottom_up'), { organisation: 11, dynamics: 12 });
+    const b = runRollout(small, builtinStrategy('bottom_up'), { organisation: 11, dynamics: 12 });
+    expect(Buffer.from(a.series.buffer).equals(Buffer.from(b.series.buffer))).toBe(true);
+    expect(Buffer.from(a.results.buffer).equals(Buffer.from(b.results.buffer))).toBe(true);
+  });
+
+  it('gives different observables for different dynamics seeds and different organisation seeds', () => {
+    const base = runRollout(small, builtinStrategy('top_down'), { organisation: 11, dynamics: 12 });
+    const otherDynamics = runRollout(small, builtinStrategy('top_down'), { organisation: 11, dynamics: 13 });
+    const otherOrganisation = runRollout(small, builtinStrategy('top_down'), { organisation: 14, dynamics: 12 });
+    expect(Buffer.from(base.series.buffer).equals(Buffer.from(otherDynamics.series.buffer))).toBe(false);
+    expect(Buffer.from(base.series.buffer).equals(Buffer.from(otherOrganisation.series.buffer))).toBe(false);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Limiting cases with known answers: the Bass (1969) curve in a fully mixed
+ * population, its network variant, and Granovetter's (1978) threshold cascade.
+ */
+import { describe, expect, it } from 'vitest';
+import { OBS, Simulation, buildOrganisation, runRollout } from '../../src/model/index.ts';
+import { accessForAll, mean, onlyMechanisms, params, seriesAt, standardError } from './helpers.ts';
+
+const p = 0.01;
+const q = 0.4;
+const weeks = 40;
+
+/** F(t+1) = F(t) + (p + q F(t)) (1 - F(t)), F(0) = 0. */
+function bassCurve(): number[] {
+  const f = [0];
+  for (let t = 0; t < weeks; t++) f.push(f[t]! + (p + q * f[t]!) * (1 - f[t]!));
+  return f;
+}
+
+function bassParams(network: 'complete' | 'organisation', employees: number) {
+  return params({
+    network,
+    weeks,
+    organisation: { employees },
+    adoption: { externalInfluence: p, imitation: q },
+    mechanisms: onlyMechanisms('externalInfluence', 'imitation'),
+  });
+}
+
+describe('the Bass limit', () => {
+  it('follows the discrete Bass recurrence within Monte Carlo error in a fully mixed population of 10,000', () => {
+    const rollouts = 24;
+    const bp = bassParams('complete', 10_000);
+    const org = buildOrganisation(bp, 1);
+    const curves = Array.from({ length: rollouts }, (_, r) => runRollout(bp, accessForAll, { organisation: 1, dynamics: r }, org).series);
+    const expected = bassCurve();
+    for (let t = 1; t <= weeks; t++) {
+      const values = curves.map((s) => seriesAt(s, t, OBS.active_share));
+      const m = mean(values);
+      // Four standard errors of the mean, plus the O(1/N) gap between a finite population's mean and the recurrence.
+      const tolerance = 4 * standardError(values) + 2 / 10_000;
+      expect(Math.abs(m - expected[t]!), `week ${t}: mean ${m} vs Bass ${expected[t]}`).toBeLessThanOrEqual(tolerance);
+    }
+    // The curve really is S-shaped over the horizon: it is no trivial match.
+    expect(expected[10]!).toBeLessThan(0.5);
+    expect(expected[weeks]!).toBeGreaterThan(0.99);
+  });
+
+  it('on the organisation network is bounded below by pure outside influence, above by the mixed curve, and completes', () => {
+    const rollouts = 12;
+    const bp = { ...bassParams('organisation', 2000), weeks: 120 };
+    const expected = bassCurve();
+    const curves = Array.from({ length: rollouts }, (_, r) => runRollout(bp, accessForAll, { organisation: r, dynamics: r }).series);
+    for (let t = 1; t <= weeks; t++) {
+      const values = curves.map((s) => seriesAt(s, t, OBS.active_share));
+      const m = mean(values);
+      const tolerance = 4 * standardError(values) + 1 / 2000;
+      // Imitation only adds to the outside influence p.
+      expect(m).toBeGreaterThanOrEqual(1 - (1 - p) ** t - tolerance);
+      // Clustered teams and silos slow imitation compared with everyone meeting everyone.
+      expect(m).toBeLessThanOrEqual(expected[t]! + tolerance);
+    }
+    const mid = mean(curves.map((s) => seriesAt(s, 12, OBS.active_share)));
+    expect(mid).toBeLessThan(expected[12]! - 0.05);
+    for (const s of curves) expect(seriesAt(s, 120, OBS.active_share)).toBeGreaterThan(0.99);
+  });
+});
+
+describe('the Granovetter threshold cascade', () => {
+  function cascade(thresholds: number[]): number {
+    const gp = params({
+      network: 'complete',
+      weeks: 120,
+      organisation: { employees: thresholds.length, departments: 1 },
+      adoption: { thresholdAdoptRate: 1 },
+      mechanisms: onlyMechanisms('complexContagion'),
+    });
+    const org = buildOrganisation(gp, 7);
+    org.requiredActive.set(thresholds);
+    const sim = new Simulation(gp, accessForAll, { organisation: 7, dynamics: 7 }, org).run();
+    return seriesAt(sim.series, 120, OBS.active_share) * thresholds.length;
+  }
+
+  it('with thresholds 0, 1, …, 99 everyone adopts', () => {
+    expect(cascade(Array.from({ length: 100 }, (_, i) => i))).toBe(100);
+  });
+
+  it('moving the person with threshold 1 to threshold 2 leaves exactly one adopter', () => {
+    const thresholds = Array.from({ length: 100 }, (_, i) => i);
+    thresholds[1] = 2;
+    expect(cascade(thresholds)).toBe(1);
+  });
+});
