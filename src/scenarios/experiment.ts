@@ -31,6 +31,8 @@ export interface Experiment {
   /** Scenario name (identifier) and label. */
   name: string;
   label?: string;
+  /** What the scenario is about (from the file's description:). */
+  description?: string;
   /** Path the scenario was loaded from, and a hash of its canonical content. */
   source: string;
   hash: string;
@@ -41,6 +43,13 @@ export interface Experiment {
   /** Drawn once per rollout, in this order, over `params`. */
   uncertainties: Uncertainty[];
   strategies: StrategyPlan[];
+  /**
+   * Named departments, when the file lists them: index = department number in
+   * the model, share = their share of employees (the model currently sizes
+   * departments evenly; these are kept for labels and for a later model that
+   * honours them).
+   */
+  departments?: { name: string; share: number }[];
 }
 
 /** Seeds of rollout r: shared by every strategy (common random numbers). */

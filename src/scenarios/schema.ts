@@ -1,2 +1,405 @@
-// Interim stub: the real schema lands shortly (issue 3).
-export function scenarioJsonSchemaText(): string { return '{}\n'; }
+/**
+ * The scenario file format, defined once with zod. The same definition types
+ * the loader (ScenarioFile), validates files, and generates
+ * schema/scenario.schema.json for editor completion (`uptake schema`,
+ * `npm run schema`). Parameter sections are generated from PARAMETER_SPECS, so
+ * every numeric model parameter is settable, with its range and meaning.
+ *
+ * Checks that need no context live here as refinements (impossible
+ * distributions, formula syntax); checks across sections (department names,
+ * wave numbers, horizon) live in load.ts.
+ */
+import { z } from 'zod';
+import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS, type ParamSpec } from '../model/params.ts';
+import { INTERVENTION_TYPES, PILOT_SELECTIONS, conditionVariableNames, type InterventionType } from '../model/plan.ts';
+import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '../model/strategies.ts';
+import { DISTRIBUTION_KINDS, distributionProblems, supportProblem, toDistribution } from './distributions.ts';
+import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
+import { fileParamPath, toSnake } from './names.ts';
+
+export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+const identifier = z
+  .string()
+  .regex(IDENTIFIER)
+  .meta({ description: 'An identifier: lower-case letters, digits and _, starting with a letter (e.g. phased_pilot).' });
+
+/** Largest horizon a file may ask for (the `weeks` parameter's maximum). */
+const WEEKS_SPEC = PARAMETER_SPECS.find((s) => s.path === 'weeks')!;
+
+const num = z.number();
+const share = z.number().min(0).max(1);
+const weekNumber = z.number().int().min(0).max(WEEKS_SPEC.max);
+
+/** Add one custom issue carrying a hint (and, for formulas, the character offset). */
+function problem(ctx: z.RefinementCtx, message: string, hint?: string, path: (string | number)[] = [], offset?: number): void {
+  ctx.addIssue({ code: 'custom', message, path, params: { hint, offset } });
+}
+
+// ── Distributions ────────────────────────────────────────────────────────────
+
+function positional(names: readonly string[]): z.ZodType {
+  const tuple = z.tuple(names.map(() => num) as [z.ZodNumber, ...z.ZodNumber[]]);
+  const shape = Object.fromEntries(names.map((n) => [n, num]));
+  return z.union([tuple, z.strictObject(shape)]);
+}
+
+const distributionBody = {
+  fixed: num.optional().meta({ description: 'Always this value: `{fixed: 0.5}`.' }),
+  uniform: positional(['min', 'max']).optional().meta({ description: 'Uniform between min and max: `{uniform: [0.4, 0.8]}` or `{uniform: {min: 0.4, max: 0.8}}`.' }),
+  normal: positional(['mean', 'sd']).optional().meta({ description: 'Normal: `{normal: [mean, sd]}`. Only for parameters without bounds; use truncated_normal otherwise.' }),
+  truncated_normal: positional(['mean', 'sd', 'min', 'max']).optional().meta({ description: 'Normal cut to min..max: `{truncated_normal: {mean: 0.5, sd: 0.1, min: 0, max: 1}}`.' }),
+  triangular: positional(['min', 'mode', 'max']).optional().meta({ description: 'Triangular: `{triangular: [min, mode, max]}`.' }),
+  beta: z
+    .union([z.tuple([num, num]), z.strictObject({ alpha: num, beta: num, min: num.optional(), max: num.optional() })])
+    .optional()
+    .meta({ description: 'Beta on 0..1 (or min..max): `{beta: {alpha: 2, beta: 5}}`.' }),
+  lognormal: positional(['meanlog', 'sdlog']).optional().meta({ description: 'Lognormal: `{lognormal: {meanlog: 0, sdlog: 0.5}}` (log-scale mean and sd).' }),
+  choice: z
+    .union([z.array(num).min(1), z.strictObject({ values: z.array(num).min(1), weights: z.array(num).optional() })])
+    .optional()
+    .meta({ description: 'One of a few values: `{choice: [4, 8, 12]}` or `{choice: {values: [4, 8], weights: [3, 1]}}`.' }),
+};
+
+/** A distribution on its own (impossible parameters rejected), without range checks. */
+export const distributionSchema = z
+  .strictObject(distributionBody)
+  .superRefine((value, ctx) => {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+    if (keys.length !== 1) {
+      problem(ctx, keys.length === 0 ? 'a distribution needs one kind' : `a distribution has one kind, got ${keys.join(' and ')}`, `use one of ${DISTRIBUTION_KINDS.join(', ')}`);
+      return;
+    }
+    const d = toDistribution(value);
+    if (!d) return;
+    for (const p of distributionProblems(d)) {
+      const body = (value as Record<string, unknown>)[keys[0]!];
+      // Point at the offending field in the object form; the list form has no field names.
+      const path: (string | number)[] = [keys[0]!];
+      if (p.field && body && typeof body === 'object' && !Array.isArray(body) && p.field in body) path.push(p.field);
+      problem(ctx, p.message, p.hint, path);
+    }
+  })
+  .meta({
+    id: 'Distribution',
+    description: `Drawn once per rollout. One of: ${DISTRIBUTION_KINDS.join(', ')}.`,
+    minProperties: 1,
+    maxProperties: 1,
+  });
+
+function rangeText(spec: Pick<ParamSpec, 'min' | 'max' | 'integer'>): string {
+  return `${spec.integer ? 'whole number' : 'number'} ${spec.min}..${spec.max}`;
+}
+
+function paramDescription(spec: ParamSpec): string {
+  return `${spec.description} Default ${spec.default}${spec.unit ? ` ${spec.unit}` : ''}; ${rangeText(spec)}. A number, or a distribution drawn once per rollout. Source: ${spec.source}.`;
+}
+
+function numberFor(spec: Pick<ParamSpec, 'min' | 'max' | 'integer'>): z.ZodNumber {
+  const n = spec.integer ? z.number().int() : z.number();
+  return n.min(spec.min).max(spec.max);
+}
+
+/** A distribution for a parameter: also rejects values outside the parameter's range. */
+function distributionFor(spec: ParamSpec): z.ZodType {
+  return distributionSchema.superRefine((value, ctx) => {
+    const d = toDistribution(value);
+    if (!d || distributionProblems(d).length > 0) return;
+    const p = supportProblem(d, spec);
+    if (p) problem(ctx, p.message, p.hint, [d.kind]);
+  });
+}
+
+/** A numeric model parameter: a number in range, or a distribution whose values stay in range. */
+function parameter(spec: ParamSpec): z.ZodType {
+  return z.union([numberFor(spec), distributionFor(spec)]).optional().meta({ description: paramDescription(spec) });
+}
+
+// ── Parameter sections, one per ModelParams group ────────────────────────────
+
+export const SECTIONS = ['organisation', 'population', 'managers', 'adoption', 'communities', 'flow', 'governance', 'costs', 'outcomes'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+const SECTION_DESCRIPTIONS: Record<SectionName, string> = {
+  organisation: 'The organisation: size, departments (silos), teams, weak ties, communities, front line, sponsorship.',
+  population: 'Employees: producers, contributors and readers, innovativeness, time slack, adoption thresholds.',
+  managers: 'Manager styles (0 gatekeeper .. 1 catalyst) and how they change.',
+  adoption: 'Adoption dynamics: outside influence, imitation, trial, conversion, lapsing, value and time cost.',
+  communities: 'Topic communities: when they live and die.',
+  flow: 'Knowledge flow across departments.',
+  governance: 'The governance shock of a free network that grows.',
+  costs: 'Unit costs of licences and interventions.',
+  outcomes: 'Outcome settings: critical mass, target share, sustained window.',
+};
+
+const departmentEntry = z
+  .strictObject({
+    name: z.string().min(1).meta({ description: 'Department name, used in labels and in intervention targets.' }),
+    share: z.number().gt(0).max(1).optional().meta({ description: 'Share of employees in this department (all entries use share, or all use size).' }),
+    size: z.number().int().min(1).optional().meta({ description: 'Head count of this department (all entries use share, or all use size).' }),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.share === undefined) === (value.size === undefined)) {
+      problem(ctx, value.share === undefined ? 'a department needs a share or a size' : 'give a share or a size, not both', 'e.g. {name: Sales, share: 0.2} or {name: Sales, size: 400}');
+    }
+  });
+
+const departmentList = z
+  .array(departmentEntry)
+  .min(1)
+  .superRefine((list, ctx) => {
+    const names = new Map<string, number>();
+    list.forEach((d, i) => {
+      if (names.has(d.name)) problem(ctx, `department ${d.name} is listed twice`, `first at entry ${names.get(d.name)}`, [i, 'name']);
+      names.set(d.name, i);
+    });
+    const withShare = list.filter((d) => d.share !== undefined).length;
+    const withSize = list.filter((d) => d.size !== undefined).length;
+    if (withShare > 0 && withSize > 0) problem(ctx, 'mix of shares and sizes', 'give every department a share, or every department a size');
+    if (withShare === list.length) {
+      const total = list.reduce((s, d) => s + (d.share ?? 0), 0);
+      if (Math.abs(total - 1) > 0.005) problem(ctx, `department shares add up to ${Number(total.toFixed(4))}, not 1`, 'make the shares sum to 1');
+    }
+  });
+
+function sectionSchema(section: SectionName): z.ZodType {
+  const shape: Record<string, z.ZodType> = {};
+  for (const spec of PARAMETER_SPECS) {
+    if (!spec.path.startsWith(`${section}.`)) continue;
+    const key = toSnake(spec.path.slice(section.length + 1));
+    shape[key] = parameter(spec);
+  }
+  if (section === 'organisation') {
+    const spec = PARAMETER_SPECS.find((s) => s.path === 'organisation.departments')!;
+    shape.departments = z
+      .union([numberFor(spec), distributionFor(spec), departmentList])
+      .optional()
+      .meta({ description: `${paramDescription(spec)} Or a list of named departments: [{name: Sales, share: 0.3}, ...] or [{name: Sales, size: 600}, ...].` });
+  }
+  return z.strictObject(shape).optional().meta({ description: SECTION_DESCRIPTIONS[section] });
+}
+
+const mechanismsSchema = z
+  .strictObject(Object.fromEntries(MECHANISM_NAMES.map((m) => [toSnake(m), z.boolean().optional().meta({ description: `${MECHANISM_DESCRIPTIONS[m]} Default true.` })])))
+  .optional()
+  .meta({ description: 'Switch model mechanisms on or off (all on by default), e.g. to test what drives a result.' });
+
+/** Parameter paths (as written in files) that may be uncertain; the horizon may not. */
+export const UNCERTAIN_PATHS: readonly string[] = PARAMETER_SPECS.filter((s) => s.path !== 'weeks').map((s) => fileParamPath(s.path));
+
+const uncertaintiesSchema = z
+  .strictObject(Object.fromEntries(PARAMETER_SPECS.filter((s) => s.path !== 'weeks').map((s) => [fileParamPath(s.path), distributionFor(s).optional().meta({ description: paramDescription(s) })])))
+  .optional()
+  .meta({
+    description: 'Uncertain parameters gathered in one place: `section.parameter: distribution`, e.g. `organisation.silo_strength: {uniform: [0.4, 0.8]}`. The same as writing the distribution in place in its section; give each parameter in one place only.',
+  });
+
+// ── Strategies and interventions ─────────────────────────────────────────────
+
+const targetSchema = z
+  .union([
+    z.enum(['all', 'pilot']),
+    z
+      .strictObject({
+        wave: z.number().int().min(0).optional().meta({ description: 'Wave number: 0 is the pilot, 1.. the waves after it.' }),
+        departments: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1).optional().meta({ description: 'Departments by name (when named in organisation.departments) or by number from 0.' }),
+        share: share.optional().meta({ description: 'A random share of everyone.' }),
+        enthusiasts: share.optional().meta({ description: 'The most innovative share of employees.' }),
+      })
+      .superRefine((value, ctx) => {
+        const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+        if (keys.length !== 1) problem(ctx, keys.length === 0 ? 'a target needs one of wave, departments, share or enthusiasts' : `a target has one kind, got ${keys.join(' and ')}`, 'e.g. {wave: 1}, {departments: [Sales]}, {share: 0.1} or {enthusiasts: 0.02}');
+      }),
+  ])
+  .meta({ id: 'Target', description: 'Who it reaches: all, pilot, {wave: k}, {departments: [names or numbers]}, {share: x} or {enthusiasts: x}. Default all.' });
+
+/** Condition formulas are checked here for syntax, operators, functions and names; wave numbers are checked against the strategy in load.ts. */
+const conditionSchema = z
+  .string()
+  .superRefine((text, ctx) => {
+    try {
+      compileFormula(text, { variables: conditionVariableNames(1), kind: 'condition', anyWave: true });
+    } catch (err) {
+      if (!(err instanceof FormulaError)) throw err;
+      problem(ctx, err.message, err.hint, [], err.offset);
+    }
+  })
+  .meta({ id: 'Condition', description: 'Start at the first week this condition holds, e.g. "week >= 12 and pilot.active_share >= 0.4". Variables: week, aware_share, trying_share, active_share, lapsed_share, producers_share, content, communities_alive, catalyst_share, access_share, cost, cross_flow, and per wave pilot.x / waveK.x for x in active_share, access_share, weeks_open, open.' });
+
+/** Schedules: a number, or a formula in `week` evaluated into a per-week table at load time. */
+const scheduleSchema = z
+  .union([
+    z.number().min(0),
+    z.string().superRefine((text, ctx) => {
+      try {
+        // The horizon is unknown here; a short table catches syntax and most value errors, load.ts builds the real one.
+        scheduleTable(text, 1);
+      } catch (err) {
+        if (!(err instanceof FormulaError)) throw err;
+        problem(ctx, err.message, err.hint, [], err.offset);
+      }
+    }),
+  ])
+  .meta({ id: 'Schedule', description: 'A number, or a formula in week evaluated for every week at load time, e.g. "min(40, 5 * week)".' });
+
+const timing = {
+  label: z.string().optional().meta({ description: 'Label for reports.' }),
+  at: weekNumber.optional().meta({ description: 'Week it starts (0 = before the first week). Default 0 unless `when` is given.' }),
+  when: conditionSchema.optional(),
+  target: targetSchema.optional(),
+};
+const actsFor = z.number().int().min(0).max(WEEKS_SPEC.max).optional().meta({ description: 'Weeks it acts for; 0 or absent: until the horizon.' });
+
+/** Extra fields each intervention type takes (snake_case), beyond timing and target. */
+const INTERVENTION_FIELDS: Record<InterventionType, Record<string, z.ZodType>> = {
+  access: { free: z.boolean().optional().meta({ description: 'Free tier (no licence cost), as in a viral bottom-up network.' }) },
+  announcement: { strength: share.optional().meta({ description: 'Push strength 0..1.' }) },
+  training: { capacity: scheduleSchema.optional(), weeks: actsFor },
+  reverse_mentoring: { count: z.number().int().min(0).optional().meta({ description: 'Reverse-mentoring pairs (juniors coaching seniors).' }), weeks: actsFor },
+  manager_coaching: { share: share.optional().meta({ description: 'Share of the target\'s managers coached (0..1).' }), weeks: actsFor },
+  community_managers: { count: z.number().int().min(0).optional().meta({ description: 'Community managers appointed.' }), weeks: actsFor },
+  job_description: { relief: share.optional().meta({ description: 'Share of the time cost removed by recognising participation in job descriptions (0..1).' }) },
+  reward_change: { competition: share.optional().meta({ description: 'New reward competition level (0 collaboration .. 1 competition).' }) },
+  showcase: { strength: share.optional().meta({ description: 'Push strength of the best-case showcase 0..1.' }) },
+  licences: { decision: z.enum(['pay', 'restrict', 'shutdown']).optional().meta({ description: 'Licence decision.' }) },
+  governance: { decision: z.enum(['pay', 'restrict', 'shutdown']).optional().meta({ description: 'Management\'s decision on the network: pay, restrict or shutdown.' }) },
+  seed_users: {},
+};
+
+export const INTERVENTION_DESCRIPTIONS: Record<InterventionType, string> = {
+  access: 'Give the target access to the platform.',
+  announcement: 'An announcement campaign: awareness and a push to try.',
+  training: 'Train people (capacity per week, a number or a schedule).',
+  reverse_mentoring: 'Juniors coach senior managers in using the platform.',
+  manager_coaching: 'Coach managers toward a catalyst style.',
+  community_managers: 'Appoint community managers who keep communities alive.',
+  job_description: 'Recognise participation in job descriptions (lowers the time cost).',
+  reward_change: 'Change rewards to favour collaboration over competition.',
+  showcase: 'Show best cases from earlier users.',
+  licences: 'Move access to paid licences.',
+  governance: 'Management decides on the network: pay, restrict or shut down.',
+  seed_users: 'Start the target as users (e.g. a few enthusiasts).',
+};
+
+export const interventionSchema = z.discriminatedUnion(
+  'type',
+  INTERVENTION_TYPES.map((type) =>
+    z.strictObject({ type: z.literal(type), ...timing, ...INTERVENTION_FIELDS[type] }).meta({ description: INTERVENTION_DESCRIPTIONS[type] }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+const interventions = z.array(interventionSchema).meta({ id: 'Interventions', description: 'Interventions, each at a week (`at`) or on a condition (`when`).' });
+
+const strategyCommon = {
+  label: z.string().min(1).optional().meta({ description: 'Label for charts and tables (the identifier is the key).' }),
+  description: z.string().optional(),
+};
+
+/** Option schemas of the built-in strategies, keyed by the camelCase option name. */
+const OPTION_SCHEMAS: Record<string, z.ZodType> = {
+  announcementStrength: share,
+  trainingPerWeek: z.number().min(0),
+  trainingWeeks: z.number().int().min(0),
+  enthusiastShare: share,
+  pilotShare: z.number().gt(0).max(1),
+  selection: z.enum(PILOT_SELECTIONS as unknown as [string, ...string[]]),
+  waves: z.number().int().min(0).max(100),
+  gateActiveShare: share,
+  gateMinWeeks: z.number().int().min(0),
+  gateMaxWeeks: z.number().int().min(0),
+  showcase: z.boolean(),
+  showcaseStrength: share,
+  coachPilotManagersWeeks: z.number().int().min(0),
+};
+
+export const OPTION_DESCRIPTIONS: Record<string, string> = {
+  announcementStrength: 'Strength of the launch announcement (0..1).',
+  trainingPerWeek: 'People trained per week after launch (0: none).',
+  trainingWeeks: 'Weeks training runs.',
+  enthusiastShare: 'Share of employees, the most innovative, who start using the free network at week 0.',
+  pilotShare: 'Share of teams in the pilot wave.',
+  selection: `How the pilot is chosen: ${PILOT_SELECTIONS.join(', ')}.`,
+  waves: 'Waves after the pilot.',
+  gateActiveShare: 'A wave opens once the previous wave\'s active share reaches this...',
+  gateMinWeeks: '...and the previous wave has been open this many weeks...',
+  gateMaxWeeks: '...or, whatever its results, once it has been open this many weeks (0: wait for the gate).',
+  showcase: 'Show the previous wave\'s best cases to each new wave.',
+  showcaseStrength: 'Strength of each showcase (0..1).',
+  coachPilotManagersWeeks: 'Coach the pilot\'s managers for this many weeks (0: no coaching).',
+};
+
+function optionsSchema(defaults: object): z.ZodType {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, value] of Object.entries(defaults)) {
+    const base = OPTION_SCHEMAS[key] ?? (typeof value === 'boolean' ? z.boolean() : typeof value === 'string' ? z.string() : z.number());
+    shape[toSnake(key)] = base.optional().meta({ description: `${OPTION_DESCRIPTIONS[key] ?? key} Default ${JSON.stringify(value)}.` });
+  }
+  return z.strictObject(shape).optional().meta({ description: 'Options of this built-in strategy (all optional).' });
+}
+
+export const BUILTIN_OPTION_DEFAULTS = { top_down: TOP_DOWN_DEFAULTS, bottom_up: BOTTOM_UP_DEFAULTS, phased_pilot: PHASED_PILOT_DEFAULTS } as const;
+
+const wavePlanSchema = z
+  .strictObject({
+    pilot_share: z.number().gt(0).max(1).meta({ description: 'Share of teams in the pilot (wave 0).' }),
+    selection: z.enum(PILOT_SELECTIONS as unknown as [string, ...string[]]).optional().meta({ description: `How the pilot is chosen: ${PILOT_SELECTIONS.join(', ')}. Default volunteers.` }),
+    waves: z.number().int().min(0).max(100).optional().meta({ description: 'Waves after the pilot; the other teams split evenly among them. Default 0.' }),
+  })
+  .meta({ description: 'Assign teams to a pilot (wave 0) and later waves before week 0, so interventions can target {wave: k} and conditions read pilot.x / waveK.x.' });
+
+export const STRATEGY_TYPES = ['top_down', 'bottom_up', 'phased_pilot', 'custom'] as const;
+
+export const strategySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('top_down'), ...strategyCommon, options: optionsSchema(TOP_DOWN_DEFAULTS), interventions: interventions.optional() })
+    .meta({ description: 'Top-down launch: everyone gets licensed access and an executive announcement at once.' }),
+  z.strictObject({ type: z.literal('bottom_up'), ...strategyCommon, options: optionsSchema(BOTTOM_UP_DEFAULTS), interventions: interventions.optional() })
+    .meta({ description: 'Bottom-up: a free network open to all, started by a few enthusiasts.' }),
+  z.strictObject({ type: z.literal('phased_pilot'), ...strategyCommon, options: optionsSchema(PHASED_PILOT_DEFAULTS), interventions: interventions.optional() })
+    .meta({ description: 'Phased pilot: a pilot group first, then waves gated on the previous wave\'s results, with showcases.' }),
+  z.strictObject({ type: z.literal('custom'), ...strategyCommon, waves: wavePlanSchema.optional(), interventions: interventions.min(1) })
+    .meta({ description: 'A custom plan: your own interventions, each at a week or on a condition.' }),
+]);
+
+const strategiesSchema = z
+  .record(identifier, strategySchema)
+  .superRefine((value, ctx) => {
+    if (Object.keys(value).length === 0) problem(ctx, 'no strategies to compare', 'add at least one, e.g. top_down: {type: top_down}');
+  })
+  .meta({ description: 'The strategies to compare: identifier -> {type, label, options or interventions}. Every strategy runs on the same rollouts (common random numbers).' });
+
+// ── The whole file ───────────────────────────────────────────────────────────
+
+export const DEFAULT_ROLLOUTS = 100;
+export const DEFAULT_SEED = 1;
+
+export const scenarioSchema = z
+  .strictObject({
+    name: identifier.meta({ description: 'Scenario identifier, e.g. acme_rollout (used in file names and manifests).' }),
+    label: z.string().optional().meta({ description: 'Human title for reports.' }),
+    description: z.string().optional().meta({ description: 'What the scenario is about and the question it answers.' }),
+    horizon: numberFor(WEEKS_SPEC).optional().meta({ description: `Weeks simulated. Default ${WEEKS_SPEC.default}; ${rangeText(WEEKS_SPEC)}. Cannot be uncertain.` }),
+    rollouts: z.number().int().min(1).max(10_000_000).optional().meta({ description: `Rollouts (replications) per strategy, each with its own draw of the uncertainties and its own organisation. Default ${DEFAULT_ROLLOUTS}; \`uptake run --rollouts\` overrides it.` }),
+    seed: z.number().int().min(0).max(4_294_967_295).optional().meta({ description: `Experiment seed; every rollout's seeds derive from it. Default ${DEFAULT_SEED}; \`uptake run --seed\` overrides it.` }),
+    network: z.enum(['organisation', 'complete']).optional().meta({ description: 'organisation (teams, departments, weak ties; default) or complete (everyone knows everyone: a mean-field check).' }),
+    ...Object.fromEntries(SECTIONS.map((s) => [s, sectionSchema(s)])),
+    mechanisms: mechanismsSchema,
+    uncertainties: uncertaintiesSchema,
+    strategies: strategiesSchema,
+  })
+  .meta({
+    title: 'uptake scenario',
+    description: 'A scenario for uptake: an organisation, its uncertainties, and the rollout strategies to compare. Documentation: docs/scenarios.md',
+  });
+
+/** A scenario file as validated by the schema (snake_case, before expansion). */
+export type ScenarioFile = z.infer<typeof scenarioSchema>;
+export type StrategyFile = z.infer<typeof strategySchema>;
+export type InterventionFile = z.infer<typeof interventionSchema>;
+
+/** The JSON Schema for editors, generated from scenarioSchema. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioSchema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+}
+
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
