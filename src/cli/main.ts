@@ -19,6 +19,8 @@ import * as schemaCommand from './commands/schema.ts';
 // import * as mergeCommand from './commands/merge.ts';
 // import * as reportCommand from './commands/report.ts';
 // import * as testCommand from './commands/test.ts';
+import * as runCommand from './commands/run.ts';
+import * as mergeCommand from './commands/merge.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -27,6 +29,8 @@ interface CommandModule {
 /** Registration order is the order `uptake --help` lists the commands in. */
 const COMMANDS: CommandModule[] = [
   // ── Other engineers: add your module here, e.g. runCommand, mergeCommand, reportCommand, testCommand.
+  runCommand,
+  mergeCommand,
   validateCommand,
   initCommand,
   schemaCommand,

@@ -1,0 +1,340 @@
+/**
+ * `uptake run [scenario]`: run every strategy of a scenario and write the
+ * output folder (docs/outputs.md); print a short comparison on stdout.
+ *
+ * Report hook: after the outputs are in place, `afterOutputs(dir)` calls the
+ * report renderer if one is available: a function registered with
+ * `registerReportRenderer`, or else `renderReport(dir, options)` exported by
+ * src/report/index.ts (imported only if that file exists, so `run` works
+ * without it). `--no-report` skips it.
+ */
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadScenario, applyOverrides } from '../../scenarios/load.ts';
+import type { Experiment } from '../../scenarios/experiment.ts';
+import { runExperiment, RolloutFailed, RunInterrupted, interruptedRuns, type Shard } from '../../runner/execute.ts';
+import { layoutOf, parseFailure, runBatch } from '../../runner/batch.ts';
+import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
+import { defaultWorkers } from '../../runner/pool.ts';
+import { parseShard, shardLabel } from '../../runner/shard.ts';
+import type { PairedComparison, RunSummary, ResultDistribution } from '../../runner/summary.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
+
+export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
+
+export interface ReportOptions {
+  quiet: boolean;
+}
+export type ReportRenderer = (dir: string, options: ReportOptions) => unknown | Promise<unknown>;
+
+let registeredRenderer: ReportRenderer | undefined;
+
+/** The report engineer's hook: called with the output folder after every successful run (unless --no-report). */
+export function registerReportRenderer(renderer: ReportRenderer | undefined): void {
+  registeredRenderer = renderer;
+}
+
+async function findReportRenderer(): Promise<ReportRenderer | undefined> {
+  if (registeredRenderer) return registeredRenderer;
+  const file = new URL('../../report/index.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(file))) return undefined;
+  const module = (await import(file.href)) as { renderReport?: ReportRenderer };
+  return typeof module.renderReport === 'function' ? module.renderReport : undefined;
+}
+
+/** The point where a finished run hands its output folder to the report. */
+export async function afterOutputs(dir: string, options: ReportOptions): Promise<void> {
+  const render = await findReportRenderer();
+  if (render) await render(dir, options);
+}
+
+interface RunFlags {
+  rollouts?: string;
+  seed?: string;
+  workers?: string;
+  out?: string;
+  quiet?: boolean;
+  json?: boolean;
+  rollout?: string;
+  shard?: string;
+  resume?: boolean;
+  report: boolean;
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number of at least ${min}, got "${text}"`, `e.g. ${flag} ${Math.max(min, 1) * 100}`);
+  return Number(text);
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run every strategy of a scenario and write timeseries.csv, rollouts.csv, summary.json and manifest.json')
+    .argument('[scenario]', 'scenario file (YAML)', undefined)
+    .option('-n, --rollouts <n>', 'rollouts per strategy (default: the scenario\'s)')
+    .option('-s, --seed <seed>', 'scenario seed (default: the scenario\'s)')
+    .option('-w, --workers <n>', `worker threads (default: ${defaultWorkers()}, the cores here)`)
+    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>)')
+    .option('-q, --quiet', 'no progress and no table; errors only')
+    .option('--json', 'print the comparison as JSON on stdout instead of a table')
+    .option('--rollout <n>', 'rerun rollout N alone under every strategy and print its rollouts.csv rows')
+    .option('--shard <k/n|auto>', 'run shard K of N and write a partial result for `uptake merge` (auto: from a Kubernetes Indexed Job or Slurm array)')
+    .option('--resume', 'continue an interrupted run from its finished batches')
+    .option('--no-report', 'do not render the report after the run')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Without a scenario, runs the bundled scenarios/default.yaml.',
+        'Outputs are documented in docs/outputs.md; sharding in docs/distributed.md.',
+        'Examples:',
+        '  uptake run scenarios/bank.yaml --rollouts 5000 --out out/bank',
+        '  uptake run scenarios/bank.yaml --rollout 17        # reproduce one rollout',
+        '  uptake run scenarios/bank.yaml --shard 2/8 --out out/bank-2',
+      ].join('\n'),
+    )
+    .action(async (scenarioArg: string | undefined, flags: RunFlags) => {
+      await runCommand(scenarioArg, flags);
+    });
+}
+
+async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Promise<void> {
+  const scenario = scenarioArg ?? displayPath(DEFAULT_SCENARIO);
+  const rollouts = wholeNumber('--rollouts', flags.rollouts, 1);
+  const seed = wholeNumber('--seed', flags.seed, 0);
+  const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
+  const single = wholeNumber('--rollout', flags.rollout, 0);
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  if (single !== undefined && shard) throw new UsageError('--rollout and --shard cannot be combined', 'use one of them');
+  const experiment = applyOverrides(await loadScenario(scenarioArg ?? DEFAULT_SCENARIO), { rollouts, seed });
+  const reproduce = (r: number): string => `uptake run ${scenario} --rollout ${r}${seed !== undefined ? ` --seed ${seed}` : ''}`;
+
+  if (single !== undefined) return runOne(experiment, single, flags, reproduce);
+
+  const out = flags.out ?? join('out', shard ? `${experiment.name}-shard-${shard.index}-of-${shard.count}` : experiment.name);
+  const quiet = flags.quiet === true;
+  const progress = quiet ? undefined : progressBar(experiment, shard);
+  if (!quiet && !flags.resume) {
+    const earlier = interruptedRuns(out);
+    if (earlier.length) process.stderr.write(`note: an interrupted run for ${out} exists; add --resume to continue it where possible.\n`);
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    progress?.stop();
+    process.stderr.write('\nStopping the workers…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const command = ['uptake', 'run', ...process.argv.slice(3)].join(' ');
+  try {
+    const result = await runExperiment({
+      experiment, out, workers, shard, resume: flags.resume, signal: controller.signal, command,
+      onProgress: progress?.update,
+    });
+    progress?.stop();
+    if (result.resumedRollouts > 0 && !quiet) process.stderr.write(`Resumed: ${plural(result.resumedRollouts, 'rollout')} came from the interrupted run.\n`);
+    if (!quiet) {
+      const what = shard ? `shard ${shardLabel(shard)} (partial result; merge with \`uptake merge\`)` : `${plural(experiment.strategies.length, 'strategy', 'strategies')} × ${plural(experiment.rollouts, 'rollout')}`;
+      process.stderr.write(`Wrote ${displayPath(result.out)}: ${what} in ${formatDuration(result.manifest.seconds)} on ${plural(result.manifest.workers, 'worker')}.\n`);
+    }
+    if (result.summary) {
+      if (flags.json) process.stdout.write(JSON.stringify(comparisonJson(result.summary, result.out), null, 2) + '\n');
+      else if (!quiet) process.stdout.write(comparisonText(result.summary, useColour(process.stdout)));
+      if (flags.report) await afterOutputs(result.out, { quiet });
+    }
+  } catch (err) {
+    progress?.stop();
+    if (err instanceof RolloutFailed) {
+      reportFailure(err, reproduce);
+      return;
+    }
+    if (err instanceof RunInterrupted) {
+      process.stderr.write(
+        `Interrupted: discarded ${plural(err.discardedRollouts, 'rollout')} in progress; no output folder was written.\n` +
+          `${err.completedRollouts} of ${err.totalRollouts} rollouts are finished and kept in ${displayPath(err.workDir)}: ` +
+          `run the same command with --resume to continue.\n`,
+      );
+      process.exit(130);
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function reportFailure(err: RolloutFailed, reproduce: (r: number) => string): void {
+  const { strategy, rollout, seed, message } = err.info;
+  process.stderr.write(
+    `error: rollout ${rollout} of strategy ${strategy} failed (rollout seed ${seed}): ${message}\n` +
+      `  reproduce it alone: ${reproduce(rollout)}\n` +
+      '  the run stopped and no output folder was written.\n',
+  );
+  process.exitCode = EXIT.INTERNAL;
+}
+
+/** `--rollout N`: the rows of rollouts.csv for rollout N, computed alone. */
+function runOne(experiment: Experiment, rollout: number, flags: RunFlags, reproduce: (r: number) => string): void {
+  const layout = layoutOf(experiment);
+  let packed: Float64Array;
+  try {
+    packed = runBatch(experiment, { start: rollout, end: rollout + 1 });
+  } catch (err) {
+    const info = parseFailure(err);
+    if (info) return reportFailure(new RolloutFailed(info), reproduce);
+    throw err;
+  }
+  const header = rolloutsHeader(experiment, layout);
+  const rows = rolloutRows(experiment, layout, packed, rollout);
+  if (flags.json) {
+    const cols = header.trimEnd().split(',');
+    const json = rows.trimEnd().split('\n').map((line) => {
+      const c = line.split(',');
+      const values: Record<string, number | string | null> = {};
+      for (let i = 3; i < cols.length; i++) values[cols[i]!] = c[i] === '' ? null : c[i] === 'never' ? 'never' : Number(c[i]);
+      return { strategy: c[0], rollout: Number(c[1]), seed: Number(c[2]), values };
+    });
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    process.stdout.write(header + rows);
+  }
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+interface Progress {
+  update: (done: number, total: number) => void;
+  stop: () => void;
+}
+
+/** A bar on a terminal's stderr; nothing when stderr is not a terminal (CI logs stay clean). */
+function progressBar(experiment: Experiment, shard: Shard | undefined): Progress | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const colour = useColour(process.stderr);
+  const label = `${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${label} {bar} {value}/{total} rollouts · {rate}/s · {eta_formatted} left`,
+      barCompleteChar: '█',
+      barIncompleteChar: colour ? '░' : '-',
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const t0 = performance.now();
+  let started = false;
+  let stopped = false;
+  return {
+    update(done, total) {
+      if (stopped) return;
+      const rate = done / Math.max(1e-3, (performance.now() - t0) / 1000);
+      if (!started) {
+        bar.start(total, done, { rate: '0' });
+        started = true;
+      }
+      bar.update(done, { rate: formatNumber(rate) });
+    },
+    stop() {
+      if (started && !stopped) bar.stop();
+      stopped = true;
+    },
+  };
+}
+
+/** The results shown on the terminal, and which comparisons. */
+const TABLE_RESULTS = ['active_share', 'sustained_share', 'weeks_to_critical_mass', 'weeks_to_target', 'churn', 'cost'] as const;
+const COMPARISON_RESULTS = ['sustained_share', 'weeks_to_target', 'cost'] as const;
+
+function formatValue(value: number | null, unit: string): string {
+  if (value === null) return '–';
+  if (unit === 'share') return formatPercent(value, 0);
+  if (unit === 'weeks') return String(Math.round(value));
+  if (unit === 'money') return compactMoney(value);
+  return formatNumber(value);
+}
+
+function compactMoney(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return `${(value / 1e6).toPrecision(3)}M`;
+  if (abs >= 1e3) return `${(value / 1e3).toPrecision(3)}k`;
+  return formatNumber(value);
+}
+
+function cellOf(d: ResultDistribution, unit: string): string {
+  const median = formatValue(d.p50, unit);
+  const range = d.p05 === null ? '' : ` (${formatValue(d.p05, unit)}–${formatValue(d.p95, unit)})`;
+  const never = unit === 'weeks' && d.never > 0 ? ` never ${formatPercent(d.neverShare, 0)}` : '';
+  return `${median}${range}${never}`;
+}
+
+export function comparisonText(summary: RunSummary, colour: boolean): string {
+  const results = TABLE_RESULTS.map((name) => summary.results.find((r) => r.name === name)!).filter(Boolean);
+  const headers = ['strategy', ...results.map((r) => shortName(r.name))];
+  const rows = summary.strategies.map((s) => [s.name, ...results.map((r) => cellOf(summary.distributions[s.name]![r.name]!, r.unit))]);
+  let text = `\n${paint(summary.experiment.label, 'bold', colour)}: ${plural(summary.experiment.rollouts, 'rollout')} per strategy, ${summary.experiment.weeks} weeks. Median (5th–95th percentile):\n\n`;
+  text += renderTable(headers, rows);
+  const pairs = summary.comparisons.filter((c) => (COMPARISON_RESULTS as readonly string[]).includes(c.result));
+  if (pairs.length) {
+    text += `\nP(A beats B), rollout by rollout, with 95% interval:\n\n`;
+    const pairKeys = [...new Set(pairs.map((c) => `${c.a}\u0000${c.b}`))];
+    const compRows = pairKeys.map((key) => {
+      const [a, b] = key.split('\u0000') as [string, string];
+      return [`${a} vs ${b}`, ...COMPARISON_RESULTS.map((r) => comparisonCell(pairs.find((c) => c.a === a && c.b === b && c.result === r)!, colour))];
+    });
+    text += renderTable(['A vs B', ...COMPARISON_RESULTS.map(comparisonHeader)], compRows);
+  }
+  return text + '\n';
+}
+
+function comparisonHeader(result: string): string {
+  return result === 'weeks_to_target' ? 'target sooner' : result === 'cost' ? 'cheaper' : shortName(result);
+}
+
+function comparisonCell(c: PairedComparison | undefined, colour: boolean): string {
+  if (!c) return '';
+  const text = `${c.pBeats.toFixed(2)} [${c.ci[0].toFixed(2)}–${c.ci[1].toFixed(2)}]`;
+  if (c.ci[0] > 0.5) return paint(text, 'green', colour);
+  if (c.ci[1] < 0.5) return paint(text, 'red', colour);
+  return text;
+}
+
+function shortName(name: string): string {
+  return ({
+    active_share: 'active at end',
+    sustained_share: 'sustained',
+    weeks_to_critical_mass: 'weeks to crit. mass',
+    weeks_to_target: 'weeks to target',
+    churn: 'churn',
+    cost: 'cost',
+  } as Record<string, string>)[name] ?? name;
+}
+
+/** --json: the same comparison as data (the full numbers are in summary.json). */
+export function comparisonJson(summary: RunSummary, out: string) {
+  return {
+    out,
+    experiment: summary.experiment,
+    strategies: summary.strategies.map((s) => ({
+      name: s.name,
+      label: s.label,
+      results: Object.fromEntries(summary.results.map((r) => [r.name, summary.distributions[s.name]![r.name]])),
+    })),
+    comparisons: summary.comparisons,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Folds packed batches into mergeable summaries: per strategy, week and
+ * observable; per strategy and result; per strategy and wave; and, for every
+ * pair of strategies and every result, paired wins/losses/ties and a sketch
+ * of the differences. Everything is order-independent (bucket counts and
+ * exact sums), so 1 or N workers, any batch order, and shards merged later
+ * all give the same bytes.
+ */
+import { OBSERVABLE_COUNT, RESULT_COUNT } from '../model/index.ts';
+import type { Experiment } from '../scenarios/experiment.ts';
+import { type BatchLayout, layoutOf, strategyOffset } from './batch.ts';
+import { OBSERVABLE_KINDS, RESULT_BETTER, RESULT_IS_WEEKS, RESULT_KINDS } from './metrics.ts';
+import { Sketch, type SketchJSON } from './sketch.ts';
+import type { Better } from './summary.ts';
+
+const PARTIAL_FORMAT = 'uptake-partial/1';
+
+interface PairCell {
+  wins: number;
+  losses: number;
+  ties: number;
+  /** A − B where both have a value. */
+  diff: Sketch;
+}
+
+export interface AggregateJSON {
+  format: typeof PARTIAL_FORMAT;
+  /** Identifies the experiment: partial results of different experiments never merge. */
+  experimentKey: string;
+  rollouts: number;
+  series: SketchJSON[];
+  results: SketchJSON[];
+  waves: SketchJSON[];
+  pairs: { wins: number; losses: number; ties: number; diff: SketchJSON }[];
+}
+
+/** Ordered pairs (a < b in scenario order). */
+export function strategyPairs(count: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let a = 0; a < count; a++) for (let b = a + 1; b < count; b++) pairs.push([a, b]);
+  return pairs;
+}
+
+
+export class Aggregate {
+  readonly layout: BatchLayout;
+  readonly experimentKey: string;
+  /** Rollouts folded in. */
+  rollouts = 0;
+  /** [s][week][k] flattened: (s * (weeks + 1) + week) * OBSERVABLE_COUNT + k. */
+  readonly series: Sketch[] = [];
+  /** [s][j]: s * RESULT_COUNT + j. */
+  readonly results: Sketch[] = [];
+  /** [s][w]: s * layout.waves + w (only strategies with waves are reported). */
+  readonly waves: Sketch[] = [];
+  /** [pair][j]: pair * RESULT_COUNT + j. */
+  readonly pairs: PairCell[] = [];
+  readonly pairList: [number, number][];
+
+  constructor(experiment: Experiment, experimentKey: string) {
+    this.layout = layoutOf(experiment);
+    this.experimentKey = experimentKey;
+    const { strategies, weeks, waves } = this.layout;
+    for (let s = 0; s < strategies; s++) {
+      for (let w = 0; w <= weeks; w++) for (let k = 0; k < OBSERVABLE_COUNT; k++) this.series.push(new Sketch(OBSERVABLE_KINDS[k]!));
+    }
+    for (let s = 0; s < strategies; s++) for (let j = 0; j < RESULT_COUNT; j++) this.results.push(new Sketch(RESULT_KINDS[j]!));
+    for (let s = 0; s < strategies; s++) for (let w = 0; w < waves; w++) this.waves.push(new Sketch({ type: 'linear', width: 1 }));
+    this.pairList = strategyPairs(strategies);
+    for (let p = 0; p < this.pairList.length; p++) {
+      for (let j = 0; j < RESULT_COUNT; j++) this.pairs.push({ wins: 0, losses: 0, ties: 0, diff: new Sketch(RESULT_KINDS[j]!) });
+    }
+  }
+
+  /** Folds in a packed batch (see batch.ts for the layout). */
+  addBatch(packed: Float64Array): void {
+    const L = this.layout;
+    const count = packed.length / L.rolloutSize;
+    const seriesPerStrategy = (L.weeks + 1) * OBSERVABLE_COUNT;
+    for (let i = 0; i < count; i++) {
+      const base = i * L.rolloutSize;
+      for (let s = 0; s < L.strategies; s++) {
+        const o = base + strategyOffset(L, s);
+        for (let j = 0; j < RESULT_COUNT; j++) this.results[s * RESULT_COUNT + j]!.add(packed[o + j]!);
+        for (let w = 0; w < L.waves; w++) this.waves[s * L.waves + w]!.add(packed[o + RESULT_COUNT + w]!);
+        const so = o + RESULT_COUNT + L.waves;
+        const cells = s * seriesPerStrategy;
+        for (let c = 0; c < seriesPerStrategy; c++) this.series[cells + c]!.add(packed[so + c]!);
+      }
+      for (let p = 0; p < this.pairList.length; p++) {
+        const [a, b] = this.pairList[p]!;
+        const oa = base + strategyOffset(L, a);
+        const ob = base + strategyOffset(L, b);
+        for (let j = 0; j < RESULT_COUNT; j++) {
+          const cell = this.pairs[p * RESULT_COUNT + j]!;
+          const x = packed[oa + j]!;
+          const y = packed[ob + j]!;
+          const c = compare(x, y, RESULT_BETTER[j]!, RESULT_IS_WEEKS[j]!);
+          if (c > 0) cell.wins++;
+          else if (c < 0) cell.losses++;
+          else cell.ties++;
+          if (Number.isFinite(x) && Number.isFinite(y)) cell.diff.add(x - y);
+        }
+      }
+      this.rollouts++;
+    }
+  }
+
+  merge(other: AggregateJSON): void {
+    if (other.format !== PARTIAL_FORMAT) throw new Error(`not an uptake partial result (format ${String(other.format)})`);
+    if (other.experimentKey !== this.experimentKey) throw new Error('partial results come from different experiments');
+    this.rollouts += other.rollouts;
+    other.series.forEach((s, i) => this.series[i]!.merge(s));
+    other.results.forEach((s, i) => this.results[i]!.merge(s));
+    other.waves.forEach((s, i) => this.waves[i]!.merge(s));
+    other.pairs.forEach((p, i) => {
+      const cell = this.pairs[i]!;
+      cell.wins += p.wins;
+      cell.losses += p.losses;
+      cell.ties += p.ties;
+      cell.diff.merge(p.diff);
+    });
+  }
+
+  toJSON(): AggregateJSON {
+    return {
+      format: PARTIAL_FORMAT,
+      experimentKey: this.experimentKey,
+      rollouts: this.rollouts,
+      series: this.series.map((s) => s.toJSON()),
+      results: this.results.map((s) => s.toJSON()),
+      waves: this.waves.map((s) => s.toJSON()),
+      pairs: this.pairs.map((p) => ({ wins: p.wins, losses: p.losses, ties: p.ties, diff: p.diff.toJSON() })),
+    };
+  }
+
+  seriesSketch(s: number, week: number, k: number): Sketch {
+    return this.series[(s * (this.layout.weeks + 1) + week) * OBSERVABLE_COUNT + k]!;
+  }
+
+  resultSketch(s: number, j: number): Sketch {
+    return this.results[s * RESULT_COUNT + j]!;
+  }
+
+  waveSketch(s: number, w: number): Sketch {
+    return this.waves[s * this.layout.waves + w]!;
+  }
+
+  pairCell(p: number, j: number): PairCell {
+    return this.pairs[p * RESULT_COUNT + j]!;
+  }
+}
+
+/**
+ * +1 if x is better than y, −1 if worse, 0 if equal. For week results NaN
+ * ("never") is worse than any week and equal to another "never"; for
+ * neutral results, +1 means higher.
+ */
+export function compare(x: number, y: number, better: Better, weeks: boolean): number {
+  const xn = Number.isNaN(x);
+  const yn = Number.isNaN(y);
+  if (xn || yn) {
+    if (xn && yn) return 0;
+    if (weeks) return xn ? -1 : 1;
+    return 0;
+  }
+  if (x === y) return 0;
+  const higher = x > y ? 1 : -1;
+  return better === 'lower' ? -higher : higher;
+}

@@ -1,0 +1,142 @@
+/**
+ * One task: a contiguous range of rollouts, every strategy. The organisation
+ * and the parameter draw of rollout r are built once and reused by every
+ * strategy (common random numbers), and the whole batch is packed into one
+ * Float64Array, the only thing that can be moved back from a worker.
+ *
+ * Packed layout, per rollout (BatchLayout.rolloutSize doubles):
+ *   [seed, uncertainty values (U), then per strategy:
+ *     results (RESULT_COUNT), wave open weeks (W, NaN padded), series ((weeks + 1) × OBSERVABLE_COUNT)]
+ */
+import {
+  OBSERVABLE_COUNT, RESULT_COUNT, buildOrganisation, getPath, runRollout, type StrategyPlan,
+} from '../model/index.ts';
+import { type Experiment, rolloutSeed, sampleParams, seedsOf } from '../scenarios/experiment.ts';
+
+export interface BatchLayout {
+  strategies: number;
+  uncertainties: number;
+  /** Wave columns: the most waves (pilot included) of any strategy. */
+  waves: number;
+  weeks: number;
+  seriesSize: number;
+  strategySize: number;
+  rolloutSize: number;
+}
+
+export function wavesOf(plan: StrategyPlan): number {
+  return plan.waves ? plan.waves.waves + 1 : 0;
+}
+
+export function layoutOf(experiment: Experiment): BatchLayout {
+  const strategies = experiment.strategies.length;
+  const uncertainties = experiment.uncertainties.length;
+  const waves = Math.max(0, ...experiment.strategies.map(wavesOf));
+  const weeks = experiment.params.weeks;
+  const seriesSize = (weeks + 1) * OBSERVABLE_COUNT;
+  const strategySize = RESULT_COUNT + waves + seriesSize;
+  return { strategies, uncertainties, waves, weeks, seriesSize, strategySize, rolloutSize: 1 + uncertainties + strategies * strategySize };
+}
+
+/** Offset of strategy s's block within a rollout block. */
+export function strategyOffset(layout: BatchLayout, s: number): number {
+  return 1 + layout.uncertainties + s * layout.strategySize;
+}
+
+export interface BatchTask {
+  start: number;
+  end: number;
+}
+
+/** A failing rollout, with what is needed to reproduce it alone. */
+export interface RolloutFailureInfo {
+  strategy: string;
+  rollout: number;
+  seed: number;
+  message: string;
+}
+
+const FAILURE_MARK = 'uptake-rollout-failure:';
+
+/** Errors lose custom fields between threads: carry the details in the message. */
+export function failureError(info: RolloutFailureInfo): Error {
+  return new Error(FAILURE_MARK + JSON.stringify(info));
+}
+
+export function parseFailure(err: unknown): RolloutFailureInfo | null {
+  const message = err instanceof Error ? err.message : String(err);
+  const at = message.indexOf(FAILURE_MARK);
+  if (at < 0) return null;
+  try {
+    return JSON.parse(message.slice(at + FAILURE_MARK.length)) as RolloutFailureInfo;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Test-only fault injection: UPTAKE_INJECT_FAILURE=<strategy>:<rollout> makes
+ * that rollout throw, so tests can check how the runner handles a failing rollout.
+ */
+function injectedFailure(): { strategy: string; rollout: number } | null {
+  const spec = process.env.UPTAKE_INJECT_FAILURE;
+  if (!spec) return null;
+  const at = spec.lastIndexOf(':');
+  return { strategy: spec.slice(0, at), rollout: Number(spec.slice(at + 1)) };
+}
+
+/**
+ * Runs rollouts [task.start, task.end) under every strategy. `progress`, if
+ * given, is incremented (atomically) after each rollout so the main thread
+ * can draw a progress bar while the task runs.
+ */
+export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int32Array): Float64Array {
+  const layout = layoutOf(experiment);
+  const out = new Float64Array((task.end - task.start) * layout.rolloutSize);
+  const inject = injectedFailure();
+  for (let r = task.start; r < task.end; r++) {
+    const base = (r - task.start) * layout.rolloutSize;
+    const seed = rolloutSeed(experiment.seed, r);
+    const seeds = seedsOf(seed);
+    let strategy = '';
+    try {
+      const params = sampleParams(experiment, r);
+      out[base] = seed;
+      for (let u = 0; u < layout.uncertainties; u++) out[base + 1 + u] = getPath(params, experiment.uncertainties[u]!.path) as number;
+      const organisation = buildOrganisation(params, seeds.organisation);
+      for (let s = 0; s < layout.strategies; s++) {
+        const plan = experiment.strategies[s]!;
+        strategy = plan.name;
+        if (inject && inject.strategy === plan.name && inject.rollout === r) throw new Error('injected failure (UPTAKE_INJECT_FAILURE, test only)');
+        const result = runRollout(params, plan, seeds, organisation);
+        let o = base + strategyOffset(layout, s);
+        out.set(result.results.subarray(0, RESULT_COUNT), o);
+        o += RESULT_COUNT;
+        for (let w = 0; w < layout.waves; w++) out[o + w] = w < result.waveOpenWeeks.length ? result.waveOpenWeeks[w]! : NaN;
+        o += layout.waves;
+        copySeries(result.series, out, o, layout);
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw failureError({ strategy: strategy || experiment.strategies[0]?.name || '', rollout: r, seed, message });
+    }
+    if (progress) Atomics.add(progress, 0, 1);
+  }
+  return out;
+}
+
+/**
+ * Copies a rollout's series into the packed block. A rollout whose horizon was
+ * drawn shorter than the experiment's keeps its last week's state to the end;
+ * a longer one is cut at the experiment's horizon.
+ */
+function copySeries(series: Float64Array, out: Float64Array, offset: number, layout: BatchLayout): void {
+  const rows = Math.floor(series.length / OBSERVABLE_COUNT);
+  if (rows >= layout.weeks + 1) {
+    out.set(series.subarray(0, layout.seriesSize), offset);
+    return;
+  }
+  out.set(series, offset);
+  const last = series.subarray((rows - 1) * OBSERVABLE_COUNT, rows * OBSERVABLE_COUNT);
+  for (let w = rows; w <= layout.weeks; w++) out.set(last, offset + w * OBSERVABLE_COUNT);
+}

@@ -1,0 +1,282 @@
+/**
+ * A run from plan to output folder.
+ *
+ * 1. Plan: rollouts [start, end) (the whole run or one shard) cut into batches
+ *    of fixed size; every seed follows from the scenario seed and the rollout
+ *    index, so the plan never depends on the number of workers.
+ * 2. Work folder `.<out name>.uptake-<run key>/` next to the output folder:
+ *    each finished batch's rows go to batches/<n>.csv, and checkpoint.json
+ *    (written every few seconds and on interrupt) holds the summaries of the
+ *    finished batches, so --resume can continue.
+ * 3. The finished outputs are written into the work folder and renamed into
+ *    place: an interrupted or failed run never leaves a half-written folder.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Experiment } from '../scenarios/experiment.ts';
+import { Aggregate, type AggregateJSON } from './aggregate.ts';
+import { layoutOf, parseFailure, type BatchTask, type RolloutFailureInfo } from './batch.ts';
+import { buildSummary, timeseriesCsv } from './finalise.ts';
+import { concatenate, installFolder, replaceable, OutputFolderError, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
+import { createRunner, type BatchRunner } from './pool.ts';
+import { MANIFEST_FORMAT, type RunManifest, type RunSummary } from './summary.ts';
+import { uptakeVersion } from '../cli/version.ts';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export interface RunOptions {
+  experiment: Experiment;
+  out: string;
+  workers: number;
+  shard?: Shard;
+  resume?: boolean;
+  /** Rollouts per task (default: see batchSizeFor). Part of the run key: --resume needs the same. */
+  batchSize?: number;
+  runner?: 'auto' | 'pool' | 'sequential';
+  /** Called a few times a second and after each batch. */
+  onProgress?: (done: number, total: number) => void;
+  /** Aborting stops the workers, keeps the checkpoint and throws RunInterrupted. */
+  signal?: AbortSignal;
+  /** The command line, for the manifest. */
+  command?: string;
+  /** Seconds between checkpoints (default 10). */
+  checkpointSeconds?: number;
+}
+
+export interface RunResult {
+  out: string;
+  /** Null for a shard's partial result: merge the shards to get one. */
+  summary: RunSummary | null;
+  manifest: RunManifest;
+  resumedRollouts: number;
+}
+
+export class RolloutFailed extends Error {
+  readonly info: RolloutFailureInfo;
+  constructor(info: RolloutFailureInfo) {
+    super(`rollout ${info.rollout} of strategy ${info.strategy} (seed ${info.seed}) failed: ${info.message}`);
+    this.name = 'RolloutFailed';
+    this.info = info;
+  }
+}
+
+export class RunInterrupted extends Error {
+  readonly discardedRollouts: number;
+  readonly completedRollouts: number;
+  readonly totalRollouts: number;
+  readonly workDir: string;
+  constructor(discarded: number, completed: number, total: number, workDir: string) {
+    super(`interrupted: ${discarded} rollouts in progress discarded, ${completed} of ${total} finished rollouts kept for --resume`);
+    this.name = 'RunInterrupted';
+    this.discardedRollouts = discarded;
+    this.completedRollouts = completed;
+    this.totalRollouts = total;
+    this.workDir = workDir;
+  }
+}
+
+/** Rollouts of shard K of N: contiguous, in order, covering every rollout once. */
+export function shardRange(rollouts: number, shard?: Shard): [number, number] {
+  if (!shard) return [0, rollouts];
+  return [Math.floor(((shard.index - 1) * rollouts) / shard.count), Math.floor((shard.index * rollouts) / shard.count)];
+}
+
+/** Enough batches to keep every core busy to the end, few enough that a task round-trip is negligible. */
+export function batchSizeFor(rollouts: number): number {
+  return Math.max(1, Math.min(16, Math.ceil(rollouts / 64)));
+}
+
+export function planBatches(start: number, end: number, batchSize: number): BatchTask[] {
+  const tasks: BatchTask[] = [];
+  for (let s = start; s < end; s += batchSize) tasks.push({ start: s, end: Math.min(end, s + batchSize) });
+  return tasks;
+}
+
+/** Identifies an experiment exactly (strategies, parameters, seed, rollouts): partial results merge only within one. */
+export function experimentKey(experiment: Experiment): string {
+  return createHash('sha256').update(JSON.stringify(experiment)).digest('hex').slice(0, 20);
+}
+
+function runKey(experiment: Experiment, start: number, end: number, batchSize: number): string {
+  return createHash('sha256').update(JSON.stringify({ v: 1, key: experimentKey(experiment), start, end, batchSize })).digest('hex').slice(0, 16);
+}
+
+export function workDirOf(out: string, key: string): string {
+  const abs = resolve(out);
+  return join(dirname(abs), `.${basename(abs)}.uptake-${key}`);
+}
+
+interface Checkpoint {
+  completed: number[];
+  aggregate: AggregateJSON;
+}
+
+function batchFile(workDir: string, index: number): string {
+  return join(workDir, 'batches', `${String(index).padStart(7, '0')}.csv`);
+}
+
+export async function runExperiment(options: RunOptions): Promise<RunResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const { experiment } = options;
+  const out = resolve(options.out);
+  if (!replaceable(out)) throw new OutputFolderError(`${options.out}: exists and is not an uptake output folder`, 'choose another --out or remove it');
+  const [start, end] = shardRange(experiment.rollouts, options.shard);
+  const batchSize = options.batchSize ?? batchSizeFor(experiment.rollouts);
+  const tasks = planBatches(start, end, batchSize);
+  const key = runKey(experiment, start, end, batchSize);
+  const workDir = workDirOf(out, key);
+  const layout = layoutOf(experiment);
+  const aggregate = new Aggregate(experiment, experimentKey(experiment));
+  const completed = new Set<number>();
+
+  let resumedRollouts = 0;
+  const checkpointFile = join(workDir, 'checkpoint.json');
+  if (options.resume && existsSync(checkpointFile)) {
+    const checkpoint = JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint;
+    aggregate.merge(checkpoint.aggregate);
+    for (const i of checkpoint.completed) completed.add(i);
+    resumedRollouts = aggregate.rollouts;
+    rmSync(join(workDir, 'final'), { recursive: true, force: true });
+  } else {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  mkdirSync(join(workDir, 'batches'), { recursive: true });
+
+  const total = end - start;
+  const pending = tasks.map((_, i) => i).filter((i) => !completed.has(i));
+  const runner: BatchRunner = createRunner(experiment, options.workers, options.runner ?? 'auto', pending.length);
+
+  const writeCheckpoint = (): void => {
+    const tmp = `${checkpointFile}.tmp`;
+    writeFileDurably(tmp, JSON.stringify({ completed: [...completed].sort((a, b) => a - b), aggregate: aggregate.toJSON() } satisfies Checkpoint));
+    renameSync(tmp, checkpointFile);
+  };
+
+  const inFlight = new Map<number, BatchTask>();
+  let lastCheckpoint = performance.now();
+  const checkpointMs = (options.checkpointSeconds ?? 10) * 1000;
+  const doneBefore = resumedRollouts;
+  const report = (): void => options.onProgress?.(Math.min(total, doneBefore + runner.progress()), total);
+  const ticker = options.onProgress ? setInterval(report, 250) : undefined;
+
+  try {
+    await new Promise<void>((resolveAll, rejectAll) => {
+      let next = 0;
+      let stopped = false;
+      const limit = Math.max(2, runner.workers * 2);
+      const stop = (err: unknown): void => {
+        if (stopped) return;
+        stopped = true;
+        rejectAll(err);
+      };
+      const onAbort = (): void => stop(new Error('aborted'));
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const launch = (): void => {
+        while (!stopped && inFlight.size < limit && next < pending.length) {
+          const index = pending[next++]!;
+          const task = tasks[index]!;
+          inFlight.set(index, task);
+          runner.run(task).then(
+            (packed) => {
+              if (stopped) return;
+              try {
+                // Rows first, then the summaries: a checkpoint never counts a batch whose rows are missing.
+                writeFileDurably(batchFile(workDir, index), rolloutRows(experiment, layout, packed, task.start));
+                aggregate.addBatch(packed);
+                completed.add(index);
+                inFlight.delete(index);
+                report();
+                if (performance.now() - lastCheckpoint > checkpointMs) {
+                  writeCheckpoint();
+                  lastCheckpoint = performance.now();
+                }
+              } catch (err) {
+                return stop(err);
+              }
+              if (inFlight.size === 0 && next >= pending.length) {
+                options.signal?.removeEventListener('abort', onAbort);
+                resolveAll();
+              } else launch();
+            },
+            (err: unknown) => stop(err),
+          );
+        }
+        if (pending.length === 0) resolveAll();
+      };
+      launch();
+    });
+  } catch (err) {
+    if (ticker) clearInterval(ticker);
+    await runner.destroy().catch(() => {});
+    const failure = parseFailure(err);
+    if (failure) {
+      rmSync(workDir, { recursive: true, force: true });
+      throw new RolloutFailed(failure);
+    }
+    if (options.signal?.aborted) {
+      let discarded = 0;
+      for (const t of inFlight.values()) discarded += t.end - t.start;
+      writeCheckpoint();
+      throw new RunInterrupted(discarded, aggregate.rollouts, total, workDir);
+    }
+    rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
+  if (ticker) clearInterval(ticker);
+  await runner.close();
+  options.onProgress?.(total, total);
+
+  // Everything finished: write the outputs beside the batches, then rename into place.
+  const ready = join(workDir, 'final');
+  rmSync(ready, { recursive: true, force: true });
+  mkdirSync(ready);
+  concatenate(join(ready, 'rollouts.csv'), rolloutsHeader(experiment, layout), tasks.map((_, i) => batchFile(workDir, i)), false);
+  let summary: RunSummary | null = null;
+  if (options.shard) {
+    writeJson(join(ready, 'partial.json'), { experiment, aggregate: aggregate.toJSON() });
+  } else {
+    summary = buildSummary(experiment, aggregate);
+    writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
+    writeJson(join(ready, 'summary.json'), summary);
+  }
+  const finished = new Date();
+  const manifest: RunManifest = {
+    format: MANIFEST_FORMAT,
+    scenario: { name: experiment.name, source: experiment.source, hash: experiment.hash },
+    uptakeVersion: uptakeVersion(),
+    nodeVersion: process.version,
+    seed: experiment.seed,
+    rollouts: experiment.rollouts,
+    weeks: experiment.params.weeks,
+    strategies: experiment.strategies.map((s) => s.name),
+    workers: runner.workers,
+    batchSize,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+    ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, rolloutStart: start, rolloutEnd: end } } : {}),
+    ...(resumedRollouts > 0 ? { resumed: true } : {}),
+    command: options.command ?? '',
+  };
+  writeJson(join(ready, 'manifest.json'), manifest);
+  mkdirSync(dirname(out), { recursive: true });
+  installFolder(ready, out);
+  rmSync(workDir, { recursive: true, force: true });
+  return { out, summary, manifest, resumedRollouts };
+}
+
+/** Work folders of earlier interrupted runs for this output folder (for a hint about --resume). */
+export function interruptedRuns(out: string): string[] {
+  const abs = resolve(out);
+  const parent = dirname(abs);
+  if (!existsSync(parent)) return [];
+  const prefix = `.${basename(abs)}.uptake-`;
+  return readdirSync(parent).filter((n) => n.startsWith(prefix)).map((n) => join(parent, n));
+}

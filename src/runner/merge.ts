@@ -1,0 +1,120 @@
+/**
+ * `uptake merge`: shards' partial results (partial.json + rollouts.csv) into
+ * one output folder, byte-identical (summary.json, timeseries.csv,
+ * rollouts.csv) to the same run done on one machine. Summaries add up in any
+ * order; rows are concatenated in shard order, which is rollout order.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Experiment } from '../scenarios/experiment.ts';
+import { Aggregate, type AggregateJSON } from './aggregate.ts';
+import { layoutOf } from './batch.ts';
+import { experimentKey, shardRange, type RunResult } from './execute.ts';
+import { buildSummary, timeseriesCsv } from './finalise.ts';
+import { concatenate, installFolder, OutputFolderError, replaceable, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
+import { MANIFEST_FORMAT, type RunManifest } from './summary.ts';
+import { uptakeVersion } from '../cli/version.ts';
+
+export class MergeError extends Error {
+  readonly exitCode = 2;
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = 'MergeError';
+    this.hint = hint;
+  }
+}
+
+interface Partial {
+  dir: string;
+  manifest: RunManifest;
+  experiment: Experiment;
+  aggregate: AggregateJSON;
+}
+
+function readPartial(dir: string): Partial {
+  const partialFile = join(dir, 'partial.json');
+  const manifestFile = join(dir, 'manifest.json');
+  if (!existsSync(partialFile) || !existsSync(manifestFile) || !existsSync(join(dir, 'rollouts.csv'))) {
+    throw new MergeError(`${dir}: not a shard's output folder (needs partial.json, manifest.json and rollouts.csv)`, 'pass the folders written by `uptake run --shard K/N`');
+  }
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as RunManifest;
+  const { experiment, aggregate } = JSON.parse(readFileSync(partialFile, 'utf8')) as { experiment: Experiment; aggregate: AggregateJSON };
+  if (!manifest.shard) throw new MergeError(`${dir}: manifest.json has no shard information`, 'pass the folders written by `uptake run --shard K/N`');
+  return { dir, manifest, experiment, aggregate };
+}
+
+export interface MergeOptions {
+  dirs: string[];
+  out: string;
+  command?: string;
+}
+
+export async function mergeShards(options: MergeOptions): Promise<RunResult> {
+  const t0 = performance.now();
+  const started = new Date();
+  if (options.dirs.length === 0) throw new MergeError('no shard folders given', 'e.g. uptake merge out/shard-* --out out/merged');
+  const partials = options.dirs.map(readPartial);
+  const first = partials[0]!;
+  const key = experimentKey(first.experiment);
+  const count = first.manifest.shard!.count;
+  for (const p of partials) {
+    if (experimentKey(p.experiment) !== key || p.aggregate.experimentKey !== key) {
+      throw new MergeError(`${p.dir}: comes from a different experiment than ${first.dir} (scenario, seed, rollouts or strategies differ)`, 'merge only shards of one run');
+    }
+    if (p.manifest.shard!.count !== count) throw new MergeError(`${p.dir}: is shard ${p.manifest.shard!.index}/${p.manifest.shard!.count}, others are of ${count}`, 'merge shards of the same --shard K/N split');
+  }
+  partials.sort((a, b) => a.manifest.shard!.index - b.manifest.shard!.index);
+  const seen = new Map<number, string>();
+  for (const p of partials) {
+    const k = p.manifest.shard!.index;
+    if (seen.has(k)) throw new MergeError(`${p.dir}: shard ${k}/${count} given twice (also ${seen.get(k)})`, 'pass each shard once');
+    seen.set(k, p.dir);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !seen.has(k));
+  if (missing.length) throw new MergeError(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')}`, 'run them, then merge all shards together');
+  const experiment = first.experiment;
+  for (const p of partials) {
+    const [start, end] = shardRange(experiment.rollouts, p.manifest.shard!);
+    if (p.aggregate.rollouts !== end - start) throw new MergeError(`${p.dir}: holds ${p.aggregate.rollouts} rollouts, shard ${p.manifest.shard!.index}/${count} should hold ${end - start}`, 'rerun that shard');
+  }
+
+  const aggregate = new Aggregate(experiment, key);
+  for (const p of partials) aggregate.merge(p.aggregate);
+
+  const out = resolve(options.out);
+  if (!replaceable(out)) throw new OutputFolderError(`${options.out}: exists and is not an uptake output folder`, 'choose another --out or remove it');
+  mkdirSync(dirname(out), { recursive: true });
+  const ready = `${out}.merging-${process.pid}`;
+  rmSync(ready, { recursive: true, force: true });
+  mkdirSync(ready);
+  try {
+    const layout = layoutOf(experiment);
+    concatenate(join(ready, 'rollouts.csv'), rolloutsHeader(experiment, layout), partials.map((p) => join(p.dir, 'rollouts.csv')), true);
+    const summary = buildSummary(experiment, aggregate);
+    writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
+    writeJson(join(ready, 'summary.json'), summary);
+    const manifest: RunManifest = {
+      format: MANIFEST_FORMAT,
+      scenario: { name: experiment.name, source: experiment.source, hash: experiment.hash },
+      uptakeVersion: uptakeVersion(),
+      nodeVersion: process.version,
+      seed: experiment.seed,
+      rollouts: experiment.rollouts,
+      weeks: experiment.params.weeks,
+      strategies: experiment.strategies.map((s) => s.name),
+      workers: partials.reduce((s, p) => s + p.manifest.workers, 0),
+      batchSize: first.manifest.batchSize,
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+      mergedFrom: partials.map((p) => ({ dir: p.dir, shard: `${p.manifest.shard!.index}/${count}`, seconds: p.manifest.seconds, workers: p.manifest.workers })),
+      command: options.command ?? '',
+    };
+    writeJson(join(ready, 'manifest.json'), manifest);
+    installFolder(ready, out);
+    return { out, summary, manifest, resumedRollouts: 0 };
+  } finally {
+    rmSync(ready, { recursive: true, force: true });
+  }
+}

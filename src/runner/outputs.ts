@@ -1,0 +1,118 @@
+/**
+ * Writing an output folder: rows of rollouts.csv, JSON files, and putting a
+ * finished folder in place in one rename so nobody ever sees half of it.
+ */
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
+import { RESULTS } from '../model/index.ts';
+import type { Experiment } from '../scenarios/experiment.ts';
+import { type BatchLayout, strategyOffset, wavesOf } from './batch.ts';
+
+/** Header of rollouts.csv: strategy, rollout, seed, every result, then wave open weeks and drawn uncertain parameters. */
+export function rolloutsHeader(experiment: Experiment, layout: BatchLayout): string {
+  const cols = ['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name)];
+  for (let w = 0; w < layout.waves; w++) cols.push(w === 0 ? 'pilot_open_week' : `wave${w}_open_week`);
+  for (const u of experiment.uncertainties) cols.push(u.path);
+  return cols.join(',') + '\n';
+}
+
+/** Full precision, so a row can be checked against `uptake run --rollout N` exactly. */
+function value(x: number): string {
+  return Number.isNaN(x) ? 'never' : String(x);
+}
+
+/** rollouts.csv rows of a packed batch starting at rollout `start`: rollout by rollout, strategies in scenario order. */
+export function rolloutRows(experiment: Experiment, layout: BatchLayout, packed: Float64Array, start: number): string {
+  const count = packed.length / layout.rolloutSize;
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    const base = i * layout.rolloutSize;
+    const seed = packed[base]!;
+    let params = '';
+    for (let u = 0; u < layout.uncertainties; u++) params += ',' + String(packed[base + 1 + u]);
+    for (let s = 0; s < layout.strategies; s++) {
+      const plan = experiment.strategies[s]!;
+      const o = base + strategyOffset(layout, s);
+      let row = `${plan.name},${start + i},${seed}`;
+      for (let j = 0; j < RESULTS.length; j++) row += ',' + value(packed[o + j]!);
+      const waves = wavesOf(plan);
+      for (let w = 0; w < layout.waves; w++) row += ',' + (w < waves ? value(packed[o + RESULTS.length + w]!) : '');
+      text += row + params + '\n';
+    }
+  }
+  return text;
+}
+
+/** JSON with two-space indentation, arrays of plain values kept on one line. */
+export function stringifyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner: string) => `[${inner.replace(/,\s+/g, ', ')}]`) + '\n';
+}
+
+export function writeFileDurably(file: string, text: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes header + the given files' contents (each optionally without its first line) into `file`, one at a time. */
+export function concatenate(file: string, header: string, parts: string[], skipFirstLine: boolean): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, header);
+    for (const part of parts) {
+      let text = readFileSync(part);
+      if (skipFirstLine) {
+        const nl = text.indexOf(10);
+        text = nl < 0 ? Buffer.alloc(0) : text.subarray(nl + 1);
+      }
+      writeSync(fd, text);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class OutputFolderError extends Error {
+  readonly exitCode = 2;
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = 'OutputFolderError';
+    this.hint = hint;
+  }
+}
+
+/** True when `dir` is missing, empty, or was written by uptake (so replacing it loses nothing of the user's). */
+export function replaceable(dir: string): boolean {
+  if (!existsSync(dir)) return true;
+  const entries = readdirSync(dir);
+  return entries.length === 0 || entries.includes('manifest.json');
+}
+
+/**
+ * Moves the finished folder `ready` to `out` with renames only: an existing
+ * uptake output folder is moved aside first and removed after, so `out` is at
+ * every moment either the old complete folder, absent, or the new complete one.
+ */
+export function installFolder(ready: string, out: string): void {
+  if (!replaceable(out)) {
+    throw new OutputFolderError(`${out}: exists and is not an uptake output folder`, 'choose another --out or remove it');
+  }
+  if (existsSync(out)) {
+    const aside = `${out}.replaced-${process.pid}`;
+    rmSync(aside, { recursive: true, force: true });
+    renameSync(out, aside);
+    renameSync(ready, out);
+    rmSync(aside, { recursive: true, force: true });
+  } else {
+    renameSync(ready, out);
+  }
+}
+
+export function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, stringifyJson(value));
+}
