@@ -1,0 +1,62 @@
+/**
+ * Reference tables for docs/scenarios.md, generated from PARAMETER_SPECS, the
+ * mechanism list and the strategy defaults, so the documentation cannot drift
+ * from the schema. `npm run schema` rewrites the block between the markers.
+ */
+import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS } from '../model/params.ts';
+import { INTERVENTION_TYPES } from '../model/plan.ts';
+import { fileParamPath, toSnake } from './names.ts';
+import { BUILTIN_OPTION_DEFAULTS, INTERVENTION_DESCRIPTIONS, OPTION_DESCRIPTIONS, SECTIONS } from './schema.ts';
+
+export const DOCS_START = '<!-- generated:reference:start (npm run schema) -->';
+export const DOCS_END = '<!-- generated:reference:end -->';
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function fmt(n: number): string {
+  return Math.abs(n) >= 10_000 ? n.toLocaleString('en-GB').replace(/,/g, '\u202f') : String(n);
+}
+
+/** Markdown reference: one table per section, mechanisms, strategy options, intervention fields. */
+export function referenceMarkdown(): string {
+  const out: string[] = [];
+  const weeks = PARAMETER_SPECS.find((s) => s.path === 'weeks')!;
+  out.push('### Top level', '', '| field | default | allowed | meaning |', '|---|---|---|---|');
+  out.push(`| \`horizon\` | ${weeks.default} | whole number ${weeks.min}..${fmt(weeks.max)} | ${cell(weeks.description)} Cannot be uncertain. |`);
+  out.push('');
+  for (const section of SECTIONS) {
+    const specs = PARAMETER_SPECS.filter((s) => s.path.startsWith(`${section}.`));
+    out.push(`### \`${section}:\``, '', '| field | default | allowed | unit | meaning | source |', '|---|---|---|---|---|---|');
+    for (const s of specs) {
+      const field = fileParamPath(s.path).slice(section.length + 1);
+      const extra = s.path === 'organisation.departments' ? ' Or a list of named departments with shares or sizes (see Departments).' : '';
+      out.push(`| \`${field}\` | ${fmt(s.default)} | ${s.integer ? 'whole number ' : ''}${fmt(s.min)}..${fmt(s.max)} | ${s.unit ?? ''} | ${cell(s.description)}${extra} | ${cell(s.source)} |`);
+    }
+    out.push('');
+  }
+  out.push('### `mechanisms:`', '', 'All default to `true`.', '', '| switch | meaning |', '|---|---|');
+  for (const m of MECHANISM_NAMES) out.push(`| \`${toSnake(m)}\` | ${cell(MECHANISM_DESCRIPTIONS[m])} |`);
+  out.push('');
+  for (const [type, defaults] of Object.entries(BUILTIN_OPTION_DEFAULTS)) {
+    out.push(`### \`type: ${type}\` options`, '', '| option | default | meaning |', '|---|---|---|');
+    for (const [key, value] of Object.entries(defaults)) out.push(`| \`${toSnake(key)}\` | ${JSON.stringify(value)} | ${cell(OPTION_DESCRIPTIONS[key] ?? '')} |`);
+    out.push('');
+  }
+  out.push('### Intervention types', '', '| type | what it does | fields besides `at`, `when`, `target` |', '|---|---|---|');
+  const fields: Record<string, string> = {
+    access: '`free` (true: no licence cost)', announcement: '`strength` 0..1', training: '`capacity` (number or schedule), `weeks`',
+    reverse_mentoring: '`count` pairs, `weeks`', manager_coaching: '`share` of managers 0..1, `weeks`', community_managers: '`count`, `weeks`',
+    job_description: '`relief` 0..1', reward_change: '`competition` 0..1', showcase: '`strength` 0..1', licences: '`decision`',
+    governance: '`decision`: pay, restrict or shutdown', seed_users: '(target only)',
+  };
+  for (const t of INTERVENTION_TYPES) out.push(`| \`${t}\` | ${cell(INTERVENTION_DESCRIPTIONS[t])} | ${fields[t] ?? ''} |`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `docs` with the generated block replaced (or undefined when the markers are missing). */
+export function withReference(docs: string): string | undefined {
+  const start = docs.indexOf(DOCS_START);
+  const end = docs.indexOf(DOCS_END);
+  if (start < 0 || end < start) return undefined;
+  return `${docs.slice(0, start + DOCS_START.length)}\n\n${referenceMarkdown()}\n${docs.slice(end)}`;
+}
