@@ -1,0 +1,73 @@
+/** Numbers in plain words for people: shares as percentages, weeks as whole weeks, "never" spelled out. */
+import type { Unit } from './model.ts';
+
+const int = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const one = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+
+export function percent(x: number, digits = 0): string {
+  if (!Number.isFinite(x)) return '–';
+  const v = x * 100;
+  // Avoid "0%" / "100%" for values that are not exactly that.
+  if (digits === 0 && v > 0 && v < 0.5) return '<1%';
+  if (digits === 0 && v < 100 && v > 99.5) return '>99%';
+  return `${v.toFixed(digits)}%`;
+}
+
+export function weeks(x: number): string {
+  if (Number.isNaN(x) || x === Infinity) return 'never';
+  return `${Math.round(x)}`;
+}
+
+export function money(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  if (a >= 1e6) return `${one.format(x / 1e6)} million`;
+  if (a >= 1e4) return `${int.format(Math.round(x / 1000))}k`;
+  return int.format(x);
+}
+
+export function count(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  return Math.abs(x) >= 100 ? int.format(x) : one.format(x);
+}
+
+export function formatValue(x: number, unit: Unit): string {
+  switch (unit) {
+    case 'share':
+      return percent(x);
+    case 'weeks':
+      return weeks(x);
+    case 'money':
+      return money(x);
+    case 'code':
+      return Number.isFinite(x) ? String(Math.round(x)) : '–';
+    default:
+      return count(x);
+  }
+}
+
+/** d3-format string for Vega-Lite axes and tooltips. */
+export function d3Format(unit: Unit): string {
+  switch (unit) {
+    case 'share':
+      return '.0%';
+    case 'weeks':
+    case 'code':
+      return 'd';
+    case 'money':
+      return '~s';
+    default:
+      return ',.0f';
+  }
+}
+
+/** "A, B and C". */
+export function listWords(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Capitalise the first letter of a sentence. */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

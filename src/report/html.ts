@@ -1,0 +1,412 @@
+/**
+ * report.html: one self-contained page that works offline. The Vega and
+ * vega-embed bundles are inlined (the Vega-Lite compiler is not: specs are
+ * compiled in Node and embedded as Vega specs), no font, stylesheet or image
+ * is fetched, and inlined JSON has `<` escaped so no string can close a
+ * <script> element.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PARAMETER_SPECS } from '../model/index.ts';
+import type { Chart, ChartSection } from './charts.ts';
+import { KEY_OBSERVABLES } from './charts.ts';
+import { type StrategyFigures, clearDifference, comparison } from './figures.ts';
+import { formatValue, money, percent } from './format.ts';
+import { type ExecutiveSummary, interval } from './narrative.ts';
+import type { ReportData } from './model.ts';
+import { strategyColour } from './palette.ts';
+import type { Spread } from './stats.ts';
+
+export interface PageChart extends Chart {
+  /** The compiled Vega spec embedded in the page. */
+  vega: unknown;
+}
+
+// ── Bundles ──────────────────────────────────────────────────────────────
+
+/** Minified browser bundles; the packages' `exports` hide build/, so we go from the resolved entry file. */
+export function bundlePaths(): { vega: string; vegaEmbed: string } {
+  return {
+    vega: join(dirname(fileURLToPath(import.meta.resolve('vega'))), 'vega.min.js'),
+    vegaEmbed: join(dirname(fileURLToPath(import.meta.resolve('vega-embed'))), 'vega-embed.min.js'),
+  };
+}
+
+/** A script safe to inline: no source-map request, nothing that closes the <script> element. */
+export function inlineScript(code: string): string {
+  return code.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n').replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+/** JSON for a <script type="application/json"> element or a JS literal: `<` escaped. */
+export function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+// ── Text helpers ─────────────────────────────────────────────────────────
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const h = escapeHtml;
+
+function distributionWords(d: Record<string, unknown>): string {
+  const n = (k: string): string => {
+    const v = d[k];
+    return typeof v === 'number' ? String(+v.toPrecision(4)) : '?';
+  };
+  switch (d.kind) {
+    case 'fixed':
+      return `fixed at ${n('value')}`;
+    case 'uniform':
+      return `anywhere between ${n('min')} and ${n('max')}, all equally likely`;
+    case 'normal':
+      return `normal: mean ${n('mean')}, standard deviation ${n('sd')}`;
+    case 'truncated_normal':
+      return `normal (mean ${n('mean')}, standard deviation ${n('sd')}) kept between ${n('min')} and ${n('max')}`;
+    case 'triangular':
+      return `between ${n('min')} and ${n('max')}, most likely ${n('mode')}`;
+    case 'beta':
+      return `beta (${n('alpha')}, ${n('beta')})${d.min !== undefined || d.max !== undefined ? ` between ${d.min ?? 0} and ${d.max ?? 1}` : ''}`;
+    case 'lognormal':
+      return `log-normal: median ${+Math.exp(Number(d.meanlog)).toPrecision(4)} (log mean ${n('meanlog')}, log standard deviation ${n('sdlog')})`;
+    case 'choice': {
+      const values = Array.isArray(d.values) ? d.values : [];
+      const weights = Array.isArray(d.weights) ? d.weights : undefined;
+      const total = weights ? weights.reduce((a: number, b: number) => a + b, 0) : values.length;
+      return `one of ${values.map((v, i) => (weights ? `${v} (${percent(weights[i] / total)})` : String(v))).join(', ')}`;
+    }
+    default:
+      return JSON.stringify(d);
+  }
+}
+
+const GOVERNANCE_WORDS = ['no intervention', 'licences paid', 'restricted', 'shut down'];
+
+function spreadCell(s: Spread | undefined, unit: string): string {
+  if (!s || s.n === 0) return '<td class="num">–</td>';
+  const u = unit as Parameters<typeof formatValue>[1];
+  const main = formatValue(s.median, u);
+  const range = `${formatValue(s.p10, u)} – ${formatValue(s.p90, u)}`;
+  const never = unit === 'weeks' && s.never > 0 ? `<span class="never">never in ${percent(s.never)}</span>` : '';
+  return `<td class="num"><strong>${h(main)}</strong><span class="range">${h(range)}</span>${never}</td>`;
+}
+
+// ── Sections ─────────────────────────────────────────────────────────────
+
+function figureHtml(chart: PageChart): string {
+  return `<figure class="chart" id="fig-${h(chart.name)}">
+  <div class="vega" id="chart-${h(chart.name)}" data-chart="${h(chart.name)}" role="img" aria-label="${h(chart.title)}"></div>
+  <figcaption class="files">For slides: charts/${h(chart.name)}.png, .svg (Vega-Lite spec: .vl.json)</figcaption>
+</figure>`;
+}
+
+function resultsTable(data: ReportData, figures: StrategyFigures[]): string {
+  const head = `<tr><th scope="col">Result</th>${figures.map((f, i) => `<th scope="col" class="num"><span class="swatch" style="background:${strategyColour(i)}"></span>${h(f.label)}</th>`).join('')}</tr>`;
+  const rows = data.summary.results.map((r) => {
+    if (r.unit === 'code') {
+      const cells = figures.map((f) => {
+        const parts = f.governance.map((g, k) => (g > 0 ? `${GOVERNANCE_WORDS[k]} ${percent(g)}` : '')).filter(Boolean);
+        return `<td class="num">${h(parts.join(' · ') || '–')}</td>`;
+      });
+      return `<tr><th scope="row">${h(r.label)}</th>${cells.join('')}</tr>`;
+    }
+    return `<tr><th scope="row">${h(r.label)}</th>${figures.map((f) => spreadCell(f.results.get(r.name), r.unit)).join('')}</tr>`;
+  });
+  return `<div class="table-wrap"><table class="results">
+<caption>Median over rollouts in bold; below it, the range holding the middle 80% of rollouts (10th to 90th percentile). Weeks count "never" as later than any week.</caption>
+<thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+}
+
+function pairsTable(data: ReportData): string {
+  const label = new Map(data.strategies.map((s) => [s.name, s.label]));
+  const rows: string[] = [];
+  const strategies = data.strategies;
+  for (const r of data.summary.results) {
+    if (r.unit === 'code') continue;
+    for (let i = 0; i < strategies.length; i++) {
+      for (let j = i + 1; j < strategies.length; j++) {
+        const c = comparison(data, strategies[i]!.name, strategies[j]!.name, r.name);
+        if (!c) continue;
+        const a = label.get(c.a)!;
+        const b = label.get(c.b)!;
+        const verdict =
+          c.better === 'neutral' ? `${a} higher in ${percent(c.pBeats)}`
+          : !clearDifference(c) ? 'no clear difference'
+          : c.pBeats > 0.5 ? `${a} better` : `${b} better`;
+        const diff = c.medianDifference === null ? '–' : signed(c.medianDifference, r.unit);
+        rows.push(`<tr><th scope="row">${h(r.label)}</th><td>${h(a)} vs ${h(b)}</td><td class="num">${h(percent(c.pBeats))}</td><td class="num">${h(interval(c.lower, c.upper))}</td><td class="num">${h(diff)}</td><td class="verdict ${verdict === 'no clear difference' ? 'unclear' : ''}">${h(verdict)}</td></tr>`);
+      }
+    }
+  }
+  if (rows.length === 0) return '<p>Only one strategy was run, so there is nothing to compare pair by pair.</p>';
+  return `<div class="table-wrap"><table class="pairs">
+<caption>For each pair, the chance that the first strategy does better than the second in the same rollout (ties count half), its 95% interval, and the median difference (first minus second) over rollouts where both have a value. Which direction is better: higher for adoption, lower for weeks, churn and cost.</caption>
+<thead><tr><th scope="col">Result</th><th scope="col">Comparison</th><th scope="col" class="num">Chance first does better</th><th scope="col" class="num">95% interval</th><th scope="col" class="num">Median difference</th><th scope="col">Verdict</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>`;
+}
+
+function signed(x: number, unit: string): string {
+  const sign = x > 0 ? '+' : x < 0 ? '−' : '';
+  const abs = Math.abs(x);
+  if (unit === 'share') return `${sign}${(abs * 100).toFixed(1)} points`;
+  if (unit === 'weeks') return `${sign}${abs.toFixed(abs % 1 === 0 ? 0 : 1)} weeks`;
+  if (unit === 'money') return `${sign}${money(abs)}`;
+  return `${sign}${formatValue(abs, unit as Parameters<typeof formatValue>[1])}`;
+}
+
+function assumptionsHtml(data: ReportData): string {
+  const { experiment, outcomes } = data.summary;
+  const describe = new Map(PARAMETER_SPECS.map((p) => [p.path, p.description]));
+  const settings = [
+    ['Scenario', `${experiment.label || experiment.name} (${experiment.source})`],
+    ['Horizon', `${experiment.weeks} weeks after launch`],
+    ['Rollouts per strategy', experiment.rollouts.toLocaleString('en-GB')],
+    ['Critical mass', `${percent(outcomes.criticalMassShare)} of employees actively using the platform`],
+    ['Target share', `${percent(outcomes.targetShare)} of employees actively using the platform`],
+    ['Sustained adoption', `mean active share over the final ${outcomes.sustainedWeeks} weeks`],
+  ];
+  const uncertain = data.summary.uncertainties.map(
+    (u) => `<tr><th scope="row"><code>${h(u.path)}</code></th><td>${h(describe.get(u.path) ?? '')}</td><td>${h(distributionWords(u.distribution as unknown as Record<string, unknown>))}</td></tr>`,
+  );
+  const strategies = data.strategies.map((s, i) => `<li><span class="swatch" style="background:${strategyColour(i)}"></span><strong>${h(s.label)}</strong> <code>${h(s.name)}</code>${s.waves > 0 ? ` — a pilot and ${s.waves - 1} further ${s.waves - 1 === 1 ? 'wave' : 'waves'}, each opened by a gate` : ''}</li>`);
+  return `<dl class="settings">${settings.map(([k, v]) => `<dt>${h(k!)}</dt><dd>${h(v!)}</dd>`).join('')}</dl>
+<h3>Strategies compared</h3>
+<ul class="strategies">${strategies.join('')}</ul>
+<h3>Uncertain assumptions</h3>
+${uncertain.length
+    ? `<p>Each rollout draws these from the ranges below, once, and uses the same draw under every strategy. Every other parameter is fixed at the scenario's value (see the scenario file).</p>
+<div class="table-wrap"><table class="assumptions"><thead><tr><th scope="col">Parameter</th><th scope="col">What it means</th><th scope="col">Range drawn from</th></tr></thead><tbody>${uncertain.join('\n')}</tbody></table></div>`
+    : '<p>The scenario fixes every parameter: rollouts differ only in the random events of the simulation (who hears of the platform, who tries it, who stays).</p>'}`;
+}
+
+function methodsHtml(data: ReportData): string {
+  const e = data.summary.quantileError;
+  return `<p>uptake is an agent-based model: it simulates every employee week by week — hearing about the platform, trying it, staying when their colleagues, communities and manager make it worth the time, or lapsing — under each rollout strategy's interventions.
+Each strategy was run ${data.summary.experiment.rollouts.toLocaleString('en-GB')} times (rollouts). Rollout <em>r</em> uses the same organisation, the same draw of uncertain assumptions and the same random seed under every strategy (common random numbers), so strategies can be compared rollout by rollout.</p>
+<p>Bands and percentiles over weeks come from mergeable summaries: shares are within ${(e.shareAbsolute * 100).toFixed(2)} percentage points, counts and costs within ${(e.otherRelative * 100).toFixed(1)}%, weeks exact, means exact. The results table is computed exactly from <code>rollouts.csv</code>. A result in weeks that was never reached counts as later than any week, so a median can be "never".
+The chance that one strategy beats another is (wins + ties / 2) / rollouts over paired rollouts, with a 95% Wilson score interval.</p>`;
+}
+
+function manifestHtml(data: ReportData): string {
+  const m = data.manifest;
+  const rows: [string, string][] = [
+    ['Scenario', `${m.scenario.name} — ${m.scenario.source}`],
+    ['Scenario hash', m.scenario.hash],
+    ['Seed', String(m.seed)],
+    ['Rollouts per strategy', m.rollouts.toLocaleString('en-GB')],
+    ['Weeks', String(m.weeks)],
+    ['Strategies', (m.strategies ?? data.strategies.map((s) => s.name)).join(', ')],
+    ['uptake version', m.uptakeVersion],
+    ['Node.js version', m.nodeVersion],
+    ['Workers', String(m.workers)],
+  ];
+  if (m.startedAt) rows.push(['Started', m.startedAt]);
+  if (m.finishedAt) rows.push(['Finished', m.finishedAt]);
+  if (typeof m.seconds === 'number') rows.push(['Time taken', `${m.seconds.toFixed(1)} s`]);
+  if (m.shard) rows.push(['Shard', `${m.shard.index + 1} of ${m.shard.count} (rollouts ${m.shard.rolloutStart} to ${m.shard.rolloutEnd - 1})`]);
+  if (m.mergedFrom) rows.push(['Merged from', `${m.mergedFrom.length} shards`]);
+  if (m.resumed) rows.push(['Resumed', 'yes, from a checkpoint']);
+  return `<p>Run this command to reproduce every number in this report (the same seed gives the same results on any machine, with any number of workers):</p>
+<pre class="command"><code>${h(m.command)}</code></pre>
+<p>To re-draw this report and its charts from the saved results without running the simulation again: <code>uptake report &lt;this folder&gt;</code>. A single rollout can be rerun alone from its seed with <code>uptake run … --rollout N</code>.</p>
+<dl class="settings">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`;
+}
+
+// ── Page ─────────────────────────────────────────────────────────────────
+
+const SECTION_TITLES: Record<ChartSection, string> = {
+  adoption: 'Adoption over time',
+  timing: 'How long it takes',
+  comparison: 'Strategy against strategy',
+  cost: 'Cost and what it buys',
+  waves: 'Waves and gates of the phased rollout',
+};
+
+const SECTION_INTROS: Record<ChartSection, string> = {
+  adoption: 'How the main measures move week by week under each strategy. Hover over a line for the numbers.',
+  timing: 'How many weeks each strategy needs to reach critical mass and the target share, across rollouts.',
+  comparison: 'Because every strategy runs on the same simulated organisations, they can be compared rollout by rollout.',
+  cost: 'Each strategy\'s total cost against the adoption it sustains at the end.',
+  waves: 'When each wave of a phased rollout opened: a wave opens when the previous wave passes its gate (or waits too long).',
+};
+
+export const CSS = `
+:root { --ink:#1a1a1a; --muted:#5b5b5b; --rule:#e3e3e3; --accent:#0b5394; --bg:#fafaf8; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin:0; background:var(--bg); color:var(--ink); font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }
+header.top { background:#fff; border-bottom:1px solid var(--rule); }
+.wrap { max-width: 1040px; margin: 0 auto; padding: 0 28px; }
+header.top .wrap { padding-top: 28px; padding-bottom: 20px; }
+.eyebrow { text-transform: uppercase; letter-spacing: .08em; font-size: 12px; color: var(--accent); font-weight: 600; margin: 0 0 6px; }
+h1 { font-size: 30px; line-height: 1.2; margin: 0 0 8px; }
+.meta { color: var(--muted); margin: 0; font-size: 14px; }
+nav.toc { margin-top: 14px; font-size: 13.5px; display: flex; flex-wrap: wrap; gap: 4px 18px; }
+nav.toc a { color: var(--accent); text-decoration: none; }
+nav.toc a:hover { text-decoration: underline; }
+main { padding-bottom: 48px; }
+section { margin-top: 36px; }
+h2 { font-size: 21px; margin: 0 0 6px; padding-bottom: 6px; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 16px; margin: 22px 0 8px; }
+.intro { color: var(--muted); margin: 6px 0 14px; }
+.summary-box { background:#fff; border:1px solid var(--rule); border-left: 5px solid var(--accent); padding: 18px 22px; border-radius: 4px; }
+.summary-box .scope { color: var(--muted); margin-top: 0; }
+.summary-box .headline { font-size: 17.5px; line-height: 1.5; font-weight: 600; margin: 10px 0 12px; }
+.summary-box ul { margin: 0; padding-left: 20px; }
+.summary-box li { margin: 6px 0; }
+.summary-box .caveat { font-size: 13px; color: var(--muted); margin-bottom: 0; margin-top: 14px; }
+figure.chart { background:#fff; border:1px solid var(--rule); border-radius: 4px; margin: 16px 0; padding: 14px; overflow-x: auto; }
+figure.chart .vega { min-height: 120px; }
+figcaption { font-size: 13px; color: var(--muted); margin-top: 6px; }
+figcaption.files { font-size: 12px; color: #8a8a8a; }
+details.more { margin: 12px 0; }
+details.more > summary { cursor: pointer; color: var(--accent); font-weight: 600; padding: 6px 0; }
+.table-wrap { overflow-x: auto; background:#fff; border:1px solid var(--rule); border-radius: 4px; }
+table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+caption { caption-side: bottom; text-align: left; font-size: 12.5px; color: var(--muted); padding: 8px 12px 10px; }
+th, td { text-align: left; padding: 7px 12px; border-bottom: 1px solid var(--rule); vertical-align: top; }
+thead th { background: #f3f3f0; font-weight: 600; border-bottom: 1px solid #cfcfcf; white-space: nowrap; }
+tbody th { font-weight: 500; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num strong { display:block; font-size: 14px; }
+td .range { display:block; color: var(--muted); font-size: 12px; }
+td .never { display:block; color: #a33; font-size: 12px; }
+td.verdict { white-space: nowrap; font-weight: 600; }
+td.verdict.unclear { color: var(--muted); font-weight: 400; }
+.swatch { display:inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+ul.strategies { list-style: none; padding: 0; }
+ul.strategies li { margin: 4px 0; }
+dl.settings { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; background:#fff; border:1px solid var(--rule); border-radius: 4px; padding: 12px 16px; font-size: 14px; }
+dl.settings dt { color: var(--muted); }
+dl.settings dd { margin: 0; word-break: break-word; }
+pre.command { background: #1f2328; color: #f0f0f0; padding: 12px 16px; border-radius: 4px; overflow-x: auto; font-size: 13px; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .92em; }
+footer { color: var(--muted); font-size: 12.5px; border-top: 1px solid var(--rule); padding: 16px 0 28px; }
+#vg-tooltip-element { font-family: inherit; }
+@media print {
+  body { background: #fff; font-size: 11pt; }
+  nav.toc, figcaption.files { display: none; }
+  header.top { border: 0; }
+  .wrap { max-width: none; padding: 0; }
+  section { break-inside: auto; }
+  figure.chart, .summary-box, table, dl.settings { break-inside: avoid; border-color: #ccc; }
+  details.more > summary { display: none; }
+  details.more { display: block; }
+  h2 { break-after: avoid; }
+}
+`;
+
+/** Draws every chart; sets data-charts="ready" (or "failed") on <body> when done, for people and tests. */
+const BOOT = `
+(function () {
+  var specs = JSON.parse(document.getElementById('uptake-specs').textContent);
+  var jobs = Object.keys(specs).map(function (name) {
+    var el = document.getElementById('chart-' + name);
+    return vegaEmbed(el, specs[name], { mode: 'vega', renderer: 'svg', actions: false })
+      .catch(function (err) { console.error('uptake: chart ' + name + ' failed: ' + err); throw err; });
+  });
+  Promise.all(jobs).then(
+    function () { document.body.setAttribute('data-charts', 'ready'); },
+    function () { document.body.setAttribute('data-charts', 'failed'); }
+  );
+  // Open the collapsed charts before printing so they appear on paper.
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details.more').forEach(function (d) { d.open = true; });
+  });
+})();
+`;
+
+export interface PageInput {
+  data: ReportData;
+  charts: PageChart[];
+  figures: StrategyFigures[];
+  summary: ExecutiveSummary;
+  /** Inlined script sources; default: the installed vega and vega-embed bundles. */
+  scripts?: string[];
+}
+
+export function buildPage(input: PageInput): string {
+  const { data, charts, figures, summary } = input;
+  const { experiment } = data.summary;
+  const scripts = input.scripts ?? [readFileSync(bundlePaths().vega, 'utf8'), readFileSync(bundlePaths().vegaEmbed, 'utf8')];
+  const bySection = (section: ChartSection): PageChart[] => charts.filter((c) => c.section === section);
+  const keyFans = new Set(KEY_OBSERVABLES.map((n) => `fan-${n.replace(/_/g, '-')}`));
+  const adoption = bySection('adoption');
+  const mainFans = adoption.filter((c) => keyFans.has(c.name));
+  const moreFans = adoption.filter((c) => !keyFans.has(c.name));
+  const chartSection = (id: string, section: ChartSection, body: string): string =>
+    body ? `<section id="${id}"><h2>${h(SECTION_TITLES[section])}</h2><p class="intro">${h(SECTION_INTROS[section])}</p>${body}</section>` : '';
+  const figs = (list: PageChart[]): string => list.map(figureHtml).join('\n');
+  const sections = [
+    chartSection('adoption', 'adoption', figs(mainFans) + (moreFans.length ? `<details class="more"><summary>More measures over time (${moreFans.length})</summary>${figs(moreFans)}</details>` : '')),
+    chartSection('timing', 'timing', figs(bySection('timing'))),
+    chartSection('comparison', 'comparison', figs(bySection('comparison'))),
+    chartSection('cost', 'cost', figs(bySection('cost'))),
+    chartSection('waves', 'waves', figs(bySection('waves'))),
+  ].filter(Boolean);
+  const toc: [string, string][] = [
+    ['summary', 'Summary'],
+    ...charts.reduce<[string, string][]>((acc, c) => (acc.some(([id]) => id === c.section) ? acc : [...acc, [c.section, SECTION_TITLES[c.section]]]), []),
+    ['results', 'Results table'],
+    ['pairs', 'Paired comparisons'],
+    ['assumptions', 'Assumptions'],
+    ['methods', 'Methods'],
+    ['reproduce', 'Reproduce'],
+  ];
+  const specs = Object.fromEntries(charts.map((c) => [c.name, c.vega]));
+  const title = `${experiment.label || experiment.name}: rollout strategies compared`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="uptake ${h(data.manifest.uptakeVersion)}">
+<title>${h(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="top"><div class="wrap">
+<p class="eyebrow">uptake · rollout strategy report</p>
+<h1>${h(title)}</h1>
+<p class="meta">${h(`${figures.length} ${figures.length === 1 ? 'strategy' : 'strategies'} · ${experiment.rollouts.toLocaleString('en-GB')} rollouts each · ${experiment.weeks} weeks · seed ${experiment.seed} · scenario ${experiment.source}`)}</p>
+<nav class="toc" aria-label="Contents">${toc.map(([id, t]) => `<a href="#${id}">${h(t)}</a>`).join('')}</nav>
+</div></header>
+<main class="wrap">
+<section id="summary">
+<h2>Summary</h2>
+<div class="summary-box">
+<p class="scope">${h(summary.scope)}</p>
+<p class="headline">${h(summary.headline)}</p>
+<ul>${summary.points.map((p) => `<li>${h(p)}</li>`).join('\n')}</ul>
+<p class="caveat">${h(summary.caveat)}</p>
+</div>
+</section>
+${sections.join('\n')}
+<section id="results"><h2>Results by strategy</h2>
+<p class="intro">Every per-rollout result, for each strategy.</p>
+${resultsTable(data, figures)}
+</section>
+<section id="pairs"><h2>Paired comparisons</h2>
+<p class="intro">Each pair of strategies, result by result, over the same rollouts.</p>
+${pairsTable(data)}
+</section>
+<section id="assumptions"><h2>Assumptions and uncertainties</h2>
+${assumptionsHtml(data)}
+</section>
+<section id="methods"><h2>How these numbers were made</h2>
+${methodsHtml(data)}
+</section>
+<section id="reproduce"><h2>Reproduce this report</h2>
+${manifestHtml(data)}
+</section>
+</main>
+<footer><div class="wrap">Generated by uptake ${h(data.manifest.uptakeVersion)} from summary.json, manifest.json and rollouts.csv in this folder. Charts for slides are in charts/ (SVG and PNG). This page works offline: it loads nothing from the network.</div></footer>
+${scripts.map((s) => `<script>${inlineScript(s)}</script>`).join('\n')}
+<script type="application/json" id="uptake-specs">${inlineJson(specs)}</script>
+<script>${BOOT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,93 @@
+/**
+ * Reports a steering committee understands: charts for slides (Vega-Lite
+ * spec, SVG, PNG) and one offline report.html, drawn from a run's saved
+ * outputs only. `uptake run` calls renderReport after writing its outputs;
+ * `uptake report DIR` calls it on a saved folder.
+ */
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { type Chart, baseConfig, buildCharts } from './charts.ts';
+import { strategyFigures } from './figures.ts';
+import { buildPage, type PageChart } from './html.ts';
+import { loadReportData } from './load.ts';
+import { executiveSummary } from './narrative.ts';
+import { CompileLog, compileToVega, findFonts, svgToPng, vegaToSvg } from './render.ts';
+
+export { loadReportData } from './load.ts';
+export { buildCharts } from './charts.ts';
+export { executiveSummary } from './narrative.ts';
+
+export interface RenderOptions {
+  /** Write charts/*.png (default true); SVG and specs are always written. */
+  png?: boolean;
+  /** Write report.html (default true). */
+  html?: boolean;
+  /** Called with one line per notable event (e.g. fonts missing); default: nothing. */
+  log?: (message: string) => void;
+}
+
+export interface ReportFiles {
+  html?: string;
+  chartsDir: string;
+  /** Chart file stems, in report order. */
+  charts: string[];
+}
+
+/** The spec as written to <name>.vl.json: the chart plus the shared look. */
+export function fullSpec(chart: Chart): TopLevelSpec {
+  return { ...chart.spec, config: baseConfig() } as unknown as TopLevelSpec;
+}
+
+/** Write a file under a temporary name, then rename it into place, so readers never see half a file. */
+function writeAtomic(file: string, content: string | Buffer): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+}
+
+/**
+ * Draws charts/ and report.html into an output folder of `uptake run`.
+ * charts/ is built beside the old one and swapped in, so a failed render leaves
+ * the previous charts whole. Throws UsageError for a missing or damaged folder.
+ */
+export async function renderReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
+  const data = await loadReportData(dir);
+  const charts = buildCharts(data);
+  const fonts = findFonts();
+  if (!fonts.explicit) options.log?.('DejaVu Sans not found (Debian: apt-get install fonts-dejavu-core): PNG text uses system fonts and may differ between machines.');
+
+  const chartsDir = join(dir, 'charts');
+  const building = join(dir, `.charts.tmp-${process.pid}`);
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  const page: PageChart[] = [];
+  try {
+    for (const chart of charts) {
+      const spec = fullSpec(chart);
+      const compileLog = new CompileLog();
+      const vega = compileToVega(spec, compileLog);
+      for (const w of compileLog.warnings) options.log?.(`chart ${chart.name}: ${w}`);
+      const svg = await vegaToSvg(vega, fonts);
+      writeFileSync(join(building, `${chart.name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
+      writeFileSync(join(building, `${chart.name}.svg`), svg);
+      if (options.png !== false) writeFileSync(join(building, `${chart.name}.png`), svgToPng(svg, { fonts }));
+      page.push({ ...chart, vega });
+    }
+    const old = join(dir, `.charts.old-${process.pid}`);
+    if (existsSync(chartsDir)) renameSync(chartsDir, old);
+    renameSync(building, chartsDir);
+    rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    rmSync(building, { recursive: true, force: true });
+    throw err;
+  }
+
+  let html: string | undefined;
+  if (options.html !== false) {
+    const figures = strategyFigures(data);
+    html = join(dir, 'report.html');
+    writeAtomic(html, buildPage({ data, charts: page, figures, summary: executiveSummary(data, figures) }));
+  }
+  return { html, chartsDir, charts: readdirSync(chartsDir).length ? charts.map((c) => c.name) : [] };
+}
