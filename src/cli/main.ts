@@ -21,6 +21,7 @@ import * as schemaCommand from './commands/schema.ts';
 // import * as testCommand from './commands/test.ts';
 import * as runCommand from './commands/run.ts';
 import * as mergeCommand from './commands/merge.ts';
+import * as reportCommand from './commands/report.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -31,6 +32,7 @@ const COMMANDS: CommandModule[] = [
   // ── Other engineers: add your module here, e.g. runCommand, mergeCommand, reportCommand, testCommand.
   runCommand,
   mergeCommand,
+  reportCommand,
   validateCommand,
   initCommand,
   schemaCommand,
