@@ -33,6 +33,7 @@ export type SketchKind = ({ type: 'linear'; width: number } | { type: 'log'; alp
 export const DEFAULT_QUANTUM = 2 ** -16;
 
 const ZERO_LIMIT = 1e-9;
+const MAX_BUCKETS = 1 << 22;
 
 /** Counts over a contiguous, growing range of bucket indices. */
 class Store {
@@ -51,6 +52,8 @@ class Store {
       const extra = Math.max(8, (hi - lo + 1) >> 1);
       const newLo = index < this.offset ? lo - extra : lo;
       const newLen = hi - newLo + 1 + (index >= this.offset + len ? extra : 0);
+      // A share of 1e6 would ask for a billion buckets: a bug upstream, not something to allocate.
+      if (newLen > MAX_BUCKETS) throw new RangeError(`a summary would need ${newLen} buckets: value far outside the range of its metric`);
       const next = new Float64Array(newLen);
       next.set(this.counts, this.offset - newLo);
       this.counts = next;

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OBSERVABLES, RESULTS } from '../../src/model/index.ts';
+import { loadScenario } from '../../src/scenarios/load.ts';
+import type { Experiment } from '../../src/scenarios/experiment.ts';
+import { batchSizeFor, planBatches, RolloutFailed, RunInterrupted, runExperiment, shardRange, workDirOf } from '../../src/runner/execute.ts';
+import { mergeShards } from '../../src/runner/merge.ts';
+import { readRollouts, readRunOutputs, readTimeseries, TIMESERIES_COLUMNS } from '../../src/runner/summary.ts';
+
+const FIXTURE = new URL('./fixtures/small.yaml', import.meta.url).pathname;
+const COMPARED = ['summary.json', 'timeseries.csv', 'rollouts.csv'];
+
+let experiment: Experiment;
+let root: string;
+let reference: string;
+
+function same(dirA: string, dirB: string): void {
+  for (const f of COMPARED) expect(readFileSync(join(dirB, f)).equals(readFileSync(join(dirA, f))), f).toBe(true);
+}
+
+beforeAll(async () => {
+  experiment = await loadScenario(FIXTURE);
+  root = mkdtempSync(join(tmpdir(), 'uptake-runner-'));
+  reference = join(root, 'reference');
+  await runExperiment({ experiment, out: reference, workers: 1, runner: 'sequential' });
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the run plan', () => {
+  it('cuts the rollouts into contiguous batches that cover each rollout once', () => {
+    const tasks = planBatches(5, 103, 16);
+    expect(tasks[0]).toEqual({ start: 5, end: 21 });
+    expect(tasks.at(-1)).toEqual({ start: 101, end: 103 });
+    expect(tasks.reduce((s, t) => s + t.end - t.start, 0)).toBe(98);
+    expect(batchSizeFor(1000)).toBe(16);
+    expect(batchSizeFor(10)).toBe(1);
+  });
+
+  it('splits rollouts into shards that tile the run in order', () => {
+    const ranges = [1, 2, 3].map((index) => shardRange(10, { index, count: 3 }));
+    expect(ranges).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect(shardRange(2, { index: 1, count: 3 })).toEqual([0, 0]);
+  });
+});
+
+describe('a run', () => {
+  it('writes the four files, with the columns docs/outputs.md documents', async () => {
+    expect(readdirSync(reference).sort()).toEqual(['manifest.json', 'rollouts.csv', 'summary.json', 'timeseries.csv']);
+    const ts = readFileSync(join(reference, 'timeseries.csv'), 'utf8').split('\n');
+    expect(ts[0]).toBe('strategy,week,metric,mean,p05,p25,p50,p75,p95');
+    expect(ts[0]).toBe(TIMESERIES_COLUMNS.join(','));
+    expect(ts.filter((l) => l).length).toBe(1 + 3 * (30 + 1) * OBSERVABLES.length);
+    const rows = readFileSync(join(reference, 'rollouts.csv'), 'utf8').trimEnd().split('\n');
+    expect(rows[0]).toBe(['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), 'pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'organisation.siloStrength'].join(','));
+    expect(rows.length).toBe(1 + 3 * 12);
+    // Rollout by rollout, strategies in scenario order; rollout r has one seed under every strategy.
+    expect(rows.slice(1, 4).map((r) => r.split(',').slice(0, 2).join(','))).toEqual(['top_down,0', 'bottom_up,0', 'phased_pilot,0']);
+    expect(new Set(rows.slice(1, 4).map((r) => r.split(',')[2])).size).toBe(1);
+    // Only the phased pilot has waves.
+    const topDown = rows[1]!.split(',');
+    expect(topDown[3 + RESULTS.length]).toBe('');
+    const { summary, manifest } = readRunOutputs(reference);
+    expect(summary.strategies.map((s) => s.name)).toEqual(['top_down', 'bottom_up', 'phased_pilot']);
+    expect(summary.waveOpenWeeks.phased_pilot!.map((w) => w.label)).toEqual(['pilot', 'wave 1', 'wave 2']);
+    expect(summary.comparisons.length).toBe(3 * RESULTS.length);
+    expect(summary.timeseries.top_down!.active_share!.p50.length).toBe(31);
+    expect(manifest).toMatchObject({ rollouts: 12, seed: 42, weeks: 30 });
+    expect(manifest.nodeVersion).toBe(process.version);
+    expect(readTimeseries(reference).length).toBe(3 * 31 * OBSERVABLES.length);
+    let count = 0;
+    for await (const row of readRollouts(reference)) {
+      if (count === 0) expect(row).toMatchObject({ strategy: 'top_down', rollout: 0 });
+      count++;
+    }
+    expect(count).toBe(36);
+  });
+
+  it('gives byte-identical outputs on 1 and 2 workers', async () => {
+    const out = join(root, 'two-workers');
+    const result = await runExperiment({ experiment, out, workers: 2, runner: 'pool' });
+    expect(result.manifest.workers).toBe(2);
+    same(reference, out);
+  });
+
+  it('merges shards 1/3, 2/3 and 3/3 into the same bytes as the unsharded run', async () => {
+    const dirs: string[] = [];
+    for (const index of [3, 1, 2]) {
+      const out = join(root, `shard-${index}`);
+      const result = await runExperiment({ experiment, out, workers: 1, shard: { index, count: 3 } });
+      expect(result.summary).toBeNull();
+      expect(result.manifest.shard).toMatchObject({ index, count: 3 });
+      dirs.push(out);
+    }
+    const merged = join(root, 'merged');
+    const result = await mergeShards({ dirs, out: merged });
+    same(reference, merged);
+    expect(result.manifest.mergedFrom!.map((m) => m.shard)).toEqual(['1/3', '2/3', '3/3']);
+  });
+
+  it('refuses to merge an incomplete or mixed set of shards', async () => {
+    const a = join(root, 'lonely-shard');
+    await runExperiment({ experiment, out: a, workers: 1, shard: { index: 1, count: 2 } });
+    await expect(mergeShards({ dirs: [a], out: join(root, 'never') })).rejects.toThrow(/missing shard 2\/2/);
+    const other = join(root, 'other-seed');
+    await runExperiment({ experiment: { ...experiment, seed: 7 }, out: other, workers: 1, shard: { index: 2, count: 2 } });
+    await expect(mergeShards({ dirs: [a, other], out: join(root, 'never') })).rejects.toThrow(/different experiment/);
+    expect(existsSync(join(root, 'never'))).toBe(false);
+  });
+
+  it('when interrupted, writes no output folder, keeps finished batches, and resumes to the same bytes', async () => {
+    const out = join(root, 'interrupted');
+    const controller = new AbortController();
+    const run = runExperiment({
+      experiment, out, workers: 1, runner: 'sequential', signal: controller.signal,
+      onProgress: (done) => {
+        if (done >= 4) controller.abort();
+      },
+    });
+    const err = await run.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RunInterrupted);
+    const interrupted = err as RunInterrupted;
+    expect(interrupted.completedRollouts).toBeGreaterThanOrEqual(4);
+    expect(interrupted.completedRollouts).toBeLessThan(12);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(interrupted.workDir, 'checkpoint.json'))).toBe(true);
+    const resumed = await runExperiment({ experiment, out, workers: 2, resume: true });
+    expect(resumed.resumedRollouts).toBe(interrupted.completedRollouts);
+    expect(resumed.manifest.resumed).toBe(true);
+    same(reference, out);
+    expect(existsSync(interrupted.workDir)).toBe(false);
+  });
+
+  it('stops on a failing rollout, naming strategy, rollout and seed, and leaves no folder behind', async () => {
+    const out = join(root, 'failing');
+    process.env.UPTAKE_INJECT_FAILURE = 'bottom_up:5';
+    try {
+      const err = await runExperiment({ experiment, out, workers: 1, runner: 'sequential' }).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(RolloutFailed);
+      const rows = readFileSync(join(reference, 'rollouts.csv'), 'utf8').split('\n');
+      const seed = Number(rows.find((r) => r.startsWith('bottom_up,5,'))!.split(',')[2]);
+      expect((err as RolloutFailed).info).toMatchObject({ strategy: 'bottom_up', rollout: 5, seed });
+    } finally {
+      delete process.env.UPTAKE_INJECT_FAILURE;
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).filter((n) => n.startsWith('.failing.'))).toEqual([]);
+  });
+
+  it('replaces an earlier output folder but never a folder it did not write', async () => {
+    const mine = join(root, 'again');
+    await runExperiment({ experiment: { ...experiment, rollouts: 2 }, out: mine, workers: 1 });
+    await runExperiment({ experiment: { ...experiment, rollouts: 3 }, out: mine, workers: 1 });
+    expect(readRunOutputs(mine).summary.experiment.rollouts).toBe(3);
+    const theirs = join(root, 'theirs');
+    mkdirSync(theirs);
+    writeFileSync(join(theirs, 'notes.txt'), 'keep me');
+    await expect(runExperiment({ experiment, out: theirs, workers: 1 })).rejects.toThrow(/not an uptake output folder/);
+    expect(readFileSync(join(theirs, 'notes.txt'), 'utf8')).toBe('keep me');
+    expect(existsSync(workDirOf(theirs, 'x'))).toBe(false);
+  });
+});

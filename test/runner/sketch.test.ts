@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { quantileSorted } from 'simple-statistics';
+import { createRandom, normal } from '../../src/model/index.ts';
+import { addPartial, exactTotal, Sketch, type SketchKind } from '../../src/runner/sketch.ts';
+import { LOG_ALPHA, QUANTA, SHARE_WIDTH } from '../../src/runner/metrics.ts';
+
+const QS = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1];
+
+/** The order statistic the sketch promises to approximate: index ⌊q (n − 1)⌋. */
+function exactQuantile(sorted: number[], q: number): number {
+  return sorted[Math.floor(q * (sorted.length - 1))]!;
+}
+
+function filled(kind: SketchKind, values: number[]): Sketch {
+  const s = new Sketch(kind);
+  for (const v of values) s.add(v);
+  return s;
+}
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  const random = createRandom(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('quantile sketches', () => {
+  it('report share quantiles within half a bucket (0.0005) of the exact order statistic', () => {
+    const random = createRandom(1);
+    const values = Array.from({ length: 5000 }, () => Math.min(1, Math.max(0, 0.4 + 0.15 * normal(random))));
+    const sketch = filled({ type: 'linear', width: SHARE_WIDTH, quantum: QUANTA.share }, values);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const q of QS) expect(Math.abs(sketch.quantile(q) - exactQuantile(sorted, q))).toBeLessThanOrEqual(SHARE_WIDTH / 2 + 1e-12);
+  });
+
+  it('report quantiles of unbounded values within the stated relative error, negatives and zeros included', () => {
+    const random = createRandom(2);
+    const values = Array.from({ length: 5000 }, (_, i) => (i % 10 === 0 ? 0 : Math.exp(3 + 2 * normal(random)) * (i % 7 === 0 ? -1 : 1)));
+    const sketch = filled({ type: 'log', alpha: LOG_ALPHA }, values);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const q of QS) {
+      const exact = exactQuantile(sorted, q);
+      expect(Math.abs(sketch.quantile(q) - exact)).toBeLessThanOrEqual(LOG_ALPHA * Math.abs(exact) + 1e-12);
+    }
+  });
+
+  it('report integer weeks exactly and count "never" apart', () => {
+    const random = createRandom(3);
+    const values = Array.from({ length: 999 }, () => (random() < 0.2 ? NaN : Math.floor(random() * 104)));
+    const sketch = filled({ type: 'linear', width: 1 }, values);
+    const finite = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+    expect(sketch.nan).toBe(values.length - finite.length);
+    expect(sketch.n).toBe(finite.length);
+    for (const q of QS) expect(sketch.quantile(q)).toBe(exactQuantile(finite, q));
+  });
+
+  it('stay close to simple-statistics interpolated quantiles on a large sample', () => {
+    const random = createRandom(4);
+    const values = Array.from({ length: 20000 }, () => random());
+    const sketch = filled({ type: 'linear', width: SHARE_WIDTH, quantum: QUANTA.share }, values);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const q of [0.05, 0.5, 0.95]) expect(Math.abs(sketch.quantile(q) - quantileSorted(sorted, q))).toBeLessThan(0.001);
+  });
+
+  it('give the same bits for mean and quantiles whatever the order and however the stream is split', () => {
+    const random = createRandom(5);
+    const money = Array.from({ length: 3000 }, () => random() * 1e6 * (random() < 0.5 ? 1 : 1e-6));
+    const shares = Array.from({ length: 3000 }, () => random());
+    for (const [kind, values] of [
+      [{ type: 'log', alpha: LOG_ALPHA, quantum: QUANTA.money }, money],
+      [{ type: 'linear', width: SHARE_WIDTH, quantum: QUANTA.share }, shares],
+    ] as [SketchKind, number[]][]) {
+      const whole = filled(kind, values);
+      const parts = [0, 700, 1900, 3000];
+      const merged = new Sketch(kind);
+      for (let i = parts.length - 2; i >= 0; i--) merged.merge(filled(kind, shuffled(values.slice(parts[i], parts[i + 1]), i)).toJSON());
+      expect(merged.mean()).toBe(whole.mean());
+      expect(merged.n).toBe(whole.n);
+      for (const q of QS) expect(merged.quantile(q)).toBe(whole.quantile(q));
+      expect(Sketch.fromJSON(JSON.parse(JSON.stringify(whole.toJSON()))).mean()).toBe(whole.mean());
+    }
+  });
+
+  it('compute the mean of values rounded to the quantum exactly', () => {
+    const kind: SketchKind = { type: 'linear', width: 1, quantum: 1 };
+    const s = filled(kind, [1, 2, 3, 4]);
+    expect(s.mean()).toBe(2.5);
+    // 0.1 rounded to 2^-32 is within 2^-33 of 0.1: the mean of a million of them is 0.1 to 10 digits.
+    const shares = new Sketch({ type: 'linear', width: SHARE_WIDTH, quantum: QUANTA.share });
+    for (let i = 0; i < 100000; i++) shares.add(0.1);
+    expect(shares.mean()).toBeCloseTo(0.1, 9);
+  });
+
+  it('keep sums exact past the fast path, in Shewchuk partials', () => {
+    const kind: SketchKind = { type: 'log', alpha: LOG_ALPHA, quantum: 2 ** -40 };
+    const values = [2 ** 20, 2 ** -40, -(2 ** 20), 3 * 2 ** 12, 2 ** -40];
+    const a = filled(kind, values);
+    const b = filled(kind, [...values].reverse());
+    expect(a.sum()).toBe(3 * 2 ** 12 + 2 ** -39);
+    expect(b.sum()).toBe(a.sum());
+  });
+
+  it('sum partials like math.fsum: exactly, then round once', () => {
+    const partials: number[] = [];
+    for (const x of [1e100, 1, -1e100, 1e-100, 0.1, 0.2]) addPartial(partials, x);
+    expect(exactTotal(partials)).toBe(1.3000000000000000444); // fsum([1e100, 1, -1e100, 1e-100, .1, .2])
+    expect(exactTotal([])).toBe(0);
+  });
+
+  it('refuse a value that would need millions of buckets rather than exhaust memory', () => {
+    const s = filled({ type: 'linear', width: SHARE_WIDTH }, [0.5]);
+    expect(() => s.add(1e6)).toThrow(/buckets/);
+  });
+
+  it('report NaN for an empty sketch and clamp quantiles to the exact minimum and maximum', () => {
+    const empty = new Sketch({ type: 'linear', width: SHARE_WIDTH });
+    expect(Number.isNaN(empty.quantile(0.5))).toBe(true);
+    expect(Number.isNaN(empty.mean())).toBe(true);
+    const zeros = filled({ type: 'linear', width: SHARE_WIDTH }, [0, 0, 0]);
+    expect(zeros.quantile(0.05)).toBe(0);
+    const one = filled({ type: 'log', alpha: LOG_ALPHA }, [1234.5]);
+    expect(one.quantile(0.5)).toBe(1234.5);
+  });
+});
