@@ -60,7 +60,8 @@ export function compileFormula(text: string, options: CompileOptions): Expr {
     root = parse(text);
   } catch (err) {
     const e = err as Error & { char?: number };
-    const offset = typeof e.char === 'number' ? Math.max(0, Math.min(text.length, e.char - (/end of expression/.test(e.message) ? 0 : 1))) : 0;
+    // mathjs counts characters from 1; past the end means "something is missing here".
+    const offset = typeof e.char === 'number' ? Math.max(0, Math.min(text.length, e.char - 1)) : 0;
     throw new FormulaError(`cannot read the formula: ${e.message.replace(/\s*\(char \d+\)$/, '')} at character ${offset + 1}`, offset, 'check brackets and operators; e.g. "week >= 12 and active_share < 0.3"');
   }
   const expr = toExpr(root, text, options);
@@ -111,10 +112,7 @@ function checkVariable(name: string, text: string, options: CompileOptions): voi
   if (hint === undefined) {
     hint = options.kind === 'schedule' ? 'a schedule may only use week' : `variables: ${listWords(options.variables.filter((v) => !/^wave[1-9]/.test(v)).slice(0, 40))}`;
   }
-  const what = /^(pilot|wave\d+)\./.test(name) && !options.anyWave && !options.variables.some((v) => v.startsWith(name.split('.')[0] + '.'))
-    ? `unknown variable ${name} (this strategy has no ${name.split('.')[0]})`
-    : `unknown variable ${name}`;
-  throw new FormulaError(`${what} at character ${offset + 1}`, offset, hint);
+  throw new FormulaError(`unknown variable ${name} at character ${offset + 1}`, offset, hint);
 }
 
 function toExpr(node: MathNode, text: string, options: CompileOptions): Expr {

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { PARAMETER_SPECS, defaultParams, getPath, validateParams, ParameterError, type ModelParams, type ParamSpec } from '../model/params.ts';
 import { conditionVariableNames, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
 import { BUILTIN_STRATEGIES, PHASED_PILOT_DEFAULTS, builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
-import { centre, support, toDistribution } from './distributions.ts';
+import { centre, distributionProblems, support, supportProblem, toDistribution } from './distributions.ts';
 import { ScenarioError, type Diagnostic } from './errors.ts';
 import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
@@ -190,7 +190,8 @@ class LoadContext {
         }
         const spec = specAt(path);
         if (spec && (expected === 'number' || expected === 'int')) {
-          this.at(path, `expected ${rangeWords(spec)}, got ${describe(input)}`, this.typeHint(path, input));
+          const hint = typeof input === 'number' ? `whole numbers only: ${Math.floor(input)} or ${Math.ceil(input)}?` : this.typeHint(path, input);
+          this.at(path, `expected ${rangeWords(spec)}, got ${describe(input)}`, hint);
           return;
         }
         if (expected === 'int') {
@@ -371,7 +372,8 @@ function pickBranch(branches: z.core.$ZodIssue[][], input: unknown): z.core.$Zod
   let bestScore = -Infinity;
   for (const b of branches) {
     if (b.length === 0) continue;
-    const rootTypeMismatch = b.some((i) => i.code === 'invalid_type' && i.path.length === 0);
+    // A fractional number failing `int` still chose the number branch.
+    const rootTypeMismatch = b.some((i) => i.code === 'invalid_type' && i.path.length === 0 && !((i as { expected: string }).expected === 'int' && typeof input === 'number'));
     if (rootTypeMismatch) continue;
     const depth = Math.max(...b.map((i) => i.path.length));
     // Prefer object forms for objects and list forms for lists (distribution bodies accept both).
@@ -381,7 +383,6 @@ function pickBranch(branches: z.core.$ZodIssue[][], input: unknown): z.core.$Zod
       best = b;
     }
   }
-  void input;
   return best;
 }
 
@@ -476,11 +477,17 @@ function allowedKeys(path: Path, input: unknown): string[] {
 type Raw = Record<string, unknown>;
 const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Smallest and largest value a parameter setting can take: a number or a distribution. */
-function valueRange(raw: unknown): [number, number] | undefined {
-  if (typeof raw === 'number') return [raw, raw];
+/**
+ * Smallest and largest value a valid parameter setting (number or distribution) can take;
+ * undefined for settings the schema rejects, so one mistake is not reported twice.
+ */
+function valueRange(raw: unknown, spec: ParamSpec): [number, number] | undefined {
+  if (typeof raw === 'number') {
+    if (!(raw >= spec.min && raw <= spec.max) || (spec.integer && !Number.isInteger(raw))) return undefined;
+    return [raw, raw];
+  }
   const d = toDistribution(raw);
-  if (!d) return undefined;
+  if (!d || distributionProblems(d).length > 0 || supportProblem(d, spec)) return undefined;
   const s = support(d);
   return Number.isNaN(s[0]) ? undefined : s;
 }
@@ -511,11 +518,9 @@ function crossChecks(ctx: LoadContext, data: unknown): void {
   };
   const rangeOf = (section: string, field: string, camel: string): [number, number] | undefined => {
     const raw = setting(section, field);
-    if (raw === undefined) {
-      const d = PARAMETER_SPECS.find((s) => s.path === `${section}.${camel}`)!.default;
-      return [d, d];
-    }
-    return valueRange(raw);
+    const spec = PARAMETER_SPECS.find((s) => s.path === `${section}.${camel}`)!;
+    if (raw === undefined) return [spec.default, spec.default];
+    return valueRange(raw, spec);
   };
 
   // Departments: a count, or a named list whose sizes may fix the head count.

@@ -242,7 +242,6 @@ const scheduleSchema = z
   .meta({ id: 'Schedule', description: 'A number, or a formula in week evaluated for every week at load time, e.g. "min(40, 5 * week)".' });
 
 const timing = {
-  label: z.string().optional().meta({ description: 'Label for reports.' }),
   at: weekNumber.optional().meta({ description: 'Week it starts (0 = before the first week). Default 0 unless `when` is given.' }),
   when: conditionSchema.optional(),
   target: targetSchema.optional(),
