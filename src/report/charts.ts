@@ -63,7 +63,13 @@ function strategyLabels(data: ReportData): string[] {
 }
 
 function colour(data: ReportData, legend: VlSpec | null = { title: null, symbolType: 'stroke' }): VlSpec {
-  return { field: 'strategy', type: 'nominal', title: 'Strategy', scale: strategyScale(strategyLabels(data)), legend };
+  return { field: 'strategy', type: 'nominal', title: 'Strategy', scale: strategyScale(strategyLabels(data)), legend: legend && { ...legendLayout(data), ...legend } };
+}
+
+/** Long strategy labels go one per line rather than being cut off. */
+function legendLayout(data: ReportData): VlSpec {
+  const chars = data.strategies.reduce((n, s) => n + s.label.length + 6, 0);
+  return chars > 85 ? { labelLimit: 0, columns: 1, direction: 'vertical' } : { labelLimit: 0 };
 }
 
 function labelOf(data: ReportData): (name: string) => string {

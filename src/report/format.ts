@@ -23,6 +23,7 @@ export function money(x: number): string {
   const a = Math.abs(x);
   if (a >= 1e6) return `${one.format(x / 1e6)} million`;
   if (a >= 1e4) return `${int.format(Math.round(x / 1000))}k`;
+  if (a >= 1e3) return `${one.format(x / 1000)}k`;
   return int.format(x);
 }
 

@@ -121,30 +121,46 @@ function resultsTable(data: ReportData, figures: StrategyFigures[]): string {
 
 function pairsTable(data: ReportData): string {
   const label = new Map(data.strategies.map((s) => [s.name, s.label]));
-  const rows: string[] = [];
+  const groups: string[] = [];
   const strategies = data.strategies;
-  for (const r of data.summary.results) {
-    if (r.unit === 'code') continue;
-    for (let i = 0; i < strategies.length; i++) {
-      for (let j = i + 1; j < strategies.length; j++) {
+  for (let i = 0; i < strategies.length; i++) {
+    for (let j = i + 1; j < strategies.length; j++) {
+      const a = label.get(strategies[i]!.name)!;
+      const b = label.get(strategies[j]!.name)!;
+      const rows: string[] = [];
+      for (const r of data.summary.results) {
+        if (r.unit === 'code') continue;
         const c = comparison(data, strategies[i]!.name, strategies[j]!.name, r.name);
         if (!c) continue;
-        const a = label.get(c.a)!;
-        const b = label.get(c.b)!;
         const verdict =
-          c.better === 'neutral' ? `${a} higher in ${percent(c.pBeats)}`
+          c.better === 'neutral' ? `higher under ${a} in ${percent(c.pBeats)}`
           : !clearDifference(c) ? 'no clear difference'
-          : c.pBeats > 0.5 ? `${a} better` : `${b} better`;
+          : `${c.pBeats > 0.5 ? a : b} better`;
         const diff = c.medianDifference === null ? '–' : signed(c.medianDifference, r.unit);
-        rows.push(`<tr><th scope="row">${h(r.label)}</th><td>${h(a)} vs ${h(b)}</td><td class="num">${h(percent(c.pBeats))}</td><td class="num">${h(interval(c.lower, c.upper))}</td><td class="num">${h(diff)}</td><td class="verdict ${verdict === 'no clear difference' ? 'unclear' : ''}">${h(verdict)}</td></tr>`);
+        rows.push(`<tr><th scope="row">${h(r.label)}${c.better === 'neutral' ? '' : ` <span class="dir">(${c.better} is better)</span>`}</th><td class="num">${h(percent(c.pBeats))}</td><td class="num">${h(interval(c.lower, c.upper))}</td><td class="num">${h(diff)}</td><td class="verdict${verdict === 'no clear difference' ? ' unclear' : ''}">${h(verdict)}</td></tr>`);
       }
+      if (rows.length) groups.push(`<tbody><tr class="pair-head"><th colspan="5" scope="rowgroup">${swatch(data, strategies[i]!.name)}${h(a)} <span class="vs">vs</span> ${swatch(data, strategies[j]!.name)}${h(b)}</th></tr>${rows.join('\n')}</tbody>`);
     }
   }
-  if (rows.length === 0) return '<p>Only one strategy was run, so there is nothing to compare pair by pair.</p>';
+  if (groups.length === 0) return '<p>Only one strategy was run, so there is nothing to compare pair by pair.</p>';
   return `<div class="table-wrap"><table class="pairs">
-<caption>For each pair, the chance that the first strategy does better than the second in the same rollout (ties count half), its 95% interval, and the median difference (first minus second) over rollouts where both have a value. Which direction is better: higher for adoption, lower for weeks, churn and cost.</caption>
-<thead><tr><th scope="col">Result</th><th scope="col">Comparison</th><th scope="col" class="num">Chance first does better</th><th scope="col" class="num">95% interval</th><th scope="col" class="num">Median difference</th><th scope="col">Verdict</th></tr></thead>
-<tbody>${rows.join('\n')}</tbody></table></div>`;
+<caption>For each pair, the chance that the first strategy does better than the second in the same rollout (ties count half), its 95% interval, and the median difference (first minus second) over rollouts where both have a value. "No clear difference" when the interval includes 50%.</caption>
+<thead><tr><th scope="col">Result</th><th scope="col" class="num">Chance the first does better</th><th scope="col" class="num">95% interval</th><th scope="col" class="num">Median difference</th><th scope="col">Verdict</th></tr></thead>
+${groups.join('\n')}</table></div>`;
+}
+
+function swatch(data: ReportData, strategy: string): string {
+  const i = data.strategies.findIndex((s) => s.name === strategy);
+  return `<span class="swatch" style="background:${strategyColour(Math.max(0, i))}"></span>`;
+}
+
+/** Escaped text with every strategy label emphasised (longest label first, so no label splits another). */
+export function emphasiseStrategies(text: string, data: ReportData): string {
+  const labels = data.strategies.map((s) => s.label).filter(Boolean).sort((x, y) => y.length - x.length);
+  const escaped = h(text);
+  if (labels.length === 0) return escaped;
+  const pattern = new RegExp(labels.map((l) => h(l).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return escaped.replace(pattern, (m) => `<strong class="strategy">${m}</strong>`);
 }
 
 function signed(x: number, unit: string): string {
@@ -267,13 +283,18 @@ details.more > summary { cursor: pointer; color: var(--accent); font-weight: 600
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 caption { caption-side: bottom; text-align: left; font-size: 12.5px; color: var(--muted); padding: 8px 12px 10px; }
 th, td { text-align: left; padding: 7px 12px; border-bottom: 1px solid var(--rule); vertical-align: top; }
-thead th { background: #f3f3f0; font-weight: 600; border-bottom: 1px solid #cfcfcf; white-space: nowrap; }
+thead th { background: #f3f3f0; font-weight: 600; border-bottom: 1px solid #cfcfcf; }
+tr.pair-head th { background: #fbfbf9; font-weight: 600; padding-top: 12px; border-bottom: 1px solid #cfcfcf; }
+tr.pair-head .vs { color: var(--muted); font-weight: 400; margin: 0 6px; }
+th .dir { color: var(--muted); font-weight: 400; font-size: 12px; white-space: nowrap; }
+strong.strategy { font-weight: 700; }
+.headline strong.strategy { color: var(--accent); }
 tbody th { font-weight: 500; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num strong { display:block; font-size: 14px; }
 td .range { display:block; color: var(--muted); font-size: 12px; }
 td .never { display:block; color: #a33; font-size: 12px; }
-td.verdict { white-space: nowrap; font-weight: 600; }
+td.verdict { font-weight: 600; min-width: 9em; }
 td.verdict.unclear { color: var(--muted); font-weight: 400; }
 .swatch { display:inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 ul.strategies { list-style: none; padding: 0; }
@@ -378,8 +399,8 @@ export function buildPage(input: PageInput): string {
 <h2>Summary</h2>
 <div class="summary-box">
 <p class="scope">${h(summary.scope)}</p>
-<p class="headline">${h(summary.headline)}</p>
-<ul>${summary.points.map((p) => `<li>${h(p)}</li>`).join('\n')}</ul>
+<p class="headline">${emphasiseStrategies(summary.headline, data)}</p>
+<ul>${summary.points.map((p) => `<li>${emphasiseStrategies(p, data)}</li>`).join('\n')}</ul>
 <p class="caveat">${h(summary.caveat)}</p>
 </div>
 </section>

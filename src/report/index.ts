@@ -12,7 +12,7 @@ import { strategyFigures } from './figures.ts';
 import { buildPage, type PageChart } from './html.ts';
 import { loadReportData } from './load.ts';
 import { executiveSummary } from './narrative.ts';
-import { CompileLog, compileToVega, findFonts, svgToPng, vegaToSvg } from './render.ts';
+import { CompileLog, compileToVega, findFonts, svgToPngAsync, vegaToSvg } from './render.ts';
 
 export { loadReportData } from './load.ts';
 export { buildCharts } from './charts.ts';
@@ -23,8 +23,13 @@ export interface RenderOptions {
   png?: boolean;
   /** Write report.html (default true). */
   html?: boolean;
-  /** Called with one line per notable event (e.g. fonts missing); default: nothing. */
+  /** Called with one line per notable event (e.g. fonts missing); default: stderr unless `quiet`. */
   log?: (message: string) => void;
+  /**
+   * As passed by `uptake run`: when explicitly false, one line naming report.html goes to stderr.
+   * When true, nothing is printed (unless `log` is given).
+   */
+  quiet?: boolean;
 }
 
 export interface ReportFiles {
@@ -52,6 +57,8 @@ function writeAtomic(file: string, content: string | Buffer): void {
  * the previous charts whole. Throws UsageError for a missing or damaged folder.
  */
 export async function renderReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
+  const log = options.log ?? (options.quiet ? undefined : (line: string) => process.stderr.write(`warning: ${line}\n`));
+  options = { ...options, log };
   const data = await loadReportData(dir);
   const charts = buildCharts(data);
   const fonts = findFonts();
@@ -62,6 +69,7 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
   const page: PageChart[] = [];
+  const pngs: Promise<void>[] = [];
   try {
     for (const chart of charts) {
       const spec = fullSpec(chart);
@@ -71,14 +79,16 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
       const svg = await vegaToSvg(vega, fonts);
       writeFileSync(join(building, `${chart.name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
       writeFileSync(join(building, `${chart.name}.svg`), svg);
-      if (options.png !== false) writeFileSync(join(building, `${chart.name}.png`), svgToPng(svg, { fonts }));
+      if (options.png !== false) pngs.push(svgToPngAsync(svg, { fonts }).then((png) => writeFileSync(join(building, `${chart.name}.png`), png)));
       page.push({ ...chart, vega });
     }
+    await Promise.all(pngs);
     const old = join(dir, `.charts.old-${process.pid}`);
     if (existsSync(chartsDir)) renameSync(chartsDir, old);
     renameSync(building, chartsDir);
     rmSync(old, { recursive: true, force: true });
   } catch (err) {
+    await Promise.allSettled(pngs);
     rmSync(building, { recursive: true, force: true });
     throw err;
   }
@@ -88,6 +98,7 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
     const figures = strategyFigures(data);
     html = join(dir, 'report.html');
     writeAtomic(html, buildPage({ data, charts: page, figures, summary: executiveSummary(data, figures) }));
+    if (options.quiet === false) process.stderr.write(`Report: ${html} (charts in ${chartsDir})\n`);
   }
   return { html, chartsDir, charts: readdirSync(chartsDir).length ? charts.map((c) => c.name) : [] };
 }

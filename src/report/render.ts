@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import * as vl from 'vega-lite';
 import * as vega from 'vega';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
 import { useFontMetrics } from './fontmetrics.ts';
 
@@ -85,19 +85,28 @@ export interface PngOptions {
   fonts?: FontSetup;
 }
 
-export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+function pngOptions(options: PngOptions): ResvgRenderOptions {
   const fonts = options.fonts ?? findFonts();
-  const resvg = new Resvg(svg, {
+  return {
     background: 'white',
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },
     font: {
       fontFiles: fonts.files,
-      loadSystemFonts: !fonts.explicit && fonts.files.length === 0 && options.fonts === undefined,
+      // System fonts only as a last resort, when no DejaVu file exists on this machine.
+      loadSystemFonts: !fonts.explicit && options.fonts === undefined,
       defaultFontFamily: FONT_FAMILY,
       sansSerifFamily: FONT_FAMILY,
     },
-  });
-  return resvg.render().asPng();
+  };
+}
+
+export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  return new Resvg(svg, pngOptions(options)).render().asPng();
+}
+
+/** As svgToPng, on libuv's thread pool: PNGs render while the next chart's SVG is built. */
+export async function svgToPngAsync(svg: string, options: PngOptions = {}): Promise<Buffer> {
+  return (await renderAsync(svg, pngOptions(options))).asPng();
 }
 
 /** Raw RGBA pixels of an SVG rendering (tests count dark pixels with and without fonts). */
