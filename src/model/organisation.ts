@@ -9,7 +9,7 @@
  * member is its manager. The executive layer is the last team: one head per
  * department plus the chief executive, who manages it.
  */
-import type { ModelParams } from './params.ts';
+import { type ModelParams, validateParams } from './params.ts';
 import { createRandom, betaMean, normal, shuffle, type Random } from './rng.ts';
 import { buildNetwork, type Network } from './network.ts';
 
@@ -69,6 +69,7 @@ export function apportion(total: number, shares: readonly number[], minimum = 0)
 }
 
 export function buildOrganisation(params: ModelParams, seed: number): Organisation {
+  validateParams(params);
   const o = params.organisation;
   const p = params.population;
   const random = createRandom(seed);

@@ -597,10 +597,12 @@ export class Simulation {
         pushed = push[i]!;
         if (pushed !== 0) {
           const next = pushed * decay;
-          push[i] = next > 1e-4 ? next : 0;
+          const live = next > 1e-4;
+          push[i] = live ? next : 0;
           if (next > maxPush) maxPush = next;
+          // A showcase fades with the push that came with it.
           const sc = showcase[i]! * decay;
-          showcase[i] = sc > 1e-4 ? sc : 0;
+          showcase[i] = live && sc > 1e-4 ? sc : 0;
         }
       }
       const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
