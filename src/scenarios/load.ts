@@ -499,7 +499,9 @@ interface DepartmentInfo {
 
 function crossChecks(ctx: LoadContext, data: unknown): void {
   if (!isObj(data)) return;
-  const horizon = typeof data.horizon === 'number' ? data.horizon : PARAMETER_SPECS.find((s) => s.path === 'weeks')!.default;
+  const weeksSpec = PARAMETER_SPECS.find((s) => s.path === 'weeks')!;
+  // An invalid horizon is reported by the schema; checks against it then use the default.
+  const horizon = valueRange(data.horizon, weeksSpec)?.[0] ?? weeksSpec.default;
 
   // A parameter set in its section and again in uncertainties: which one holds would be a guess.
   if (isObj(data.uncertainties)) {

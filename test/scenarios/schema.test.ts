@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MECHANISM_NAMES, PARAMETER_SPECS } from '../../src/model/params.ts';
+import { INTERVENTION_TYPES } from '../../src/model/plan.ts';
+import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '../../src/model/strategies.ts';
+import { referenceMarkdown, withReference } from '../../src/scenarios/docs.ts';
+import { fileParamPath, toSnake } from '../../src/scenarios/names.ts';
+import { OPTION_DESCRIPTIONS, UNCERTAIN_PATHS, scenarioJsonSchema, scenarioJsonSchemaText } from '../../src/scenarios/schema.ts';
+
+const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+describe('the JSON Schema', () => {
+  it('committed in schema/scenario.schema.json is up to date with the zod schema', () => {
+    const committed = read('schema/scenario.schema.json');
+    expect(committed === scenarioJsonSchemaText(), 'schema/scenario.schema.json is stale: run `npm run schema` and commit the result').toBe(true);
+  });
+
+  it('offers every model parameter in its section and under uncertainties, with its range', () => {
+    const schema = scenarioJsonSchema() as { properties: Record<string, { properties?: Record<string, { anyOf?: { minimum?: number; maximum?: number }[] }> }> };
+    for (const spec of PARAMETER_SPECS) {
+      if (spec.path === 'weeks') continue;
+      const [section, field] = fileParamPath(spec.path).split('.') as [string, string];
+      const entry = schema.properties[section]?.properties?.[field];
+      expect(entry, spec.path).toBeDefined();
+      const number = entry!.anyOf!.find((a) => a.minimum !== undefined)!;
+      expect([number.minimum, number.maximum], spec.path).toEqual([spec.min, spec.max]);
+      expect(schema.properties.uncertainties!.properties![fileParamPath(spec.path)], spec.path).toBeDefined();
+    }
+    expect(UNCERTAIN_PATHS).not.toContain('horizon');
+  });
+
+  it('lists every intervention type and mechanism', () => {
+    const text = scenarioJsonSchemaText();
+    for (const t of INTERVENTION_TYPES) expect(text).toContain(`"const": "${t}"`);
+    for (const m of MECHANISM_NAMES) expect(text).toContain(`"${toSnake(m)}"`);
+  });
+
+  it('documents every built-in strategy option', () => {
+    for (const key of Object.keys({ ...TOP_DOWN_DEFAULTS, ...BOTTOM_UP_DEFAULTS, ...PHASED_PILOT_DEFAULTS })) {
+      expect(OPTION_DESCRIPTIONS[key], key).toBeTruthy();
+    }
+  });
+});
+
+describe('docs/scenarios.md', () => {
+  const docs = read('docs/scenarios.md');
+
+  it('has the generated reference tables up to date', () => {
+    expect(withReference(docs) === docs, 'the reference tables in docs/scenarios.md are stale: run `npm run schema` and commit the result').toBe(true);
+  });
+
+  it('mentions every parameter by its scenario-file name with its default', () => {
+    for (const spec of PARAMETER_SPECS) {
+      const field = fileParamPath(spec.path).split('.').pop()!;
+      expect(docs, spec.path).toContain(`| \`${field}\` |`);
+    }
+    expect(referenceMarkdown()).toContain('| `silo_strength` | 0.6 | 0..1 |');
+  });
+
+  it('mentions every mechanism, intervention type and distribution', () => {
+    for (const m of MECHANISM_NAMES) expect(docs).toContain(`\`${toSnake(m)}\``);
+    for (const t of INTERVENTION_TYPES) expect(docs).toContain(`\`${t}\``);
+    for (const d of ['fixed', 'uniform', 'normal', 'truncated_normal', 'triangular', 'beta', 'lognormal', 'choice']) expect(docs).toContain(`| ${d} |`);
+  });
+});
