@@ -97,9 +97,14 @@ export function planBatches(start: number, end: number, batchSize: number): Batc
   return tasks;
 }
 
-/** Identifies an experiment exactly (strategies, parameters, seed, rollouts): partial results merge only within one. */
+/**
+ * Identifies an experiment exactly (strategies, parameters, seed, rollouts): partial
+ * results merge only within one. The file's path is left out: shards run on
+ * machines that keep the scenario in different places.
+ */
 export function experimentKey(experiment: Experiment): string {
-  return createHash('sha256').update(JSON.stringify(experiment)).digest('hex').slice(0, 20);
+  const { source: _source, ...rest } = experiment;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 20);
 }
 
 function runKey(experiment: Experiment, start: number, end: number, batchSize: number): string {

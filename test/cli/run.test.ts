@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readRunOutputs } from '../../src/runner/summary.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURE = relative(REPO, fileURLToPath(new URL('../runner/fixtures/small.yaml', import.meta.url)));
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the uptake CLI; `onStart` may signal the child. */
+function uptake(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/uptake.js', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'uptake-cli-run-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('uptake run', () => {
+  it('writes the output folder, prints JSON with --json, and --rollout N reproduces row N alone', async () => {
+    const out = join(root, 'json');
+    const run = await uptake(['run', FIXTURE, '--rollouts', '6', '--workers', '2', '--out', out, '--json', '--no-report']);
+    expect(run.stderr).toContain('Wrote');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { strategies: { name: string }[]; comparisons: unknown[] };
+    expect(json.strategies.map((s) => s.name)).toEqual(['top_down', 'bottom_up', 'phased_pilot']);
+    expect(json.comparisons.length).toBeGreaterThan(0);
+    const { manifest } = readRunOutputs(out);
+    expect(manifest).toMatchObject({ rollouts: 6, workers: 2 });
+
+    const alone = await uptake(['run', FIXTURE, '--rollout', '4']);
+    expect(alone.code).toBe(0);
+    const lines = readFileSync(join(out, 'rollouts.csv'), 'utf8').split('\n');
+    const expected = [lines[0], ...lines.filter((l) => /^[a-z_]+,4,/.test(l))].join('\n') + '\n';
+    expect(alone.stdout).toBe(expected);
+  });
+
+  it('stops with exit 3 on a failing rollout, names its strategy, rollout and seed and how to rerun it, and writes nothing', async () => {
+    const out = join(root, 'failing');
+    const run = await uptake(['run', FIXTURE, '--rollouts', '8', '--workers', '2', '--out', out], { UPTAKE_INJECT_FAILURE: 'phased_pilot:5' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/rollout 5 of strategy phased_pilot failed \(rollout seed \d+\)/);
+    expect(run.stderr).toContain(`uptake run ${FIXTURE} --rollout 5`);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).filter((n) => n.startsWith('.failing'))).toEqual([]);
+  });
+
+  it('on Ctrl-C stops the workers, says what was discarded, writes no output folder, and --resume finishes the run', async () => {
+    const out = join(root, 'interrupted');
+    const workDirs = (): string[] => readdirSync(root).filter((n) => n.startsWith('.interrupted.uptake-'));
+    const run = await uptake(['run', FIXTURE, '--rollouts', '300', '--workers', '2', '--out', out, '--no-report'], {}, (child) => {
+      // Interrupt once the first batches are on disk.
+      const timer = setInterval(() => {
+        const dirs = workDirs();
+        if (dirs.length && existsSync(join(root, dirs[0]!, 'batches')) && readdirSync(join(root, dirs[0]!, 'batches')).length >= 2) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 20);
+      child.on('close', () => clearInterval(timer));
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/Interrupted: discarded \d+ rollouts? in progress; no output folder was written/);
+    expect(run.stderr).toContain('--resume');
+    expect(existsSync(out)).toBe(false);
+    expect(workDirs().length).toBe(1);
+
+    const resumed = await uptake(['run', FIXTURE, '--rollouts', '300', '--workers', '2', '--out', out, '--resume', '--quiet', '--no-report']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toBe('');
+    const { manifest } = readRunOutputs(out);
+    expect(manifest.resumed).toBe(true);
+    expect(readFileSync(join(out, 'rollouts.csv'), 'utf8').trimEnd().split('\n').length).toBe(1 + 3 * 300);
+    expect(workDirs()).toEqual([]);
+  });
+
+  it('rejects bad flags with exit 2 and one line naming the flag', async () => {
+    const run = await uptake(['run', FIXTURE, '--rollouts', 'many']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^error: --rollouts: expected a whole number of at least 1, got "many" — /);
+  });
+});
