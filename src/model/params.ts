@@ -86,6 +86,7 @@ export interface CommunityParams {
   aliveThreshold: number;
   graceWeeks: number;
   communityManagerBoost: number;
+  mixingFriction: number;
 }
 
 export interface FlowParams {
@@ -235,6 +236,7 @@ export const PARAMETER_SPECS: readonly ParamSpec[] = [
 
   { path: 'communities.aliveThreshold', default: 1.2, min: 0, max: 1000, unit: 'items/week', description: 'Members\' weekly content a community needs to stay alive.', source: S3 },
   { path: 'communities.graceWeeks', default: 4, min: 1, max: 104, integer: true, unit: 'weeks', description: 'Weeks below the threshold before a community dies.', source: S3 },
+  { path: 'communities.mixingFriction', default: 0.3, min: 0, max: 10, description: 'Friction of heterogeneous groups: a community whose members come from many departments needs up to 1 + this times the output to stay alive (and carries more across silos).', source: S4 },
   { path: 'communities.communityManagerBoost', default: 2, min: 0, max: 20, description: 'A community manager multiplies members\' output in the community by 1 + this.', source: S3 },
 
   { path: 'flow.rewardCompetition', default: 0.4, min: 0, max: 1, description: 'How much rewards favour competition: cross-department sharing is scaled by 1 - this.', source: S4 },

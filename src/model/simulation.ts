@@ -518,7 +518,8 @@ export class Simulation {
       const managed = this.communityManagedUntil[c]! > this.week;
       const output = this.communityContent[c]! * (managed ? 1 + cp.communityManagerBoost : 1);
       const status = this.communityStatus[c]!;
-      if (output >= cp.aliveThreshold) {
+      // Heterogeneous groups have friction (seed 004): mixed communities need more output to live.
+      if (output >= cp.aliveThreshold * (1 + cp.mixingFriction * this.org.communityMixing[c]!)) {
         // A dead community comes back only when someone is paid to relaunch it.
         if (status === 0 || (status === 2 && managed)) this.setCommunityAlive(c, true);
         this.communityBelow[c] = 0;
