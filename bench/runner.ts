@@ -1,0 +1,70 @@
+/**
+ * The runner's benchmark figures, called by bench/run.ts (`npm run bench`):
+ *
+ * - workers2_efficiency: throughput on 2 workers / (2 × throughput on 1 worker),
+ *   same work (rollouts of the bundled default scenario), pools warmed up first so
+ *   worker start-up (0.3–0.5 s under tsx) is not counted; the main thread's
+ *   aggregation of the results is counted.
+ * - default_comparison_seconds: the bundled default scenario (3 strategies ×
+ *   1,000 rollouts) end to end: load the scenario, run on every core, write
+ *   the four output files. Process start-up is not included.
+ *
+ * Targets on the 2-core reference machine: efficiency ≥ 0.90, comparison < 30 s.
+ * Run alone: `npx tsx bench/runner.ts`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from '../src/scenarios/load.ts';
+import type { Experiment } from '../src/scenarios/experiment.ts';
+import { Aggregate } from '../src/runner/aggregate.ts';
+import { planBatches, runExperiment } from '../src/runner/execute.ts';
+import { PoolRunner } from '../src/runner/pool.ts';
+
+const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
+
+/** Seconds to run `rollouts` rollouts (batches of 4) on a warmed-up pool of `workers`. */
+async function poolSeconds(experiment: Experiment, workers: number, rollouts: number): Promise<number> {
+  const runner = new PoolRunner(experiment, workers);
+  try {
+    // Warm-up: one small task per worker (module loading, JIT), not timed.
+    await Promise.all(Array.from({ length: workers }, (_, i) => runner.run({ start: 100_000 + i, end: 100_001 + i })));
+    const aggregate = new Aggregate(experiment, 'bench');
+    const tasks = planBatches(0, rollouts, 4);
+    const t0 = performance.now();
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < tasks.length) aggregate.addBatch(await runner.run(tasks[next++]!));
+    };
+    await Promise.all(Array.from({ length: workers * 2 }, lane));
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await runner.close();
+  }
+}
+
+export async function runnerBench(log: (line: string) => void = () => {}): Promise<{ workers2_efficiency: number; default_comparison_seconds: number }> {
+  const experiment = await loadScenario(DEFAULT_SCENARIO);
+  const rollouts = 48;
+  const one = await poolSeconds(experiment, 1, rollouts);
+  const two = await poolSeconds(experiment, 2, rollouts);
+  const efficiency = one / (2 * two);
+  log(`runner: ${rollouts} rollouts × ${experiment.strategies.length} strategies: ${one.toFixed(2)} s on 1 worker, ${two.toFixed(2)} s on 2 → efficiency ${efficiency.toFixed(3)}`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'uptake-bench-'));
+  try {
+    const t0 = performance.now();
+    const loaded = await loadScenario(DEFAULT_SCENARIO);
+    await runExperiment({ experiment: loaded, out: join(dir, 'default'), workers: availableParallelism() });
+    const seconds = (performance.now() - t0) / 1000;
+    log(`runner: default scenario, ${loaded.strategies.length} strategies × ${loaded.rollouts} rollouts end to end: ${seconds.toFixed(1)} s on ${availableParallelism()} workers`);
+    return { workers2_efficiency: Number(efficiency.toFixed(3)), default_comparison_seconds: Number(seconds.toFixed(2)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(JSON.stringify(await runnerBench((line) => console.error(line))));
+}
