@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { renderReport } from '../../src/report/index.ts';
+import { findFonts, svgToPixels } from '../../src/report/render.ts';
+import { tempDir, tinyRun } from './fixture.ts';
+
+let dir: string;
+let charts: string[];
+
+beforeAll(async () => {
+  // A real tiny run of the simulation, then the report drawn from its saved outputs.
+  dir = await tinyRun(join(tempDir('render'), 'out'));
+  charts = (await renderReport(dir, { quiet: true })).charts;
+});
+afterAll(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+
+/** Dark pixels (any channel under 100) in the top `rows` rows of an RGBA image. */
+function darkPixels(image: { width: number; pixels: Buffer | Uint8Array }, rows: number): number {
+  let dark = 0;
+  const end = Math.min(image.pixels.length, rows * image.width * 4);
+  for (let i = 0; i < end; i += 4) if (image.pixels[i]! < 100 && image.pixels[i + 1]! < 100 && image.pixels[i + 2]! < 100) dark++;
+  return dark;
+}
+
+describe('rendering the report from a real run', () => {
+  it('writes a spec, an SVG and a PNG for every chart, and report.html, leaving no temporary file', () => {
+    expect(charts.length).toBeGreaterThanOrEqual(17);
+    const files = readdirSync(join(dir, 'charts')).sort();
+    expect(files).toEqual(charts.flatMap((c) => [`${c}.png`, `${c}.svg`, `${c}.vl.json`]).sort());
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
+  });
+
+  it('draws the wave timeline for the phased pilot', () => {
+    expect(charts).toContain('wave-timeline');
+    const svg = readFileSync(join(dir, 'charts', 'wave-timeline.svg'), 'utf8');
+    expect(svg).toContain('>Pilot</text>');
+    expect(svg).toContain('>Wave 3</text>');
+  });
+
+  it('puts titles, axis titles and legends in the SVG as text', () => {
+    const svg = readFileSync(join(dir, 'charts', 'fan-active-share.svg'), 'utf8');
+    for (const text of ['Share of employees actively using the platform', 'Weeks after launch', 'Top-down launch', 'Bottom-up free network', 'Phased pilot']) {
+      expect(svg).toContain(`>${text}</text>`);
+    }
+    const weeks = readFileSync(join(dir, 'charts', 'weeks-to-target.svg'), 'utf8');
+    expect(weeks).toContain('>Never</text>');
+  });
+
+  it('shows the text in the PNG: the title area has dark pixels that vanish without fonts', () => {
+    const svg = readFileSync(join(dir, 'charts', 'fan-active-share.svg'), 'utf8');
+    const fonts = findFonts();
+    expect(fonts.explicit).toBe(true); // Debian's fonts-dejavu-core (.ci/run installs it)
+    const withFonts = svgToPixels(svg, { fonts });
+    const withoutFonts = svgToPixels(svg, { fonts: { files: [], explicit: true } });
+    // The top 40 rows hold only the title and subtitle.
+    expect(darkPixels(withFonts, 40)).toBeGreaterThan(500);
+    expect(darkPixels(withoutFonts, 40)).toBe(0);
+    // The saved PNG (drawn at twice the size) is the version with text.
+    const png = PNG.sync.read(readFileSync(join(dir, 'charts', 'fan-active-share.png')));
+    expect(png.width).toBe(withFonts.width * 2);
+    expect(darkPixels({ width: png.width, pixels: png.data }, 80)).toBeGreaterThan(1000);
+  });
+
+  it('makes report.html self-contained: inline scripts only, nothing to fetch, and inlined JSON that cannot close its script element', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    // The page's own markup and style, scripts emptied (the bundles mention <img src=…> in their code).
+    const markup = html.replace(/(<script\b[^>]*>)[\s\S]*?<\/script>/g, '$1</script>');
+    expect(markup.length).toBeLessThan(html.length / 4);
+    expect(/\b(src|href)\s*=\s*(?!["']?#)/i.test(markup), 'an src or href other than a #fragment').toBe(false);
+    expect(/https?:|@import|url\(/i.test(markup), 'a URL in markup or style').toBe(false);
+    expect(html.includes('sourceMappingURL'), 'a source-map reference').toBe(false);
+    expect((html.match(/<script>/g) ?? []).length).toBe(3); // vega, vega-embed, the page's own
+    const json = html.match(/<script type="application\/json" id="uptake-specs">([\s\S]*?)<\/script>/)![1]!;
+    expect(json).not.toContain('<');
+    expect(Object.keys(JSON.parse(json))).toEqual(charts);
+  });
+
+  it('says what the report is about in plain words: summary, tables, assumptions, methods and the command to reproduce', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    for (const heading of ['Summary', 'Results by strategy', 'Paired comparisons', 'Assumptions and uncertainties', 'How these numbers were made', 'Reproduce this report']) {
+      expect(html).toContain(`>${heading}</h2>`);
+    }
+    expect(html).toContain('sustains the most use');
+    expect(html).toContain('organisation.siloStrength');
+    expect(html).toContain('anywhere between 0.3 and 0.7, all equally likely');
+    expect(html).toMatch(/<pre class="command"><code>uptake run [^<]*tiny\.yaml/);
+  });
+
+  it('re-renders in place: charts are replaced whole and the report is rewritten', async () => {
+    const before = readFileSync(join(dir, 'report.html'), 'utf8');
+    await renderReport(dir, { quiet: true, png: false });
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(before);
+    const files = readdirSync(join(dir, 'charts'));
+    expect(files.some((f) => f.endsWith('.png'))).toBe(false); // the old charts/ was swapped out whole
+    expect(readdirSync(dir).filter((f) => f.startsWith('.charts'))).toEqual([]);
+  });
+});
