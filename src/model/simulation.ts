@@ -17,7 +17,7 @@
 import { type ModelParams, validateParams } from './params.ts';
 import { type Expr, type Intervention, type StrategyPlan, type Target, conditionVariableNames, CONDITION_VARIABLES, scheduleAt } from './plan.ts';
 import { buildOrganisation, PRODUCER, type Organisation } from './organisation.ts';
-import { createRandom, deriveSeed, shuffle, type Random } from './rng.ts';
+import { Xor4096, createRandom, deriveSeed, shuffle, type Random } from './rng.ts';
 import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
 import { assignWaves } from './waves.ts';
 
@@ -99,7 +99,6 @@ export class Simulation {
   readonly teamActive: Int32Array;
   readonly teamActiveContent: Float64Array;
   readonly teamCrossContent: Float64Array;
-  readonly teamCost: Float64Array;
   readonly teamTrial: Float64Array;
   readonly teamOutput: Float64Array;
   readonly teamRelief: Float64Array;
@@ -136,9 +135,13 @@ export class Simulation {
   governanceWeek = Number.NaN;
   cumulativeCost = 0;
   crossFlowTotal = 0;
+  // Manager figures of the week, from updateManagers.
+  private catalysts = 0;
+  private styleSum = 0;
+  private supportCost = 0;
 
   readonly series: Float64Array;
-  private readonly random: Random;
+  private readonly rng: Xor4096;
   private readonly changed: Int32Array;
   private readonly changedTo: Uint8Array;
   private changes = 0;
@@ -159,7 +162,7 @@ export class Simulation {
     const n = this.org.employees;
     const teams = this.org.teams;
     this.weeks = params.weeks;
-    this.random = createRandom(seeds.dynamics);
+    this.rng = new Xor4096(seeds.dynamics);
     this.rewardCompetition = params.flow.rewardCompetition;
 
     this.state = new Uint8Array(n);
@@ -187,7 +190,6 @@ export class Simulation {
     this.teamActive = new Int32Array(teams);
     this.teamActiveContent = new Float64Array(teams);
     this.teamCrossContent = new Float64Array(teams);
-    this.teamCost = new Float64Array(teams).fill(1);
     this.teamTrial = new Float64Array(teams).fill(1);
     this.teamOutput = new Float64Array(teams).fill(1);
     this.teamRelief = new Float64Array(teams);
@@ -480,34 +482,53 @@ export class Simulation {
   private updateManagers(): void {
     const m = this.params.managers;
     const org = this.org;
+    const { teamStart, initialStyle } = org;
+    const { style, teamActive, coachedUntil, mentoredUntil, teamRelief, teamCostFactor, teamTrial, teamOutput } = this;
     const influence = this.mechanisms.managerInfluence;
     const dynamics = this.mechanisms.managerDynamics && this.week > 0;
     const criticalMass = this.params.outcomes.criticalMassShare;
     const timeCost = this.mechanisms.timeCost ? this.params.adoption.timeCost : 0;
+    const week = this.week;
+    const { pressureRate, evidenceRate, coachingRate, reverseMentoringRate, relapseRate, gatekeeperCost, catalystBoost, catalystCutoff } = m;
+    const boostNorm = 1 / (1 + 0.5 * catalystBoost);
+    let catalysts = 0;
+    let styleSum = 0;
+    let coached = 0;
+    let mentored = 0;
     for (let t = 0; t < org.teams; t++) {
-      let s = this.style[t]!;
+      let s = style[t]!;
+      const isCoached = coachedUntil[t]! > week;
+      const isMentored = mentoredUntil[t]! > week;
+      if (isCoached) coached++;
+      if (isMentored) mentored++;
       if (dynamics) {
-        const size = org.teamStart[t + 1]! - org.teamStart[t]!;
-        const activeShare = this.teamActive[t]! / size;
-        const coached = this.coachedUntil[t]! > this.week;
-        const mentored = this.mentoredUntil[t]! > this.week;
-        let ds = m.pressureRate * activeShare + m.evidenceRate * Math.max(0, activeShare - criticalMass);
-        if (coached) ds += m.coachingRate;
-        if (mentored) ds += m.reverseMentoringRate;
+        const activeShare = teamActive[t]! / (teamStart[t + 1]! - teamStart[t]!);
+        let ds = pressureRate * activeShare;
+        if (activeShare > criticalMass) ds += evidenceRate * (activeShare - criticalMass);
+        if (isCoached) ds += coachingRate;
+        if (isMentored) ds += reverseMentoringRate;
         // Without support, managers feel alone and fall back toward their old style (seed 001).
-        if (!coached && !mentored && s > org.initialStyle[t]!) ds -= m.relapseRate * (s - org.initialStyle[t]!);
-        s = Math.min(1, Math.max(0, s + ds));
-        this.style[t] = s;
+        else if (!isCoached && s > initialStyle[t]!) ds -= relapseRate * (s - initialStyle[t]!);
+        s += ds;
+        s = s < 0 ? 0 : s > 1 ? 1 : s;
+        style[t] = s;
       }
-      this.teamCostFactor[t] = timeCost * (influence ? 1 + m.gatekeeperCost * (1 - 2 * s) : 1) * (1 - this.teamRelief[t]!);
+      if (s >= catalystCutoff) catalysts++;
+      styleSum += s;
+      const relief = teamRelief[t]!;
       if (influence) {
-        this.teamCost[t] = 1 + m.gatekeeperCost * (1 - 2 * s);
-        this.teamTrial[t] = (1 + m.catalystBoost * s) / (1 + 0.5 * m.catalystBoost);
-        this.teamOutput[t] = this.teamTrial[t]! * (1 + this.teamRelief[t]!);
+        teamCostFactor[t] = timeCost * (1 + gatekeeperCost * (1 - 2 * s)) * (1 - relief);
+        const trial = (1 + catalystBoost * s) * boostNorm;
+        teamTrial[t] = trial;
+        teamOutput[t] = trial * (1 + relief);
       } else {
-        this.teamOutput[t] = 1 + this.teamRelief[t]!;
+        teamCostFactor[t] = timeCost * (1 - relief);
+        teamOutput[t] = 1 + relief;
       }
     }
+    this.catalysts = catalysts;
+    this.styleSum = styleSum;
+    this.supportCost = coached * this.params.costs.coachingPerManagerWeek + mentored * this.params.costs.reverseMentoringPairWeek;
   }
 
   // ---- 3. communities ---------------------------------------------------------------------------
@@ -546,7 +567,7 @@ export class Simulation {
     const mech = this.mechanisms;
     const state = this.state;
     const access = this.access;
-    const random = this.random;
+    const rng = this.rng;
     const changed = this.changed;
     const changedTo = this.changedTo;
     const push = this.push;
@@ -610,7 +631,7 @@ export class Simulation {
 
       if (s === UNAWARE) {
         const h = p + pushed + wordOfMouth * share;
-        if (h > 0 && random() < h) {
+        if (h > 0 && rng.next() < h) {
           changed[changes] = i;
           changedTo[changes++] = AWARE;
         }
@@ -620,7 +641,7 @@ export class Simulation {
         if (thresholdRate > 0 && (complete ? globalActive : activeContacts[i]!) >= required[i]!) h += thresholdRate;
         if (managerTrial) h *= teamTrial[team[i]!]!;
         h *= s === LAPSED ? trust * retrial : trust;
-        if (h > 0 && random() < h) {
+        if (h > 0 && rng.next() < h) {
           changed[changes] = i;
           changedTo[changes++] = criticalMass ? TRYING : ACTIVE;
         }
@@ -635,7 +656,7 @@ export class Simulation {
           if (s === TRYING) {
             changed[changes] = i;
             changedTo[changes++] = ACTIVE;
-          } else if (baseLapse > 0 && random() < baseLapse) {
+          } else if (baseLapse > 0 && rng.next() < baseLapse) {
             changed[changes] = i;
             changedTo[changes++] = LAPSED;
           }
@@ -654,7 +675,7 @@ export class Simulation {
         // Linear ramp: leaving is certain well below zero net value, conversion well above.
         let stay = 0.5 + (value - cost) / noise2;
         stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
-        const u = random();
+        const u = rng.next();
         if (s === TRYING) {
           const pConvert = conversion * stay;
           if (u < pConvert) {
@@ -754,7 +775,7 @@ export class Simulation {
     if (this.stateCount[ACTIVE]! / n < this.params.governance.triggerShare) return;
     const g = this.params.governance;
     const total = g.payProbability + g.restrictProbability + g.shutdownProbability;
-    const u = this.random() * (total > 0 ? total : 1);
+    const u = this.rng.next() * (total > 0 ? total : 1);
     this.decideGovernance(total === 0 || u < g.payProbability ? 'pay' : u < g.payProbability + g.restrictProbability ? 'restrict' : 'shutdown');
   }
 
@@ -773,7 +794,7 @@ export class Simulation {
       this.governanceOutcome = GOVERNANCE_RESTRICTED;
       for (let i = 0; i < n; i++) {
         if (this.access[i] === NO_ACCESS) continue;
-        if (this.random() < g.restrictShare) this.revokeAccess(i);
+        if (this.rng.next() < g.restrictShare) this.revokeAccess(i);
         else this.setAccess(i, LICENSED_ACCESS);
       }
     } else {
@@ -792,11 +813,7 @@ export class Simulation {
 
   private payRunningCosts(): void {
     const c = this.params.costs;
-    let cost = this.licensed * c.licencePerUserWeek;
-    for (let t = 0; t < this.org.teams; t++) {
-      if (this.coachedUntil[t]! > this.week) cost += c.coachingPerManagerWeek;
-      if (this.mentoredUntil[t]! > this.week) cost += c.reverseMentoringPairWeek;
-    }
+    let cost = this.licensed * c.licencePerUserWeek + this.supportCost;
     for (let k = 0; k < this.org.communities; k++) if (this.communityManagedUntil[k]! > this.week) cost += c.communityManagerWeek;
     this.cumulativeCost += cost;
   }
@@ -808,14 +825,10 @@ export class Simulation {
     const s = this.series;
     let content = 0;
     let crossContent = 0;
-    let catalysts = 0;
-    let styleSum = 0;
-    const cutoff = this.params.managers.catalystCutoff;
+    const { teamActiveContent, teamCrossContent, teamOutput } = this;
     for (let t = 0; t < org.teams; t++) {
-      content += this.teamActiveContent[t]! * this.teamOutput[t]!;
-      crossContent += this.teamCrossContent[t]! * this.teamOutput[t]!;
-      if (this.style[t]! >= cutoff) catalysts++;
-      styleSum += this.style[t]!;
+      content += teamActiveContent[t]! * teamOutput[t]!;
+      crossContent += teamCrossContent[t]! * teamOutput[t]!;
     }
     let alive = 0;
     let communityFlow = 0;
@@ -845,10 +858,10 @@ export class Simulation {
     s[row + OBS.content] = Math.max(0, content);
     s[row + OBS.cross_flow] = crossFlow;
     s[row + OBS.communities_alive] = alive;
-    s[row + OBS.catalyst_share] = org.teams > 0 ? catalysts / org.teams : 0;
+    s[row + OBS.catalyst_share] = org.teams > 0 ? this.catalysts / org.teams : 0;
     s[row + OBS.access_share] = this.withAccess / n;
     s[row + OBS.cost] = this.cumulativeCost;
-    s[row + OBS.manager_style] = org.teams > 0 ? styleSum / org.teams : 0;
+    s[row + OBS.manager_style] = org.teams > 0 ? this.styleSum / org.teams : 0;
   }
 
   /** Per-rollout results from the series so far (call after the horizon). */
