@@ -38,3 +38,23 @@ describe('--shard', () => {
     expect(shardFromEnvironment({ UPTAKE_SHARD_INDEX: '1', UPTAKE_SHARD_COUNT: '2' })).toEqual({ index: 2, count: 2 });
   });
 });
+
+describe('docs/distributed.md', () => {
+  it('shows a Kubernetes Indexed Job whose completions match UPTAKE_SHARD_COUNT and a Slurm array script using --shard auto', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const text = readFileSync(new URL('../../docs/distributed.md', import.meta.url), 'utf8');
+    const job = parse(/```yaml\n([\s\S]*?)```/.exec(text)![1]!) as {
+      kind: string;
+      spec: { completionMode: string; completions: number; template: { spec: { containers: { env: { name: string; value: string }[]; args: string[] }[] } } };
+    };
+    expect(job.kind).toBe('Job');
+    expect(job.spec.completionMode).toBe('Indexed');
+    const container = job.spec.template.spec.containers[0]!;
+    expect(Number(container.env.find((e) => e.name === 'UPTAKE_SHARD_COUNT')!.value)).toBe(job.spec.completions);
+    expect(container.args.join(' ')).toContain('--shard auto');
+    const slurm = /```bash\n([\s\S]*?)```/.exec(text)![1]!;
+    expect(slurm).toMatch(/#SBATCH --array=0-7/);
+    expect(slurm).toContain('--shard auto');
+  });
+});
