@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../report/fixture.ts';
+import { writeSyntheticOutputs } from '../report/synthetic.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function uptake(args: string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/uptake.js', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let root: string;
+let saved: string;
+
+beforeAll(() => {
+  root = tempDir('cli');
+  saved = writeSyntheticOutputs(join(root, 'saved'), { rollouts: 10, weeks: 26 });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('uptake report', () => {
+  it('re-draws charts and report.html from a saved output folder without touching the results', async () => {
+    const before = statSync(join(saved, 'summary.json')).mtimeMs;
+    const result = await uptake(['report', saved]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${join(saved, 'report.html')}\n`);
+    expect(result.stdout).toMatch(/charts\/ \(18 charts\)\n$/);
+    expect(existsSync(join(saved, 'report.html'))).toBe(true);
+    const files = readdirSync(join(saved, 'charts'));
+    expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(18);
+    expect(statSync(join(saved, 'summary.json')).mtimeMs).toBe(before);
+  });
+
+  it('says in one line, with exit code 2, that a folder does not exist', async () => {
+    const result = await uptake(['report', join(root, 'missing')]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: ${join(root, 'missing')}: no such folder — give the output folder of \`uptake run\` (e.g. out/default)\n`);
+  });
+
+  it('names the damaged file, with exit code 2 and no stack trace', async () => {
+    const broken = join(root, 'broken');
+    cpSync(saved, broken, { recursive: true });
+    writeFileSync(join(broken, 'manifest.json'), '{"format": "uptake-manifest/1", ');
+    const result = await uptake(['report', broken]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error: .*broken\/manifest\.json: not valid JSON \(/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('is listed in uptake --help', async () => {
+    const result = await uptake(['--help']);
+    expect(result.stdout).toMatch(/report \[options\] <folder>\s+re-draw charts\/ and report\.html/);
+  });
+});
