@@ -1,7 +1,6 @@
 /** `uptake schema`: the JSON Schema of scenario files, for editor completion and checks. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { scenarioJsonSchemaText } from '../../scenarios/schema.ts';
 
 export function register(program: Command): void {
   program
@@ -13,6 +12,7 @@ export function register(program: Command): void {
       '\nEditors: add `# yaml-language-server: $schema=../schema/scenario.schema.json` at the top of a scenario.\nRegenerate the committed copy with `npm run schema`.',
     )
     .action(async (options: { out?: string }) => {
+      const { scenarioJsonSchemaText } = await import('../../scenarios/schema.ts');
       const text = scenarioJsonSchemaText();
       if (options.out) {
         await writeFile(options.out, text);

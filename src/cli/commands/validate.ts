@@ -1,6 +1,5 @@
 /** `uptake validate <files...>`: check scenario files without running them. */
 import type { Command } from 'commander';
-import { loadScenario } from '../../scenarios/load.ts';
 import { ScenarioError } from '../../scenarios/errors.ts';
 import { EXIT, UsageError, handleError } from '../errors.ts';
 import { paint, plural, useColour } from '../format.ts';
@@ -13,6 +12,8 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'print nothing for valid files')
     .addHelpText('after', '\nExit code 0 when every file is valid, 2 otherwise.\nExample: uptake validate scenarios/*.yaml')
     .action(async (files: string[], options: { quiet?: boolean }) => {
+      // Loaded here, not at start-up, so `uptake --help` and other commands stay fast.
+      const { loadScenario } = await import('../../scenarios/load.ts');
       const colour = useColour(process.stdout);
       let failed = 0;
       for (const file of files) {

@@ -1,0 +1,125 @@
+/**
+ * The command line as a user meets it: spawned through bin/uptake.js. Each
+ * spawn costs about half a second, so each test checks several things.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function uptake(...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/uptake.js', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', UPTAKE_DEBUG: '' } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('uptake', () => {
+  it('prints its version with --version and exits 0', async () => {
+    const r = await uptake('--version');
+    expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('lists the commands and exit codes with --help', async () => {
+    const r = await uptake('--help');
+    expect(r.code).toBe(0);
+    for (const command of ['validate', 'init', 'schema']) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 assumption checks failed, 2 bad input or usage, 3 internal error.');
+  });
+
+  it('shows help on stderr and exits 2 without a command', async () => {
+    const r = await uptake();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: uptake');
+  });
+
+  it('answers an unknown command with exit 2, one line and a suggestion', async () => {
+    const r = await uptake('vaildate', 'scenarios/default.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: unknown command 'vaildate' — did you mean validate? (see `uptake --help`)\n");
+  });
+
+  it('answers an unknown flag with exit 2 and points to the command\'s help', async () => {
+    const r = await uptake('init', '--forse');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: unknown option '--forse' — did you mean --force? (see `uptake init --help`)\n");
+  });
+});
+
+describe('uptake validate', () => {
+  it('prints one ok line per valid file and exits 0 for every bundled scenario', async () => {
+    const r = await uptake('validate', 'scenarios/default.yaml', 'scenarios/startup.yaml', 'scenarios/bank.yaml', 'scenarios/manufacturer.yaml', 'scenarios/lawfirm.yaml');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toBe('ok  scenarios/default.yaml  (professional_services: 3 strategies, 4 uncertainties, 1,000 rollouts × 104 weeks)');
+  });
+
+  it('reports every problem as file:line:col field: message — hint, keeps checking other files, and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uptake-validate-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\norganisation:\n  employees: 40%\n  silo_strenght: 0.5\nstrategies:\n  a: {type: top-down}\n');
+    const r = await uptake('validate', bad, 'scenarios/startup.yaml', join(dir, 'missing.yaml'));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('ok  scenarios/startup.yaml  (startup: 3 strategies, 2 uncertainties, 500 rollouts × 52 weeks)\n');
+    expect(r.stderr.split('\n')).toEqual([
+      `${bad}:3:14 organisation.employees: expected a whole number between 2 and 1,000,000, or a distribution, got "40%" — write shares as numbers from 0 to 1: 0.4`,
+      `${bad}:4:3 organisation.silo_strenght: unknown field silo_strenght — did you mean silo_strength?`,
+      `${bad}:6:13 strategies.a.type: unknown strategy type "top-down" — did you mean top_down?`,
+      '3 problems found.',
+      `${join(dir, 'missing.yaml')} no such file — bundled scenarios are in scenarios/; \`uptake init\` writes a starter`,
+      '2 of 3 files have problems.',
+      '',
+    ]);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('has --help with an example', async () => {
+    const r = await uptake('validate', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: uptake validate [options] <files...>');
+    expect(r.stdout).toContain('Example: uptake validate scenarios/*.yaml');
+  });
+});
+
+describe('uptake init', () => {
+  it('writes a starter scenario that validates, and refuses to overwrite it without --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uptake-init-'));
+    const file = join(dir, 'acme.yaml');
+    const first = await uptake('init', file, '--name', 'acme');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(`wrote ${file}`);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# Question: /);
+    expect(text).toContain('name: acme ');
+    const again = await uptake('init', file);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`error: ${file} already exists — pass --force to overwrite it, or name another file\n`);
+    const check = await uptake('validate', file);
+    expect(check.code).toBe(0);
+  });
+});
+
+describe('uptake schema', () => {
+  it('prints the JSON Schema, identical to the committed schema/scenario.schema.json', async () => {
+    const r = await uptake('schema');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(root, 'schema/scenario.schema.json'), 'utf8'));
+    expect(JSON.parse(r.stdout)).toMatchObject({ title: 'uptake scenario', type: 'object' });
+  });
+});

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour, visibleWidth } from '../../src/cli/format.ts';
+
+describe('renderTable', () => {
+  it('aligns text left and numbers right under a rule', () => {
+    expect(renderTable(['strategy', 'active', 'weeks'], [['top_down', 0.412, 12], ['phased_pilot', 0.5, 120]])).toBe(
+      'strategy      active  weeks\n' +
+      '────────────  ──────  ─────\n' +
+      'top_down       0.412     12\n' +
+      'phased_pilot     0.5    120\n',
+    );
+  });
+
+  it('ignores colour codes when measuring widths', () => {
+    const table = renderTable(['a', 'b'], [[paint('x', 'green', true), 'yy']], { rule: false });
+    expect(table.split('\n')[1]).toBe(`${paint('x', 'green', true)}  yy`);
+    expect(visibleWidth(paint('abc', 'red', true))).toBe(3);
+  });
+});
+
+describe('number formatting', () => {
+  it('writes NaN weeks as never, large numbers with separators and others with 3 significant digits', () => {
+    expect(formatNumber(NaN)).toBe('never');
+    expect(formatNumber(20000)).toBe('20,000');
+    expect(formatNumber(1234.56)).toBe('1,235');
+    expect(formatNumber(0.123456)).toBe('0.123');
+    expect(formatPercent(0.4123)).toBe('41.2%');
+  });
+
+  it('writes durations and plurals for people', () => {
+    expect(formatDuration(4.24)).toBe('4.2 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(3720)).toBe('1 h 02 min');
+    expect(plural(1, 'rollout')).toBe('1 rollout');
+    expect(plural(1000, 'strategy', 'strategies')).toBe('1,000 strategies');
+  });
+});
+
+describe('colour', () => {
+  const saved = { NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR };
+  afterEach(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('is used on a terminal only, and never with NO_COLOR', () => {
+    delete process.env.FORCE_COLOR;
+    delete process.env.NO_COLOR;
+    expect(useColour({ isTTY: true, write: () => true })).toBe(true);
+    expect(useColour({ isTTY: false, write: () => true })).toBe(false);
+    process.env.NO_COLOR = '1';
+    expect(useColour({ isTTY: true, write: () => true })).toBe(false);
+    expect(paint('x', 'red', false)).toBe('x');
+  });
+});
