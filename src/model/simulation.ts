@@ -92,6 +92,12 @@ export class Simulation {
   readonly personalCost: Float32Array;
   /** Living communities each employee belongs to, updated when a community is born or dies. */
   readonly aliveCommunities: Uint8Array;
+  /**
+   * Week at which an unaware employee hears of the platform from outside
+   * influence alone (geometric with parameter p, drawn once): an unaware
+   * employee with no other exposure then costs no random draw a week.
+   */
+  readonly spontaneousAwareness: Int32Array;
   // Per team.
   readonly style: Float64Array;
   readonly coachedUntil: Int32Array;
@@ -177,6 +183,7 @@ export class Simulation {
     this.invDegree = new Float32Array(n);
     this.aliveCommunities = new Uint8Array(n);
     this.personalCost = new Float32Array(n);
+    this.spontaneousAwareness = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       this.personalCost[i] = (1 - this.org.timeSlack[i]!) * (1 + (params.adoption.producerTimeCost * this.org.role[i]!) / 2);
     }
@@ -228,6 +235,12 @@ export class Simulation {
       cursor: 0,
     }));
 
+    const p = this.mechanisms.externalInfluence ? params.adoption.externalInfluence : 0;
+    const logStay = Math.log1p(-Math.min(p, 1 - 1e-12));
+    for (let i = 0; i < n; i++) {
+      const weeks = p > 0 ? 1 + Math.floor(Math.log(1 - this.rng.next()) / logStay) : Number.POSITIVE_INFINITY;
+      this.spontaneousAwareness[i] = Math.min(weeks, 2 ** 31 - 1);
+    }
     this.stateCount[UNAWARE] = n;
     if (!this.mechanisms.awareness) for (let i = 0; i < n; i++) this.setState(i, AWARE);
     this.updateManagers();
@@ -583,6 +596,8 @@ export class Simulation {
     const teamCostFactor = this.teamCostFactor;
     const teamTrial = this.teamTrial;
     const aliveCommunities = this.aliveCommunities;
+    const spontaneousAwareness = this.spontaneousAwareness;
+    const week = this.week;
 
     // Branch on configuration once, outside the loop.
     const complete = org.network.complete;
@@ -590,6 +605,7 @@ export class Simulation {
     const globalShare = complete ? globalActive / n : 0;
     const globalContent = complete ? (this.activeContent * (this.params.organisation.weakTies + this.params.organisation.teamSize)) / n : 0;
     const p = mech.externalInfluence ? a.externalInfluence : 0;
+    const oneMinusP = 1 - p;
     const q = mech.imitation ? a.imitation : 0;
     const wordOfMouth = mech.awareness ? a.awarenessWordOfMouth : 0;
     const thresholdRate = mech.complexContagion ? a.thresholdAdoptRate : 0;
@@ -630,8 +646,10 @@ export class Simulation {
       const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
 
       if (s === UNAWARE) {
-        const h = p + pushed + wordOfMouth * share;
-        if (h > 0 && rng.next() < h) {
+        // Outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn with
+        // probability r / (1 - p), so that the week's chance is exactly p + r.
+        const rest = pushed + wordOfMouth * share;
+        if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
           changed[changes] = i;
           changedTo[changes++] = AWARE;
         }

@@ -66,6 +66,24 @@ describe('the Bass limit', () => {
   });
 });
 
+describe('outside influence alone', () => {
+  it('makes people aware at the constant weekly rate p: the aware share follows 1 - (1 - p)^t', () => {
+    const rate = 0.05;
+    const ap = params({
+      network: 'complete', weeks: 30, organisation: { employees: 5000 },
+      adoption: { externalInfluence: rate }, mechanisms: onlyMechanisms('awareness', 'externalInfluence'),
+    });
+    const org = buildOrganisation(ap, 3);
+    const noAccess = { name: 'nothing', interventions: [] };
+    const curves = Array.from({ length: 16 }, (_, r) => runRollout(ap, noAccess, { organisation: 3, dynamics: r }, org).series);
+    for (let t = 1; t <= 30; t++) {
+      const values = curves.map((s) => seriesAt(s, t, OBS.aware_share));
+      const expected = 1 - (1 - rate) ** t;
+      expect(Math.abs(mean(values) - expected), `week ${t}`).toBeLessThanOrEqual(4 * standardError(values) + 1e-4);
+    }
+  });
+});
+
 describe('the Granovetter threshold cascade', () => {
   function cascade(thresholds: number[]): number {
     const gp = params({
