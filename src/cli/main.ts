@@ -22,6 +22,7 @@ import * as schemaCommand from './commands/schema.ts';
 import * as runCommand from './commands/run.ts';
 import * as mergeCommand from './commands/merge.ts';
 import * as reportCommand from './commands/report.ts';
+import * as testCommand from './commands/test.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -33,6 +34,7 @@ const COMMANDS: CommandModule[] = [
   runCommand,
   mergeCommand,
   reportCommand,
+  testCommand,
   validateCommand,
   initCommand,
   schemaCommand,

@@ -8,6 +8,7 @@
 import {
   type ModelParams, type StrategyPlan, type Random, PARAMETER_SPECS, createRandom, deriveSeed, normal, gamma,
 } from '../model/index.ts';
+import type { AssumptionsPlan } from '../assumptions/claim.ts';
 
 const INTEGER_PATHS = new Set(PARAMETER_SPECS.filter((s) => s.integer).map((s) => s.path));
 
@@ -50,6 +51,8 @@ export interface Experiment {
    * honours them).
    */
   departments?: { name: string; share: number }[];
+  /** The file's assumptions (claims checked by `uptake test`, src/assumptions), when it has any. */
+  assumptions?: AssumptionsPlan;
 }
 
 /** Seeds of rollout r: shared by every strategy (common random numbers). */

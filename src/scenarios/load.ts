@@ -19,6 +19,7 @@ import { ScenarioError, type Diagnostic } from './errors.ts';
 import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { closest, didYouMean, fileParamPath, listWords, toCamel, toSnake } from './names.ts';
+import { assumptionProblems, expandAssumptions } from '../assumptions/load.ts';
 import {
   DEFAULT_ROLLOUTS, DEFAULT_SEED, IDENTIFIER, SECTIONS, STRATEGY_TYPES, scenarioJsonSchema, scenarioSchema,
   type InterventionFile, type ScenarioFile, type StrategyFile,
@@ -46,6 +47,8 @@ export function loadScenarioText(text: string, fileName: string): Experiment {
   const result = scenarioSchema.safeParse(data, { reportInput: true });
   if (!result.success) for (const issue of result.error.issues) context.reportIssue(issue, []);
   crossChecks(context, data);
+  // Claims are checked against this file's strategies and horizon (src/assumptions).
+  for (const p of assumptionProblems((data as { assumptions?: unknown } | null)?.assumptions, claimContext(data))) context.at(p.path, p.message, p.hint, { offset: p.offset });
   context.throwIfProblems();
   const experiment = expand(context, result.data as ScenarioFile);
   context.throwIfProblems();
@@ -600,6 +603,13 @@ function crossChecks(ctx: LoadContext, data: unknown): void {
   }
 }
 
+/** What claims may name: the file's strategies and its horizon. */
+function claimContext(data: unknown): { strategies: string[]; weeks: number } {
+  const strategies = isObj(data) && isObj(data.strategies) ? Object.keys(data.strategies) : [];
+  const weeks = isObj(data) && typeof data.horizon === 'number' ? data.horizon : PARAMETER_SPECS.find((s) => s.path === 'weeks')!.default;
+  return { strategies, weeks };
+}
+
 function formulaIsValid(text: string): boolean {
   try {
     compileFormula(text, { variables: conditionVariableNames(1), kind: 'condition', anyWave: true });
@@ -719,6 +729,7 @@ function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     uncertainties,
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
+    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: Object.keys(file.strategies), weeks: horizon }) } : {}),
   };
   experiment.hash = experimentHash(experiment);
   return experiment;

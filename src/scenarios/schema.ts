@@ -16,6 +16,7 @@ import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '..
 import { DISTRIBUTION_KINDS, distributionProblems, supportProblem, toDistribution } from './distributions.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toSnake } from './names.ts';
+import { assumptionsSchema } from '../assumptions/schema.ts';
 
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 const identifier = z
@@ -383,6 +384,7 @@ export const scenarioSchema = z
     mechanisms: mechanismsSchema,
     uncertainties: uncertaintiesSchema,
     strategies: strategiesSchema,
+    assumptions: assumptionsSchema.optional(),
   })
   .meta({
     title: 'uptake scenario',

@@ -1,0 +1,72 @@
+/** Words and numbers for test results: the terminal table, JUnit details and JSON. */
+import { formatNumber } from '../cli/format.ts';
+import type { Decision } from './decide.ts';
+import type { ScenarioTestReport } from './run.ts';
+
+/** A number for people; +Infinity from a quantile of weeks is "never". */
+export function showValue(v: number, method: Decision['method']): string {
+  if (v === Infinity) return method === 'order_statistic' ? 'never' : '∞';
+  if (v === -Infinity) return '-∞';
+  if (Number.isNaN(v)) return 'undefined';
+  if (Math.abs(v) >= 1000) return formatNumber(v);
+  return formatNumber(Number(v.toPrecision(3)));
+}
+
+export function showInterval(d: Pick<Decision, 'interval' | 'method'>): string {
+  return `[${showValue(d.interval[0], d.method)}, ${showValue(d.interval[1], d.method)}]`;
+}
+
+/** "P(...) = 0.93, interval [0.85, 1] at 95% over 2 looks; the claim needs >= 0.8". */
+export function describeDecision(d: Decision & { confidence: number; looks: number; plannedLooks: number }): string {
+  const estimate = d.quantity === 'lhs - rhs'
+    ? `left side ${showValue(d.lhs, d.method)}, right side ${showValue(d.rhs, d.method)}; lhs - rhs = ${showValue(d.estimate, d.method)}`
+    : `${d.quantity} = ${showValue(d.estimate, d.method)}`;
+  return `${estimate}, interval ${showInterval(d)} (${METHOD_WORDS[d.method]}, each bound at ${(100 * (1 - d.alpha)).toPrecision(4)}%: ${Math.round(d.confidence * 100)}% over ${d.plannedLooks} planned look${d.plannedLooks === 1 ? '' : 's'}); the claim needs ${d.quantity === 'lhs - rhs' ? 'lhs - rhs' : 'it'} ${d.op} ${showValue(d.threshold, d.method)}; ${d.verdict} after ${d.rollouts} rollouts (look ${d.looks} of ${d.plannedLooks})`;
+}
+
+export const METHOD_WORDS: Record<Decision['method'], string> = {
+  binomial: 'exact Clopper-Pearson',
+  order_statistic: 'order-statistic',
+  bootstrap: 'paired bootstrap',
+};
+
+/** The report as JSON-safe data (infinite values as strings). */
+export function reportJson(reports: readonly ScenarioTestReport[]): unknown {
+  const num = (v: number): number | string => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'undefined' : v > 0 ? 'infinity' : '-infinity');
+  const counts = { pass: 0, fail: 0, inconclusive: 0, drifted: 0 };
+  const scenarios = reports.map((r) => {
+    for (const a of r.assumptions) counts[a.verdict]++;
+    if (r.drift?.drifts.length) counts.drifted++;
+    return {
+      file: r.file,
+      name: r.name,
+      seed: r.seed,
+      rollouts: r.rollouts,
+      cachedRollouts: r.cachedRollouts,
+      seconds: Number(r.seconds.toFixed(3)),
+      plan: r.plan,
+      assumptions: r.assumptions.map((a) => ({
+        id: a.id,
+        description: a.description,
+        claim: a.claim,
+        verdict: a.verdict,
+        method: a.method,
+        quantity: a.quantity,
+        estimate: num(a.estimate),
+        interval: a.interval.map(num),
+        op: a.op,
+        threshold: num(a.threshold),
+        lhs: num(a.lhs),
+        rhs: num(a.rhs),
+        rollouts: a.rollouts,
+        looks: a.looks,
+        plannedLooks: a.plannedLooks,
+        confidence: a.confidence,
+        alphaPerLook: a.alpha,
+      })),
+      ...(r.drift ? { drift: { ...r.drift, drifts: r.drift.drifts.map((d) => ({ ...d, baselineMedian: num(d.baselineMedian), currentMedian: num(d.currentMedian) })) } } : {}),
+      ...(r.baselineWritten ? { baselineWritten: r.baselineWritten } : {}),
+    };
+  });
+  return { scenarios, summary: counts };
+}

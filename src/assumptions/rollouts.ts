@@ -1,0 +1,257 @@
+/**
+ * Rollouts for `uptake test`, run through the runner's batch API and reduced
+ * at once to the few numbers the claims and baselines read: every per-rollout
+ * result of every strategy, plus each `strategy.observable@week` a claim
+ * names. The per-week series of a batch are dropped as soon as these are
+ * read, so memory grows by a few dozen numbers per rollout, not by series.
+ *
+ * Rollout r is the same rollout (same seeds, organisation and parameter
+ * draw) however many rollouts are asked for, so the first n rollouts of a
+ * longer run serve a shorter one: the cache and the sequential looks rely on it.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OBS, RES, OBSERVABLE_COUNT, RESULT_COUNT, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
+import { layoutOf, strategyOffset, type BatchTask } from '../runner/batch.ts';
+import { canonicalJson } from '../scenarios/load.ts';
+import type { Experiment } from '../scenarios/experiment.ts';
+import { createRunner, type BatchRunner } from '../runner/pool.ts';
+import { uptakeVersion } from '../cli/version.ts';
+import { columnName, parseColumn } from './claim.ts';
+import type { Sample } from './decide.ts';
+
+/** Every result of every strategy, then the extra observable columns. */
+export function columnsFor(experiment: Experiment, extra: readonly string[] = []): string[] {
+  const base = experiment.strategies.flatMap((s) => RESULTS.map((r) => columnName(s.name, r.name)));
+  return [...new Set([...base, ...extra])];
+}
+
+/** Growable per-column storage. */
+export class RolloutTable implements Sample {
+  private data: Float64Array[];
+  private size = 0;
+  private capacity: number;
+
+  constructor(readonly columns: readonly string[], capacity = 64) {
+    this.capacity = Math.max(1, capacity);
+    this.data = columns.map(() => new Float64Array(this.capacity));
+  }
+
+  get n(): number {
+    return this.size;
+  }
+
+  column(name: string): Float64Array {
+    const i = this.columns.indexOf(name);
+    if (i < 0) throw new Error(`no column ${name}`);
+    return this.data[i]!.subarray(0, this.size);
+  }
+
+  /** A view of the first n rollouts. */
+  first(n: number): Sample {
+    const size = Math.min(n, this.size);
+    return { n: size, column: (name) => this.column(name).subarray(0, size) };
+  }
+
+  push(row: ArrayLike<number>): void {
+    if (this.size === this.capacity) {
+      this.capacity *= 2;
+      this.data = this.data.map((d) => {
+        const bigger = new Float64Array(this.capacity);
+        bigger.set(d);
+        return bigger;
+      });
+    }
+    for (let c = 0; c < this.columns.length; c++) this.data[c]![this.size] = row[c]!;
+    this.size++;
+  }
+
+  toJSON(): { columns: readonly string[]; rollouts: number; values: (number | null)[][] } {
+    return { columns: this.columns, rollouts: this.size, values: this.columns.map((c) => Array.from(this.column(c), (v) => (Number.isNaN(v) ? null : v))) };
+  }
+
+  static fromJSON(json: { columns: string[]; rollouts: number; values: (number | null)[][] }, columns: readonly string[]): RolloutTable | undefined {
+    const index = columns.map((c) => json.columns.indexOf(c));
+    if (index.some((i) => i < 0)) return undefined;
+    const table = new RolloutTable(columns, json.rollouts);
+    const row = new Float64Array(columns.length);
+    for (let r = 0; r < json.rollouts; r++) {
+      for (let c = 0; c < columns.length; c++) row[c] = json.values[index[c]!]![r] ?? NaN;
+      table.push(row);
+    }
+    return table;
+  }
+}
+
+/** How each column is read from a packed batch: offset within a rollout block. */
+function extractors(experiment: Experiment, columns: readonly string[]): Int32Array {
+  const layout = layoutOf(experiment);
+  const names = experiment.strategies.map((s) => s.name);
+  return Int32Array.from(columns, (column) => {
+    const { strategy, name, week } = parseColumn(column);
+    const s = names.indexOf(strategy);
+    if (s < 0) throw new Error(`unknown strategy ${strategy}`);
+    const base = strategyOffset(layout, s);
+    if (week === undefined) return base + RES[name as ResultName];
+    return base + RESULT_COUNT + layout.waves + week * OBSERVABLE_COUNT + OBS[name as ObservableName];
+  });
+}
+
+export interface RolloutSourceOptions {
+  workers: number;
+  /** Folder for cached rollouts; undefined: no cache. */
+  cacheDir?: string;
+  /** Told of rollouts done / asked for, while running. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Rollouts of one experiment on demand: `ensure(n)` returns the first n,
+ * running only those not yet run (or cached). Close it to stop the workers.
+ */
+export class RolloutSource {
+  readonly table: RolloutTable;
+  private runner?: BatchRunner;
+  private readonly offsets: Int32Array;
+  /** Rollouts that came from the cache. */
+  readonly cached: number;
+  private readonly cacheFile?: string;
+  private savedRollouts: number;
+
+  constructor(
+    readonly experiment: Experiment,
+    columns: readonly string[],
+    private readonly options: RolloutSourceOptions,
+  ) {
+    this.offsets = extractors(experiment, columns);
+    let table: RolloutTable | undefined;
+    if (options.cacheDir) {
+      this.cacheFile = join(options.cacheDir, `${experiment.name}-${cacheKey(experiment, columns).slice(0, 24)}.json`);
+      table = readCache(this.cacheFile, columns);
+    }
+    this.table = table ?? new RolloutTable(columns);
+    this.cached = this.table.n;
+    this.savedRollouts = this.table.n;
+  }
+
+  async ensure(n: number): Promise<Sample> {
+    const have = this.table.n;
+    if (n > have) {
+      const experiment = { ...this.experiment, rollouts: n };
+      const tasks = planBatchesFor(have, n, this.options.workers);
+      this.runner ??= createRunner(experiment, this.options.workers, 'auto', tasks.length);
+      const layout = layoutOf(experiment);
+      const row = new Float64Array(this.offsets.length);
+      const results: (Float64Array | undefined)[] = new Array(tasks.length);
+      let next = 0;
+      let done = 0;
+      const drain = (): void => {
+        // Rows go into the table in rollout order, whatever order batches finish in.
+        while (next < tasks.length && results[next]) {
+          const packed = results[next]!;
+          results[next] = undefined;
+          const count = tasks[next]!.end - tasks[next]!.start;
+          for (let r = 0; r < count; r++) {
+            const base = r * layout.rolloutSize;
+            for (let c = 0; c < row.length; c++) row[c] = packed[base + this.offsets[c]!]!;
+            this.table.push(row);
+          }
+          next++;
+        }
+      };
+      const runner = this.runner;
+      const progressBase = runner.progress();
+      const tick = this.options.onProgress ? setInterval(() => this.options.onProgress!(have + Math.min(n - have, runner.progress() - progressBase), n), 250) : undefined;
+      try {
+        await Promise.all(
+          tasks.map((task, i) =>
+            runner.run(task).then((packed) => {
+              results[i] = packed;
+              done += task.end - task.start;
+              drain();
+              this.options.onProgress?.(have + done, n);
+            }),
+          ),
+        );
+      } finally {
+        if (tick) clearInterval(tick);
+      }
+    }
+    return this.table.first(n);
+  }
+
+  /** Stop the workers and write the cache. */
+  async close(): Promise<void> {
+    await this.runner?.close();
+    this.runner = undefined;
+    if (this.cacheFile && this.table.n > this.savedRollouts) {
+      writeCache(this.cacheFile, this.table);
+      this.savedRollouts = this.table.n;
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.runner?.destroy();
+    this.runner = undefined;
+  }
+}
+
+/** Small batches (about four per worker per look) keep both cores busy on short test runs. */
+export function planBatchesFor(start: number, end: number, workers: number): BatchTask[] {
+  const size = Math.max(1, Math.min(16, Math.ceil((end - start) / (4 * Math.max(1, workers)))));
+  const tasks: BatchTask[] = [];
+  for (let s = start; s < end; s += size) tasks.push({ start: s, end: Math.min(end, s + size) });
+  return tasks;
+}
+
+// ── Cache ─────────────────────────────────────────────────────────────────────
+
+let modelVersionCache: string | undefined;
+
+/**
+ * The model's version for cache keys: a hash of uptake's version and the
+ * source of everything that decides a rollout's numbers (the model, the
+ * parameter draws and the batch runner), so any change to them reruns.
+ */
+export function modelVersion(): string {
+  if (modelVersionCache) return modelVersionCache;
+  const hash = createHash('sha256').update(uptakeVersion());
+  const files: string[] = [];
+  const modelDir = fileURLToPath(new URL('../model/', import.meta.url));
+  if (existsSync(modelDir)) for (const f of readdirSync(modelDir).sort()) if (/\.(ts|js)$/.test(f)) files.push(join(modelDir, f));
+  for (const rel of ['../scenarios/experiment.ts', '../runner/batch.ts']) {
+    const f = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(f)) files.push(f);
+  }
+  for (const f of files) hash.update(f.slice(f.lastIndexOf('src'))).update(readFileSync(f));
+  modelVersionCache = hash.digest('hex').slice(0, 16);
+  return modelVersionCache;
+}
+
+/** Key: the experiment as it decides rollouts (not its rollout count, labels, source or assumptions), the model version, and the columns kept. */
+export function cacheKey(experiment: Experiment, columns: readonly string[]): string {
+  const { source: _s, hash: _h, rollouts: _r, label: _l, description: _d, assumptions: _a, ...rest } = experiment;
+  return createHash('sha256').update(canonicalJson({ format: 1, model: modelVersion(), experiment: rest, columns })).digest('hex');
+}
+
+function readCache(file: string, columns: readonly string[]): RolloutTable | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return RolloutTable.fromJSON(JSON.parse(readFileSync(file, 'utf8')), columns);
+  } catch {
+    return undefined; // A damaged cache file is only a slower run.
+  }
+}
+
+function writeCache(file: string, table: RolloutTable): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(table.toJSON()));
+    renameSync(tmp, file);
+  } catch {
+    // An unwritable cache folder costs time, not results.
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * `uptake test [files or folders]`: check every scenario's assumptions
+ * (docs/assumptions.md). Prints a table per scenario on stdout (or JSON with
+ * --json), writes JUnit XML with --junit, records baselines with
+ * --update-baselines and reports drift from them. Exit 0 when every
+ * assumption passes, 1 when any fails or stays inconclusive, 2 for bad input.
+ */
+import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { ScenarioError } from '../../scenarios/errors.ts';
+import { applyOverrides, loadScenario } from '../../scenarios/load.ts';
+import type { Experiment } from '../../scenarios/experiment.ts';
+import { defaultWorkers } from '../../runner/pool.ts';
+import { RolloutFailed } from '../../runner/execute.ts';
+import { parseFailure } from '../../runner/batch.ts';
+import { DEFAULT_DRIFT_ALPHA, testScenario, type ScenarioTestReport } from '../../assumptions/run.ts';
+import { junitXml } from '../../assumptions/junit.ts';
+import { describeDecision, reportJson, showInterval, showValue } from '../../assumptions/format.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { formatDuration, paint, plural, renderTable, useColour } from '../format.ts';
+
+interface TestFlags {
+  rollouts?: string;
+  budget?: string;
+  seed?: string;
+  workers?: string;
+  confidence?: string;
+  allowInconclusive?: boolean;
+  junit?: string;
+  json?: boolean;
+  updateBaselines?: boolean;
+  baselines: string;
+  cache: boolean;
+  cacheDir: string;
+  failOnDrift?: boolean;
+  driftAlpha?: string;
+  quiet?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('test')
+    .description('check the assumptions written in scenario files, statistically, and report drift from recorded baselines')
+    .argument('[paths...]', 'scenario files or folders of them (default: scenarios/)')
+    .option('-n, --rollouts <n>', 'rollouts to start with (default: the file\'s assumptions.rollouts)')
+    .option('--budget <n>', 'most rollouts while a claim stays inconclusive (default: the file\'s assumptions.budget)')
+    .option('-s, --seed <seed>', 'scenario seed (default: the scenario\'s)')
+    .option('-w, --workers <n>', `worker threads (default: ${defaultWorkers()}, the cores here)`)
+    .option('--confidence <c>', 'confidence of every verdict, e.g. 0.99 (default: the file\'s, else 0.95)')
+    .option('--allow-inconclusive', 'exit 0 when claims stay inconclusive (failures still exit 1)')
+    .option('--junit <file>', 'write JUnit XML for CI')
+    .option('--json', 'print the results as JSON on stdout instead of tables')
+    .option('--update-baselines', 'record each scenario\'s result distributions in the baselines folder')
+    .option('--baselines <dir>', 'baselines folder', 'baselines')
+    .option('--fail-on-drift', 'exit 1 when a result distribution drifted from its baseline')
+    .option('--drift-alpha <a>', `family-wise error rate of the drift tests of a scenario (default ${DEFAULT_DRIFT_ALPHA})`)
+    .option('--no-cache', 'rerun every rollout instead of reading the cache')
+    .option('--cache-dir <dir>', 'cache folder', '.uptake-cache')
+    .option('-q, --quiet', 'no progress; results only')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Claims, decisions and baselines are documented in docs/assumptions.md.',
+        'Exit codes: 0 every assumption passes, 1 one fails or stays inconclusive, 2 bad input.',
+        'Examples:',
+        '  uptake test                                  # every scenario in scenarios/',
+        '  uptake test scenarios/bank.yaml --junit out/junit.xml',
+        '  uptake test --update-baselines               # record today\'s distributions',
+      ].join('\n'),
+    )
+    .action(async (paths: string[], flags: TestFlags) => {
+      await testCommand(paths, flags);
+    });
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number of at least ${min}, got "${text}"`, `e.g. ${flag} ${Math.max(min, 1) * 50}`);
+  return Number(text);
+}
+
+function share(flag: string, text: string | undefined, example: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!/^\s*0?\.\d+\s*$/.test(text) || !(v > 0 && v < 1)) throw new UsageError(`${flag}: expected a number between 0 and 1, got "${text}"`, `e.g. ${flag} ${example}`);
+  return v;
+}
+
+/** Scenario files named by the arguments: files as given, folders' *.yaml and *.yml (recursively), sorted. */
+export function scenarioFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') walk(p);
+      else if (entry.isFile() && /\.ya?ml$/.test(entry.name)) out.push(p);
+    }
+  };
+  for (const p of paths) {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch {
+      throw new UsageError(`${p}: no such file or folder`, 'give scenario files or folders, e.g. uptake test scenarios/');
+    }
+    if (stat.isDirectory()) {
+      const before = out.length;
+      walk(p);
+      if (out.length === before) throw new UsageError(`${p}: no scenario files (*.yaml) in this folder`, 'give scenario files or folders, e.g. uptake test scenarios/');
+    } else out.push(p);
+  }
+  return [...new Set(out)];
+}
+
+async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
+  const rollouts = wholeNumber('--rollouts', flags.rollouts, 2);
+  const budget = wholeNumber('--budget', flags.budget, 2);
+  const seed = wholeNumber('--seed', flags.seed, 0);
+  const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
+  const confidence = share('--confidence', flags.confidence, '0.99');
+  const driftAlpha = share('--drift-alpha', flags.driftAlpha, '0.01') ?? DEFAULT_DRIFT_ALPHA;
+  if (rollouts !== undefined && budget !== undefined && budget < rollouts) throw new UsageError(`--budget ${budget} is below --rollouts ${rollouts}`, `e.g. --budget ${rollouts * 4}`);
+  const files = scenarioFiles(paths.length ? paths : ['scenarios']);
+
+  // Every file is loaded and checked before the first rollout runs.
+  const experiments: Experiment[] = [];
+  const problems: ScenarioError[] = [];
+  for (const file of files) {
+    try {
+      experiments.push(applyOverrides(await loadScenario(file), { seed }));
+    } catch (err) {
+      if (err instanceof ScenarioError) problems.push(err);
+      else throw err;
+    }
+  }
+  if (problems.length) {
+    if (problems.length === 1) throw problems[0];
+    const diagnostics = problems.flatMap((p) => p.diagnostics);
+    throw new ScenarioError(diagnostics);
+  }
+
+  const colour = useColour(process.stdout);
+  const reports: ScenarioTestReport[] = [];
+  for (const experiment of experiments) {
+    if (!experiment.assumptions && !flags.updateBaselines && !flags.quiet) {
+      process.stderr.write(`${displayPath(experiment.source)}: no assumptions to check (add an assumptions: section, see docs/assumptions.md)\n`);
+    }
+    const progress = flags.quiet ? undefined : progressBar(experiment.name);
+    try {
+      const report = await testScenario(experiment, {
+        rollouts, budget, confidence, workers, driftAlpha,
+        cacheDir: flags.cache ? flags.cacheDir : undefined,
+        baselinesDir: flags.baselines,
+        updateBaselines: flags.updateBaselines === true,
+        onProgress: progress?.update,
+      });
+      progress?.stop();
+      report.file = displayPath(report.file);
+      reports.push(report);
+      if (!flags.json) process.stdout.write(scenarioText(report, colour));
+    } catch (err) {
+      progress?.stop();
+      const info = parseFailure(err);
+      if (info) {
+        const failed = new RolloutFailed(info);
+        process.stderr.write(`error: ${displayPath(experiment.source)}: ${failed.message}\n  reproduce it alone: uptake run ${displayPath(experiment.source)} --rollout ${info.rollout} --seed ${experiment.seed}\n`);
+        process.exitCode = EXIT.INTERNAL;
+        return;
+      }
+      throw err;
+    }
+  }
+
+  if (flags.json) process.stdout.write(`${JSON.stringify(reportJson(reports), null, 2)}\n`);
+  else process.stdout.write(summaryText(reports, colour));
+  if (flags.junit) {
+    mkdirSync(dirname(flags.junit), { recursive: true });
+    writeFileSync(flags.junit, junitXml(reports, { allowInconclusive: flags.allowInconclusive === true, failOnDrift: flags.failOnDrift === true }));
+  }
+  const all = reports.flatMap((r) => r.assumptions);
+  const failed = all.some((a) => a.verdict === 'fail') || (!flags.allowInconclusive && all.some((a) => a.verdict === 'inconclusive'));
+  const drifted = flags.failOnDrift === true && reports.some((r) => (r.drift?.drifts.length ?? 0) > 0);
+  process.exitCode = failed || drifted ? EXIT.ASSUMPTIONS_FAILED : EXIT.OK;
+}
+
+function verdictText(verdict: string, colour: boolean): string {
+  if (verdict === 'pass') return paint('pass', 'green', colour);
+  if (verdict === 'fail') return paint('FAIL', 'red', colour);
+  return paint('inconclusive', 'yellow', colour);
+}
+
+function shorten(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+export function scenarioText(r: ScenarioTestReport, colour: boolean): string {
+  const cached = r.cachedRollouts > 0 ? `, ${r.cachedRollouts} from the cache` : '';
+  let text = `\n${paint(r.name, 'bold', colour)} (${r.file}): ${plural(r.rollouts, 'rollout')}${cached}, ${formatDuration(r.seconds)}\n`;
+  if (r.assumptions.length) {
+    text += '\n';
+    text += renderTable(
+      ['assumption', 'claim', 'estimate', 'interval', 'verdict', 'rollouts'],
+      r.assumptions.map((a) => [
+        a.id,
+        shorten(a.claim, 64),
+        a.quantity === 'lhs - rhs' ? `${showValue(a.estimate, a.method)} (lhs - rhs)` : showValue(a.estimate, a.method),
+        showInterval(a),
+        verdictText(a.verdict, colour),
+        String(a.rollouts),
+      ]),
+      { align: ['left', 'left', 'right', 'right', 'left', 'right'] },
+    );
+    for (const a of r.assumptions.filter((x) => x.verdict !== 'pass')) {
+      text += `\n  ${verdictText(a.verdict, colour)} ${a.id}: ${a.description}\n    ${a.claim}\n    ${describeDecision(a)}\n`;
+    }
+  }
+  if (r.drift) {
+    if (r.drift.drifts.length === 0) {
+      text += `\n  No drift from ${r.drift.file} (${r.drift.tested} result distributions, Kolmogorov-Smirnov, family-wise error ${r.drift.alpha}).\n`;
+    } else {
+      text += `\n  ${paint('Drift', 'yellow', colour)} from ${r.drift.file} beyond Monte Carlo noise (Kolmogorov-Smirnov, family-wise error ${r.drift.alpha}, Bonferroni over ${r.drift.tested}):\n`;
+      for (const d of r.drift.drifts) {
+        text += `    ${d.strategy}.${d.result}: median ${showValue(d.baselineMedian, 'order_statistic')} -> ${showValue(d.currentMedian, 'order_statistic')} (D = ${d.d.toFixed(3)}, p = ${d.p.toExponential(1)})\n`;
+      }
+    }
+  }
+  if (r.baselineWritten) text += `\n  Baseline written: ${displayPath(r.baselineWritten)} (${plural(r.rollouts, 'rollout')}).\n`;
+  return text;
+}
+
+function summaryText(reports: readonly ScenarioTestReport[], colour: boolean): string {
+  const all = reports.flatMap((r) => r.assumptions);
+  const count = (v: string): number => all.filter((a) => a.verdict === v).length;
+  const drifted = reports.filter((r) => (r.drift?.drifts.length ?? 0) > 0).length;
+  const parts = [`${count('pass')} pass`, `${count('fail')} fail`, `${count('inconclusive')} inconclusive`];
+  const line = `${plural(all.length, 'assumption')} in ${plural(reports.length, 'scenario')}: ${parts.join(', ')}${drifted ? `; drift in ${plural(drifted, 'scenario')}` : ''}.`;
+  const ok = count('fail') === 0 && count('inconclusive') === 0;
+  return `\n${paint(line, ok ? 'green' : 'red', colour)}\n`;
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** A bar on a terminal's stderr only. */
+function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: `${label} {bar} {value}/{total} rollouts`, hideCursor: true, clearOnComplete: true, fps: 5 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let stopped = false;
+  return {
+    update(done, total) {
+      if (stopped) return;
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop() {
+      if (started && !stopped) bar.stop();
+      stopped = true;
+    },
+  };
+}
