@@ -21,7 +21,8 @@
  * - log(alpha): DDSketch (Masson et al. 2019) buckets of ratio γ = (1+α)/(1−α), mirrored
  *   for negative values; a reported quantile is within a relative α of the exact one.
  *   |x| below 1e-9 counts as zero.
- * Quantile q reports the order statistic of index ⌊q (n − 1)⌋ (0-based), clamped to [min, max].
+ * Quantiles interpolate between order statistics (R type 7, numpy's default);
+ * each order statistic is within the error above, the minimum and maximum exact.
  */
 
 export type SketchKind = ({ type: 'linear'; width: number } | { type: 'log'; alpha: number }) & {
@@ -161,10 +162,27 @@ export class Sketch {
     return this.partials === null ? this.total : exactTotal(this.partials);
   }
 
-  /** Quantile q in [0, 1] within the stated error; NaN when empty. */
+  /**
+   * Quantile q in [0, 1], interpolated between order statistics as R's type 7
+   * (numpy's default): h = q (n − 1), x⌊h⌋ + (h − ⌊h⌋)(x⌊h⌋+1 − x⌊h⌋), each order
+   * statistic approximated within the stated error (the smallest and largest exactly).
+   * NaN when empty.
+   */
   quantile(q: number): number {
     if (this.n === 0) return NaN;
-    const k = Math.floor(q * (this.n - 1));
+    const h = q * (this.n - 1);
+    const k = Math.floor(h);
+    const frac = h - k;
+    const lower = this.orderStatistic(k);
+    if (frac === 0) return lower;
+    const upper = this.orderStatistic(k + 1);
+    return Math.min(this.max, Math.max(this.min, lower + frac * (upper - lower)));
+  }
+
+  /** The k-th smallest value (0-based), within the stated error; the extremes exact. */
+  private orderStatistic(k: number): number {
+    if (k <= 0) return this.min;
+    if (k >= this.n - 1) return this.max;
     let seen = 0;
     let value = NaN;
     this.forEachBucket((v, count) => {
