@@ -24,7 +24,9 @@ export interface Chart {
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const WIDTH = 620;
+const WIDTH = 720;
+/** Characters per caption line that fit the chart width at the subtitle's font size. */
+const CAPTION_CHARS = 120;
 
 /** Observables drawn first, in this order (the issue's minimum set); the rest follow in model order. */
 export const KEY_OBSERVABLES = ['active_share', 'producers_share', 'communities_alive', 'catalyst_share', 'cross_flow'];
@@ -123,9 +125,9 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
     spec: {
       $schema: SCHEMA,
       description: `${metric.label}, week by week, per strategy.`,
-      title: { text: metric.label, subtitle: [caption] },
+      title: { text: metric.label, subtitle: wrap(caption, CAPTION_CHARS) },
       width: WIDTH,
-      height: 300,
+      height: 320,
       data: { values: compact(rows) },
       encoding: {
         x: { field: 'week', type: 'quantitative', title: 'Weeks after launch', scale: { domain: [0, data.summary.experiment.weeks], nice: false }, axis: { tickMinStep: 1 } },
@@ -200,7 +202,7 @@ export function weeksChart(data: ReportData, resultName: 'weeks_to_critical_mass
     spec: {
       $schema: SCHEMA,
       description: title,
-      title: { text: title, subtitle: [caption] },
+      title: { text: title, subtitle: wrap(caption, CAPTION_CHARS) },
       data: { values: compact(rows) },
       facet: { row: { field: 'strategy', type: 'nominal', sort: strategyLabels(data), title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontWeight: 'bold', labelPadding: 4 } } },
       spacing: 14,
@@ -269,7 +271,7 @@ export function pairedChart(data: ReportData): Chart | undefined {
     spec: {
       $schema: SCHEMA,
       description: 'Paired comparisons of strategies.',
-      title: { text: 'How often one strategy beats another, rollout by rollout', subtitle: wrap(caption, 110) },
+      title: { text: 'How often one strategy beats another, rollout by rollout', subtitle: wrap(caption, CAPTION_CHARS) },
       data: { values: compact(rows) },
       facet: { row: { field: 'result', type: 'nominal', sort: order, title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontWeight: 'bold', labelPadding: 4 } } },
       spacing: 10,
@@ -358,7 +360,8 @@ export function costChart(data: ReportData): Chart | undefined {
   if (points.length === 0) return undefined;
   const caption = `Each dot is one rollout${thinned ? ` (the first ${MAX_POINTS_PER_STRATEGY.toLocaleString('en-GB')} per strategy)` : ''}; the large diamond marks each strategy's median cost and median sustained adoption (mean active share over the final ${data.summary.outcomes.sustainedWeeks} weeks).`;
   const pointLegend = { title: null, symbolType: 'circle', symbolSize: 120 };
-  const x = { field: 'cost', type: 'quantitative', title: 'Total cost of the rollout', axis: { format: '~s' }, scale: { zero: true } };
+  // SI-prefixed cost labels, with a plain "0" rather than "0k" at the origin.
+  const x = { field: 'cost', type: 'quantitative', title: 'Total cost of the rollout', axis: { format: '~s', labelExpr: "datum.value === 0 ? '0' : datum.label" }, scale: { zero: true } };
   const y = { field: 'sustained', type: 'quantitative', title: 'Sustained adoption (share of employees)', axis: { format: '.0%' }, scale: { zero: true } };
   return {
     name: 'cost-vs-adoption',
@@ -368,7 +371,7 @@ export function costChart(data: ReportData): Chart | undefined {
     spec: {
       $schema: SCHEMA,
       description: 'Cost against sustained adoption, one point per rollout.',
-      title: { text: 'What each strategy costs and the adoption it sustains', subtitle: wrap(caption, 105) },
+      title: { text: 'What each strategy costs and the adoption it sustains', subtitle: wrap(caption, CAPTION_CHARS) },
       width: WIDTH,
       height: 340,
       layer: [
@@ -458,7 +461,7 @@ export function wavesChart(data: ReportData): Chart | undefined {
     spec: {
       $schema: SCHEMA,
       description: 'Timeline of waves and gate decisions.',
-      title: { text: 'When the waves of the phased rollout open', subtitle: wrap(caption, 105) },
+      title: { text: 'When the waves of the phased rollout open', subtitle: wrap(caption, CAPTION_CHARS) },
       width: WIDTH - 60,
       height: { step: multiple ? 18 : 30 },
       data: { values: compact(rows) },

@@ -119,7 +119,8 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
   if (costed.length > 1) {
     const cheapest = costed[0]!;
     const dearest = costed[costed.length - 1]!;
-    const ratio = median(dearest, 'cost') / Math.max(1e-9, median(cheapest, 'cost'));
+    // A ratio to a free strategy (median cost 0) means nothing: say it only against a real cost.
+    const ratio = median(cheapest, 'cost') > 0 ? median(dearest, 'cost') / median(cheapest, 'cost') : NaN;
     points.push(
       `${cheapest.label} costs least (median ${money(median(cheapest, 'cost'))}); ${dearest.label} costs most (median ${money(median(dearest, 'cost'))}` +
         (Number.isFinite(ratio) && ratio >= 1.1 ? `, ${ratio.toFixed(1)} times as much).` : ').'),
