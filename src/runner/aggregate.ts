@@ -134,6 +134,14 @@ export class Aggregate {
     };
   }
 
+  /** Numbers held by all summaries (see Sketch.footprint). */
+  footprint(): number {
+    let total = 0;
+    for (const list of [this.series, this.results, this.waves]) for (const s of list) total += s.footprint();
+    for (const p of this.pairs) total += p.diff.footprint() + 3;
+    return total;
+  }
+
   seriesSketch(s: number, week: number, k: number): Sketch {
     return this.series[(s * (this.layout.weeks + 1) + week) * OBSERVABLE_COUNT + k]!;
   }

@@ -152,6 +152,11 @@ export class Sketch {
     }
   }
 
+  /** Numbers held in memory (bucket slots and sum partials): bounded by the metric's range, not by the count. */
+  footprint(): number {
+    return this.pos.counts.length + this.neg.counts.length + (this.partials?.length ?? 1);
+  }
+
   /** Exact mean (correctly rounded sum / n); NaN when empty. */
   mean(): number {
     return this.n === 0 ? NaN : this.sum() / this.n;

@@ -92,3 +92,23 @@ describe('paired comparisons', () => {
     expect(hist.edges[0]).toBe(10);
   });
 });
+
+describe('memory', () => {
+  it('stays flat in the number of rollouts: ten times the rollouts, nowhere near ten times the summaries', () => {
+    const exp: Experiment = { ...experiment, params: withDefaults({ weeks: 10 }) };
+    const layout = layoutOf(exp);
+    const agg = new Aggregate(exp, 'k');
+    let state = 12345;
+    const random = (): number => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const batch = new Float64Array(100 * layout.rolloutSize);
+    let sizeAt2000 = 0;
+    for (let b = 0; b < 200; b++) {
+      for (let i = 0; i < batch.length; i++) batch[i] = random();
+      agg.addBatch(batch);
+      if (agg.rollouts === 2000) sizeAt2000 = agg.footprint();
+    }
+    expect(agg.rollouts).toBe(20000);
+    // Values spread over (0, 1): log buckets reach further towards zero as rare small values appear (bounded at 1e-9).
+    expect(agg.footprint()).toBeLessThan(sizeAt2000 * 1.5);
+  });
+});
