@@ -136,6 +136,9 @@ export function uniqueLabels(strategies: readonly StrategyInfo[]): StrategyInfo[
 export async function loadReportData(dir: string): Promise<ReportData> {
   if (!existsSync(dir)) throw new UsageError(`${dir}: no such folder`, 'give the output folder of `uptake run` (e.g. out/default)');
   if (!statSync(dir).isDirectory()) throw new UsageError(`${dir}: not a folder`, 'give the output folder of `uptake run`, not a file in it');
+  if (!existsSync(join(dir, 'summary.json')) && existsSync(join(dir, 'partial.json'))) {
+    throw new UsageError(`${dir}: holds one shard's partial result, not a whole run`, 'combine the shards first with `uptake merge <dirs...> --out DIR`, then report on DIR');
+  }
   const summary = readJsonFile(join(dir, 'summary.json'), summarySchema, 'summary.json', SUMMARY_FORMAT) as unknown as RunSummary;
   const manifest = readJsonFile(join(dir, 'manifest.json'), manifestSchema, 'manifest.json', MANIFEST_FORMAT) as unknown as RunManifest;
   const rollouts = await readRolloutColumns(join(dir, 'rollouts.csv'), summary);

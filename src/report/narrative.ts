@@ -71,7 +71,7 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
     const best = ranked[0]!;
     const others = ranked.slice(1);
     headline =
-      `${best.label} sustains the most use: a median of ${percent(median(best, 'sustained_share'))} of employees active over the final ${outcomes.sustainedWeeks} weeks` +
+      `${best.label} sustains ${others.length ? 'the most use: ' : ''}a median of ${percent(median(best, 'sustained_share'))} of employees active over the final ${outcomes.sustainedWeeks} weeks` +
       (others.length ? `, against ${listWords(others.map((o) => `${percent(median(o, 'sustained_share'))} for ${o.label}`))}.` : '.');
     const clear: string[] = [];
     const unclear: string[] = [];

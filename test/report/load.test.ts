@@ -59,6 +59,14 @@ describe('reading an output folder for the report', () => {
     expect(err.hint).toMatch(/uptake output folder/);
   });
 
+  it('tells a shard\'s partial result from a whole run and says to merge first', async () => {
+    const shard = damaged('shard', 'summary.json', () => null);
+    writeFileSync(join(shard, 'partial.json'), '{}');
+    const err = await failure(shard);
+    expect(err.message).toMatch(/shard: holds one shard's partial result, not a whole run$/);
+    expect(err.hint).toMatch(/uptake merge/);
+  });
+
   it('reports corrupt JSON with the file name', async () => {
     const err = await failure(damaged('corrupt', 'summary.json', (t) => t.slice(0, 200)));
     expect(err.message).toMatch(/corrupt\/summary\.json: not valid JSON \(/);

@@ -97,6 +97,13 @@ describe('the executive summary', () => {
     expect(points.some((p) => /^Bottom-up costs least \(median \d+k\); Top-down costs most/.test(p))).toBe(true);
   });
 
+  it('gives no cost ratio against a strategy that costs nothing', () => {
+    const free: ReportData = { ...data, rollouts: new Map([...data.rollouts].map(([k, v]) => [k, { ...v, columns: new Map(v.columns) }])) };
+    free.rollouts.get('bottom_up')!.columns.set('cost', new Float64Array(free.rollouts.get('bottom_up')!.n));
+    const sentence = executiveSummary(free).points.find((p) => p.startsWith('Bottom-up costs least'))!;
+    expect(sentence).toMatch(/^Bottom-up costs least \(median 0\); Top-down costs most \(median \d+k\)\.$/);
+  });
+
   it('flips a stored paired comparison when asked the other way round', () => {
     const ab = comparison(data, 'top_down', 'bottom_up', 'cost')!;
     const ba = comparison(data, 'bottom_up', 'top_down', 'cost')!;

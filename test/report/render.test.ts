@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { renderReport } from '../../src/report/index.ts';
 import { findFonts, svgToPixels } from '../../src/report/render.ts';
 import { tempDir, tinyRun } from './fixture.ts';
+import { writeSyntheticOutputs } from './synthetic.ts';
 
 let dir: string;
 let charts: string[];
@@ -96,5 +97,22 @@ describe('rendering the report from a real run', () => {
     const files = readdirSync(join(dir, 'charts'));
     expect(files.some((f) => f.endsWith('.png'))).toBe(false); // the old charts/ was swapped out whole
     expect(readdirSync(dir).filter((f) => f.startsWith('.charts'))).toEqual([]);
+  });
+});
+
+describe('rendering a run of a single strategy', () => {
+  it('draws no paired comparison or wave timeline and says there is nothing to compare', async () => {
+    const single = writeSyntheticOutputs(join(tempDir('single'), 'out'), { rollouts: 12, weeks: 20, strategies: ['top_down'] });
+    try {
+      const files = await renderReport(single, { quiet: true, png: false });
+      expect(files.charts).not.toContain('paired-comparisons');
+      expect(files.charts).not.toContain('wave-timeline');
+      expect(files.charts).toContain('cost-vs-adoption');
+      const html = readFileSync(join(single, 'report.html'), 'utf8');
+      expect(html).toContain('Only one strategy was run, so there is nothing to compare pair by pair.');
+      expect(html).toMatch(/<strong class="strategy">Top-down<\/strong> sustains a median of \d+% of employees active/);
+    } finally {
+      rmSync(join(single, '..'), { recursive: true, force: true });
+    }
   });
 });

@@ -23,7 +23,7 @@ interface Shape {
   cost: number;
 }
 
-const SHAPES: Shape[] = [
+const ALL_SHAPES: Shape[] = [
   { name: 'top_down', label: 'Top-down', waves: 0, speed: 0.35, level: 0.38, fallBack: 0.45, cost: 260_000 },
   { name: 'bottom_up', label: 'Bottom-up', waves: 0, speed: 0.12, level: 0.3, fallBack: 0.1, cost: 90_000 },
   { name: 'phased_pilot', label: 'Phased pilot', waves: 4, speed: 0.18, level: 0.5, fallBack: 0.05, cost: 180_000 },
@@ -52,14 +52,15 @@ function wilson(p: number, n: number): [number, number] {
 
 const csv = (x: number): string => (Number.isNaN(x) ? 'never' : String(x));
 
-export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?: number } = {}): SyntheticRun {
+export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?: number; strategies?: string[] } = {}): SyntheticRun {
+  const SHAPES = options.strategies ? ALL_SHAPES.filter((s) => options.strategies!.includes(s.name)) : ALL_SHAPES;
   const rollouts = options.rollouts ?? 60;
   const weeks = options.weeks ?? 52;
   const seed = options.seed ?? 7;
   const random = createRandom(seed);
   const critical = 0.2;
   const target = 0.4;
-  const maxWaves = Math.max(...SHAPES.map((s) => s.waves));
+  const maxWaves = Math.max(0, ...SHAPES.map((s) => s.waves));
   const summary: RunSummary = {
     format: SUMMARY_FORMAT,
     experiment: { name: 'synthetic', label: 'A synthetic 500-person firm', source: 'scenarios/synthetic.yaml', hash: 'abc123def456', seed, rollouts, weeks },
