@@ -227,12 +227,11 @@ function progressBar(experiment: Experiment, shard: Shard | undefined): Progress
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: `${label} {bar} {value}/{total} rollouts · {rate}/s · {eta_formatted} left`,
+      format: `${label} {bar} {value}/{total} rollouts · {rate}/s · {left}`,
       barCompleteChar: '█',
       barIncompleteChar: colour ? '░' : '-',
       hideCursor: true,
       clearOnComplete: true,
-      etaBuffer: 50,
       fps: 5,
     },
     cliProgress.Presets.shades_classic,
@@ -243,12 +242,14 @@ function progressBar(experiment: Experiment, shard: Shard | undefined): Progress
   return {
     update(done, total) {
       if (stopped) return;
-      const rate = done / Math.max(1e-3, (performance.now() - t0) / 1000);
+      const seconds = (performance.now() - t0) / 1000;
+      const rate = done / Math.max(1e-3, seconds);
+      const left = done > 0 && done < total ? `${formatDuration((total - done) / rate)} left` : done >= total ? 'done' : 'starting…';
       if (!started) {
-        bar.start(total, done, { rate: '0' });
+        bar.start(total, done, { rate: '0', left });
         started = true;
       }
-      bar.update(done, { rate: formatNumber(rate) });
+      bar.update(done, { rate: formatNumber(rate), left });
     },
     stop() {
       if (started && !stopped) bar.stop();
