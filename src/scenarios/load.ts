@@ -228,6 +228,11 @@ class LoadContext {
       case 'unrecognized_keys': {
         const allowed = allowedKeys(path, input);
         for (const key of (issue as { keys: string[] }).keys) {
+          const elsewhere = misplaced(path, key);
+          if (elsewhere) {
+            this.at([...path, key], `unknown field ${key}${unknownFieldContext(path, input)}`, elsewhere, { key: true });
+            continue;
+          }
           const suggestion = closest(key, allowed);
           const camel = key !== toSnake(key) && allowed.includes(toSnake(key)) ? `write it in snake_case: ${toSnake(key)}` : undefined;
           const list = allowed.length > 14 ? 'see docs/scenarios.md for the fields allowed here' : allowed.length > 0 ? `allowed here: ${allowed.join(', ')}` : undefined;
@@ -426,6 +431,27 @@ function toIdentifier(text: string): string {
   return /^[a-z]/.test(slug) ? slug : slug ? `s_${slug}` : '';
 }
 
+/** Names people reach for, from other tools or from the model's own names, and where they live here. */
+const ALIASES: Record<string, string> = {
+  weeks: 'horizon', horizon_weeks: 'horizon', duration: 'horizon', replications: 'rollouts', runs: 'rollouts', repetitions: 'rollouts',
+  random_seed: 'seed', title: 'label', id: 'name', scenario: 'name', levers: 'strategies', policies: 'strategies',
+  parameters: 'organisation, population, managers, adoption, ... (one section per group)', params: 'organisation, population, managers, adoption, ... (one section per group)',
+  critical_mass: 'outcomes.critical_mass_share', target: 'outcomes.target_share', distributions: 'uncertainties',
+};
+
+/** A hint for a field that exists, but elsewhere (another section, or under another name). */
+function misplaced(path: Path, key: string): string | undefined {
+  if (path.length === 0 && ALIASES[key]) return `did you mean ${ALIASES[key]}?`;
+  if (path.length === 0 && SPEC_BY_FILE_PATH.has(`outcomes.${key}`)) return `${key} belongs under outcomes:`;
+  const section = path.length === 1 && typeof path[0] === 'string' && (SECTIONS as readonly string[]).includes(path[0]) ? path[0] : path.length === 0 ? '' : undefined;
+  if (section === undefined) return undefined;
+  const snake = toSnake(key);
+  const homes = [...SPEC_BY_FILE_PATH.keys()].filter((p) => p.endsWith(`.${snake}`) && !p.startsWith(`${section}.`)).map((p) => p.split('.')[0]!);
+  if (homes.length === 1) return `${snake} belongs under ${homes[0]}:`;
+  if (section === 'outcomes' && key === 'critical_mass') return 'did you mean critical_mass_share?';
+  return undefined;
+}
+
 function unknownFieldContext(path: Path, input: unknown): string {
   if (path.includes('interventions') && input && typeof input === 'object') {
     const type = (input as Record<string, unknown>).type;
@@ -447,11 +473,12 @@ let jsonSchemaCache: JsonSchema | undefined;
 function allowedKeys(path: Path, input: unknown): string[] {
   jsonSchemaCache ??= scenarioJsonSchema() as JsonSchema;
   const root = jsonSchemaCache;
-  const defs = (root.$defs ?? {}) as Record<string, JsonSchema>;
-  const deref = (s: JsonSchema): JsonSchema => (typeof s.$ref === 'string' ? (defs[s.$ref.replace('#/$defs/', '')] ?? s) : s);
+  const defs = (root.definitions ?? root.$defs ?? {}) as Record<string, JsonSchema>;
+  const deref = (s: JsonSchema): JsonSchema => (typeof s.$ref === 'string' ? (defs[s.$ref.replace(/^#\/(\$defs|definitions)\//, '')] ?? s) : s);
   const alternatives = (s: JsonSchema): JsonSchema[] => {
     const d = deref(s);
-    const alts = (d.anyOf ?? d.oneOf) as JsonSchema[] | undefined;
+    // Draft-07 wraps a $ref that has a description in allOf.
+    const alts = (d.anyOf ?? d.oneOf ?? d.allOf) as JsonSchema[] | undefined;
     return alts ? alts.flatMap(alternatives) : [d];
   };
   let current: JsonSchema[] = [root];
@@ -459,7 +486,8 @@ function allowedKeys(path: Path, input: unknown): string[] {
     const next: JsonSchema[] = [];
     for (const s of current.flatMap(alternatives)) {
       if (typeof seg === 'number') {
-        if (s.items && typeof s.items === 'object') next.push(s.items as JsonSchema);
+        if (Array.isArray(s.items)) next.push(...(s.items as JsonSchema[]));
+        else if (s.items && typeof s.items === 'object') next.push(s.items as JsonSchema);
       } else {
         const props = s.properties as Record<string, JsonSchema> | undefined;
         if (props?.[seg]) next.push(props[seg]!);
@@ -564,6 +592,12 @@ function crossChecks(ctx: LoadContext, data: unknown): void {
   const teamSize = rangeOf('organisation', 'team_size', 'teamSize');
   if (employees && teamSize && teamSize[1] > employees[0]) {
     ctx.at(['organisation', 'team_size'], `team_size ${teamSize[1]} is larger than the organisation (${employees[0]} employees)`, 'lower team_size');
+  }
+
+  // Left out, the window shrinks to a short horizon (see expand); written, it must fit.
+  const sustained = setting('outcomes', 'sustained_weeks') === undefined ? undefined : rangeOf('outcomes', 'sustained_weeks', 'sustainedWeeks');
+  if (sustained && sustained[1] > horizon) {
+    ctx.at(['outcomes', 'sustained_weeks'], `sustained_weeks ${sustained[1]} is longer than the horizon (${horizon} weeks)`, `use at most ${horizon}, or raise horizon:`);
   }
 
   // Strategies: wave numbers, departments by name, conditions and schedules against the horizon.
@@ -696,6 +730,10 @@ function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
   for (const [key, raw] of Object.entries(file.uncertainties ?? {})) {
     const spec = SPEC_BY_FILE_PATH.get(key);
     if (spec) setParam(spec, raw);
+  }
+  const outcomes = (file as Record<string, unknown>).outcomes as Record<string, unknown> | undefined;
+  if (outcomes?.sustained_weeks === undefined && (file.uncertainties as Record<string, unknown> | undefined)?.['outcomes.sustained_weeks'] === undefined) {
+    params.outcomes.sustainedWeeks = Math.min(params.outcomes.sustainedWeeks, horizon);
   }
   for (const [key, on] of Object.entries(file.mechanisms ?? {})) {
     if (typeof on === 'boolean') (params.mechanisms as unknown as Record<string, boolean>)[toCamel(key)] = on;

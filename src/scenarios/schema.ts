@@ -398,7 +398,8 @@ export type InterventionFile = z.infer<typeof interventionSchema>;
 
 /** The JSON Schema for editors, generated from scenarioSchema. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(scenarioSchema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  // Draft-07: the dialect editors' YAML language servers support best.
+  return z.toJSONSchema(scenarioSchema, { target: 'draft-7', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
 }
 
 export function scenarioJsonSchemaText(): string {

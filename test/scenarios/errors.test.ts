@@ -90,6 +90,11 @@ describe('out-of-range values', () => {
     );
   });
 
+  it('check a sustained window written longer than the horizon, and shrink the default one to fit', () => {
+    expect(problem(`${BASE}outcomes:\n  sustained_weeks: 40\n`)).toBe('test.yaml:21:20 outcomes.sustained_weeks: sustained_weeks 40 is longer than the horizon (30 weeks) — use at most 30, or raise horizon:');
+    expect(loadScenarioText(BASE.replace('horizon: 30', 'horizon: 8'), 't.yaml').params.outcomes.sustainedWeeks).toBe(8);
+  });
+
   it('reject an intervention week after the horizon', () => {
     expect(problem(withCustom('- {type: access, at: 40}'))).toBe('test.yaml:23:28 strategies.plan.interventions[0].at: week 40 is after the horizon (30 weeks) — use a week from 0 to 30, or raise horizon:');
   });
@@ -120,6 +125,17 @@ describe('unknown fields', () => {
 
   it('suggest the closest strategy option', () => {
     expect(problem(BASE.replace('pilot_share', 'pilot_shares'))).toBe('test.yaml:18:7 strategies.pilot.options.pilot_shares: unknown field pilot_shares in options — did you mean pilot_share?');
+  });
+
+  it('point names from other tools to their place here', () => {
+    expect(problem(`${BASE}weeks: 52\n`)).toBe('test.yaml:20:1 weeks: unknown field weeks — did you mean horizon?');
+    expect(problem(`${BASE}replications: 10\n`)).toBe('test.yaml:20:1 replications: unknown field replications — did you mean rollouts?');
+  });
+
+  it('say which section a parameter written in the wrong one belongs to', () => {
+    expect(problem(BASE.replace('  silo_strength: 0.6\n', '  silo_strength: 0.6\n  time_slack_mean: 0.4\n'))).toBe(
+      'test.yaml:10:3 organisation.time_slack_mean: unknown field time_slack_mean — time_slack_mean belongs under population:',
+    );
   });
 
   it('report a parameter given both in place and under uncertainties', () => {

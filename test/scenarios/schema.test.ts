@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { MECHANISM_NAMES, PARAMETER_SPECS } from '../../src/model/params.ts';
 import { INTERVENTION_TYPES } from '../../src/model/plan.ts';
 import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '../../src/model/strategies.ts';
@@ -33,6 +35,17 @@ describe('the JSON Schema', () => {
     const text = scenarioJsonSchemaText();
     for (const t of INTERVENTION_TYPES) expect(text).toContain(`"const": "${t}"`);
     for (const m of MECHANISM_NAMES) expect(text).toContain(`"${toSnake(m)}"`);
+  });
+
+  it('accepts every bundled scenario and the starter in an editor\'s validator (draft-07, ajv)', async () => {
+    const { starterScenario } = await import('../../src/scenarios/template.ts');
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(read('schema/scenario.schema.json')));
+    const files = readdirSync(new URL('../../scenarios/', import.meta.url)).filter((f) => f.endsWith('.yaml'));
+    for (const text of [...files.map((f) => read(`scenarios/${f}`)), starterScenario()]) {
+      expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
+    }
+    expect(validate({ name: 'x', strategies: { a: { type: 'top-down' } } })).toBe(false);
+    expect(validate({ name: 'x', organisation: { silo_strength: 2 }, strategies: { a: { type: 'top_down' } } })).toBe(false);
   });
 
   it('documents every built-in strategy option', () => {

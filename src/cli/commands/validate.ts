@@ -1,4 +1,6 @@
 /** `uptake validate <files...>`: check scenario files without running them. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ScenarioError } from '../../scenarios/errors.ts';
 import { EXIT, UsageError, handleError } from '../errors.ts';
@@ -8,7 +10,7 @@ export function register(program: Command): void {
   program
     .command('validate')
     .description('check scenario files: every problem in each file, with file:line:col, field and a hint')
-    .argument('<files...>', 'scenario files (YAML)')
+    .argument('<files...>', 'scenario files (YAML), or folders of them')
     .option('-q, --quiet', 'print nothing for valid files')
     .addHelpText('after', '\nExit code 0 when every file is valid, 2 otherwise.\nExample: uptake validate scenarios/*.yaml')
     .action(async (files: string[], options: { quiet?: boolean }) => {
@@ -16,6 +18,7 @@ export function register(program: Command): void {
       const { loadScenario } = await import('../../scenarios/load.ts');
       const colour = useColour(process.stdout);
       let failed = 0;
+      files = await expandFolders(files);
       for (const file of files) {
         try {
           const experiment = await loadScenario(file);
@@ -37,6 +40,22 @@ export function register(program: Command): void {
         process.exitCode = EXIT.BAD_INPUT;
       }
     });
+}
+
+/** A folder stands for the .yaml/.yml files in it, in name order. */
+async function expandFolders(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      out.push(path);
+      continue;
+    }
+    const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    if (names.length === 0) throw new UsageError(`${path} holds no .yaml files`, 'name scenario files, or a folder that holds some');
+    out.push(...names.map((n) => join(path, n)));
+  }
+  return out;
 }
 
 function isFileError(err: unknown): boolean {
