@@ -62,6 +62,11 @@ describe('docs/scenarios.md', () => {
     expect(withReference(docs) === docs, 'the reference tables in docs/scenarios.md are stale: run `npm run schema` and commit the result').toBe(true);
   });
 
+  it('describes every top-level field in the layout table', () => {
+    const fields = Object.keys((scenarioJsonSchema() as { properties: object }).properties);
+    for (const field of fields) expect(docs, `add ${field} to the Layout table of docs/scenarios.md`).toMatch(new RegExp(`^\\|[^\\n]*\`${field}\``, 'm'));
+  });
+
   it('mentions every parameter by its scenario-file name with its default', () => {
     for (const spec of PARAMETER_SPECS) {
       const field = fileParamPath(spec.path).split('.').pop()!;
