@@ -192,8 +192,11 @@ function verdictText(verdict: string, colour: boolean): string {
   return paint('inconclusive', 'yellow', colour);
 }
 
+/** Long claims lose their middle, not their threshold. */
 function shorten(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  if (text.length <= width) return text;
+  const tail = Math.floor(width / 3);
+  return `${text.slice(0, width - tail - 1)}…${text.slice(text.length - tail)}`;
 }
 
 export function scenarioText(r: ScenarioTestReport, colour: boolean): string {
@@ -205,7 +208,7 @@ export function scenarioText(r: ScenarioTestReport, colour: boolean): string {
       ['assumption', 'claim', 'estimate', 'interval', 'verdict', 'rollouts'],
       r.assumptions.map((a) => [
         a.id,
-        shorten(a.claim, 64),
+        shorten(a.claim, 56),
         a.quantity === 'lhs - rhs' ? `${showValue(a.estimate, a.method)} (lhs - rhs)` : showValue(a.estimate, a.method),
         showInterval(a),
         verdictText(a.verdict, colour),
