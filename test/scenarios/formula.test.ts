@@ -86,3 +86,24 @@ describe('schedules', () => {
     expect(err.message).toBe('cannot read the formula: Parenthesis ) expected at character 17');
   });
 });
+
+describe('formulas under random input', () => {
+  it('either compile or throw a FormulaError with an offset inside the text', async () => {
+    const fc = (await import('fast-check')).default;
+    const pieces = ['week', 'active_share', 'pilot.active_share', 'wave1.open', 'min', 'max', 'log', '(', ')', ',', '+', '-', '*', '/', '^', '<', '>=', '==', '!=', 'and', 'or', 'not', '1', '0.5', '1e3', ' ', '[', ']', '{', '}', '=', '?', ':', ';', '"', "'", '.', 'evaluate', 'import', 'x', '\n', '!', '%', 'mod', 'true'];
+    const formula = fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(formula, fc.boolean(), (text, asCondition) => {
+        try {
+          if (asCondition) compileFormula(text, { variables: conditionVariableNames(2), kind: 'condition' });
+          else scheduleTable(text, 5);
+        } catch (err) {
+          if (!(err instanceof FormulaError)) throw err;
+          expect(err.offset).toBeGreaterThanOrEqual(0);
+          expect(err.offset).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
+});
