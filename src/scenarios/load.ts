@@ -70,7 +70,7 @@ class LoadContext {
   ) {}
 
   parse(): unknown {
-    this.doc = parseDocument(this.text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseDocument(this.text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
     for (const err of this.doc.errors) {
       const pos = err.linePos?.[0] ?? this.position(err.pos[0]);
       const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');

@@ -163,6 +163,13 @@ describe('expansion', () => {
     }
   });
 
+  it('lets strategies share settings through YAML anchors and merge keys', () => {
+    const text = BASE.replace('  pilot:\n    type: phased_pilot\n    options:\n', '  pilot:\n    type: phased_pilot\n    options: &pilot_options\n')
+      + '  bigger_pilot:\n    type: phased_pilot\n    options:\n      <<: *pilot_options\n      pilot_share: 0.3\n';
+    const e = loadScenarioText(text, 't.yaml');
+    expect(e.strategies.find((s) => s.name === 'bigger_pilot')!.waves).toEqual({ pilotShare: 0.3, selection: 'volunteers', waves: 2 });
+  });
+
   it('switches mechanisms by their snake_case names', () => {
     const e = loadScenarioText(`${BASE}mechanisms:\n  complex_contagion: false\n  governance: false\n`, 't.yaml');
     expect(e.params.mechanisms.complexContagion).toBe(false);
