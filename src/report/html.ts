@@ -190,11 +190,35 @@ function assumptionsHtml(data: ReportData): string {
   return `<dl class="settings">${settings.map(([k, v]) => `<dt>${h(k!)}</dt><dd>${h(v!)}</dd>`).join('')}</dl>
 <h3>Strategies compared</h3>
 <ul class="strategies">${strategies.join('')}</ul>
+<h3>Set by the scenario</h3>
+${scenarioHtml(data)}
 <h3>Uncertain assumptions</h3>
 ${uncertain.length
-    ? `<p>Each rollout draws these from the ranges below, once, and uses the same draw under every strategy. Every other parameter is fixed at the scenario's value (see the scenario file).</p>
+    ? `<p>Each rollout draws these from the ranges below, once, and uses the same draw under every strategy. Every other parameter is fixed.</p>
 <div class="table-wrap"><table class="assumptions"><thead><tr><th scope="col">Parameter</th><th scope="col">What it means</th><th scope="col">Range drawn from</th></tr></thead><tbody>${uncertain.join('\n')}</tbody></table></div>`
     : '<p>The scenario fixes every parameter: rollouts differ only in the random events of the simulation (who hears of the platform, who tries it, who stays).</p>'}`;
+}
+
+function scenarioHtml(data: ReportData): string {
+  const s = data.scenario;
+  if (!s) return '';
+  const file = `<code>${h(s.source)}</code>`;
+  if (s.status !== 'matched') {
+    if (s.status === 'missing') return `<p>The scenario file ${file} is not reachable from here, so its fixed settings are not listed; they are in that file.</p>`;
+    if (s.status === 'unreadable') return `<p>The scenario file ${file} could not be read, so its fixed settings are not listed.</p>`;
+    return `<p>The scenario file ${file} has changed since this run (it no longer gives the run's hash), so its current settings are not shown: they may not be the ones used.</p>`;
+  }
+  const rows = s.settings.map(
+    (x) => `<tr><th scope="row"><code>${h(x.path)}</code></th><td>${h(x.description)}</td><td class="num">${h(plain(x.value))}${x.unit ? ` <span class="unit">${h(x.unit)}</span>` : ''}</td><td class="num">${h(plain(x.default))}</td></tr>`,
+  );
+  const off = s.mechanismsOff.map((m) => `<li><code>${h(m.name)}</code> switched off: ${h(m.description)}</li>`);
+  return `<p>The organisation's size and every parameter the scenario ${file} sets away from the model's defaults (read from the file, which still matches this run). Everything else is at its default; docs/model.md in the uptake repository lists every parameter, its default and its source.</p>
+${rows.length ? `<div class="table-wrap"><table class="assumptions"><thead><tr><th scope="col">Parameter</th><th scope="col">What it means</th><th scope="col" class="num">In this scenario</th><th scope="col" class="num">Model default</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>` : '<p>The scenario keeps every default.</p>'}
+${off.length ? `<ul class="mechanisms">${off.join('')}</ul>` : ''}`;
+}
+
+function plain(x: number): string {
+  return Number.isInteger(x) ? x.toLocaleString('en-GB') : String(+x.toPrecision(4));
 }
 
 function methodsHtml(data: ReportData): string {
@@ -294,6 +318,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num strong { display:block; font-size: 14px; }
 td .range { display:block; color: var(--muted); font-size: 12px; }
 td .never { display:block; color: #a33; font-size: 12px; }
+td .unit { color: var(--muted); font-size: 12px; }
 td.verdict { font-weight: 600; min-width: 9em; }
 td.verdict.unclear { color: var(--muted); font-weight: 400; }
 .swatch { display:inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }

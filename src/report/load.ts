@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { UsageError } from '../cli/errors.ts';
 import { MANIFEST_FORMAT, SUMMARY_FORMAT, type RunManifest, type RunSummary, type StrategyInfo } from '../runner/summary.ts';
 import type { ReportData, RolloutColumns } from './model.ts';
+import { scenarioSettings } from './scenario.ts';
 
 const num = z.number();
 const nullableNum = z.number().nullable();
@@ -142,5 +143,5 @@ export async function loadReportData(dir: string): Promise<ReportData> {
   const summary = readJsonFile(join(dir, 'summary.json'), summarySchema, 'summary.json', SUMMARY_FORMAT) as unknown as RunSummary;
   const manifest = readJsonFile(join(dir, 'manifest.json'), manifestSchema, 'manifest.json', MANIFEST_FORMAT) as unknown as RunManifest;
   const rollouts = await readRolloutColumns(join(dir, 'rollouts.csv'), summary);
-  return { dir, summary, manifest, strategies: uniqueLabels(summary.strategies), rollouts };
+  return { dir, summary, manifest, strategies: uniqueLabels(summary.strategies), rollouts, scenario: await scenarioSettings(summary) };
 }

@@ -6,6 +6,7 @@
  * back"). Charts, the executive summary and the page read only this.
  */
 import type { RunManifest, RunSummary, StrategyInfo } from '../runner/summary.ts';
+import type { ScenarioSettings } from './scenario.ts';
 
 export type { MetricInfo, ResultInfo, StrategyInfo, PairedComparison, WaveOpening, ResultDistribution, RunSummary, RunManifest, Better } from '../runner/summary.ts';
 export type Unit = 'share' | 'count' | 'items' | 'money' | 'weeks' | 'code';
@@ -28,6 +29,8 @@ export interface ReportData {
   strategies: StrategyInfo[];
   /** Per strategy name, in summary order. */
   rollouts: Map<string, RolloutColumns>;
+  /** The scenario's fixed settings, when its file is still there and unchanged since the run. */
+  scenario?: ScenarioSettings;
 }
 
 /** A column of one strategy's rollouts; an empty array when the column is absent. */

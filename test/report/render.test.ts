@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { renderReport } from '../../src/report/index.ts';
 import { findFonts, svgToPixels } from '../../src/report/render.ts';
-import { tempDir, tinyRun } from './fixture.ts';
+import { TINY_SCENARIO, tempDir, tinyRun } from './fixture.ts';
+import { runExperiment } from '../../src/runner/execute.ts';
+import { loadScenario } from '../../src/scenarios/load.ts';
 import { writeSyntheticOutputs } from './synthetic.ts';
 
 let dir: string;
@@ -90,6 +92,12 @@ describe('rendering the report from a real run', () => {
     expect(html).toMatch(/<pre class="command"><code>uptake run [^<]*tiny\.yaml/);
   });
 
+  it('lists the scenario\'s fixed settings, read back from its file because it still matches the run', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('>Set by the scenario</h3>');
+    expect(html).toMatch(/<code>organisation\.employees<\/code><\/th><td>[^<]+<\/td><td class="num">250 <span class="unit">people<\/span><\/td><td class="num">2,000<\/td>/);
+  });
+
   it('re-renders in place: charts are replaced whole and the report is rewritten', async () => {
     const before = readFileSync(join(dir, 'report.html'), 'utf8');
     await renderReport(dir, { quiet: true, png: false });
@@ -113,6 +121,25 @@ describe('rendering a run of a single strategy', () => {
       expect(html).toMatch(/<strong class="strategy">Top-down<\/strong> sustains a median of \d+% of employees active/);
     } finally {
       rmSync(join(single, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a scenario file edited after its run', () => {
+  it('is not trusted for the fixed settings: the report says the file has changed', async () => {
+    const root = tempDir('edited');
+    try {
+      const scenario = join(root, 'tiny.yaml');
+      writeFileSync(scenario, readFileSync(TINY_SCENARIO, 'utf8'));
+      const out = join(root, 'out');
+      await runExperiment({ experiment: await loadScenario(scenario), out, workers: 1, runner: 'sequential' });
+      writeFileSync(scenario, readFileSync(TINY_SCENARIO, 'utf8').replace('employees: 250', 'employees: 260'));
+      await renderReport(out, { quiet: true, png: false });
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(html).toMatch(/has changed since this run \(it no longer gives the run's hash\)/);
+      expect(html).not.toContain('<code>organisation.employees</code>');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
