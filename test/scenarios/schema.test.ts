@@ -62,6 +62,23 @@ describe('docs/scenarios.md', () => {
     expect(withReference(docs) === docs, 'the reference tables in docs/scenarios.md are stale: run `npm run schema` and commit the result').toBe(true);
   });
 
+  it('has a complete example that loads, and an error example whose output is the loader\'s', async () => {
+    const { loadScenarioText } = await import('../../src/scenarios/load.ts');
+    const { ScenarioError } = await import('../../src/scenarios/errors.ts');
+    const example = /## A complete example\n\n```yaml\n([\s\S]*?)```/.exec(docs)![1]!;
+    const e = loadScenarioText(example, 'acme.yaml');
+    expect(e.strategies.map((s) => s.name)).toEqual(['top_down', 'phased_pilot', 'my_plan']);
+    const [, bad, shown] = /## Errors[\s\S]*?```yaml\n([\s\S]*?)```\n\n```\n\$ uptake validate acme\.yaml\n([\s\S]*?)```/.exec(docs)!;
+    let lines: string[] = [];
+    try {
+      loadScenarioText(bad!, 'acme.yaml');
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      lines = [...err.lines(), `${err.diagnostics.length} problems found.`];
+    }
+    expect(`${lines.join('\n')}\n`, 'update the example output in docs/scenarios.md (## Errors)').toBe(shown);
+  });
+
   it('describes every top-level field in the layout table', () => {
     const fields = Object.keys((scenarioJsonSchema() as { properties: object }).properties);
     for (const field of fields) expect(docs, `add ${field} to the Layout table of docs/scenarios.md`).toMatch(new RegExp(`^\\|[^\\n]*\`${field}\``, 'm'));
