@@ -24,14 +24,14 @@ import { PoolRunner } from '../src/runner/pool.ts';
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
 
-/** Seconds to run `rollouts` rollouts (batches of 4) on a warmed-up pool of `workers`. */
+/** Seconds to run `rollouts` rollouts (batches of 2) on a warmed-up pool of `workers`. */
 async function poolSeconds(experiment: Experiment, workers: number, rollouts: number): Promise<number> {
   const runner = new PoolRunner(experiment, workers);
   try {
     // Warm-up: one small task per worker (module loading, JIT), not timed.
     await Promise.all(Array.from({ length: workers }, (_, i) => runner.run({ start: 100_000 + i, end: 100_001 + i })));
     const aggregate = new Aggregate(experiment, 'bench');
-    const tasks = planBatches(0, rollouts, 4);
+    const tasks = planBatches(0, rollouts, 2);
     const t0 = performance.now();
     let next = 0;
     const lane = async (): Promise<void> => {

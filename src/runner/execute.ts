@@ -86,9 +86,14 @@ export function shardRange(rollouts: number, shard?: Shard): [number, number] {
   return [Math.floor(((shard.index - 1) * rollouts) / shard.count), Math.floor((shard.index * rollouts) / shard.count)];
 }
 
-/** Enough batches to keep every core busy to the end, few enough that a task round-trip is negligible. */
+/**
+ * Rollouts per task: never one alone (a task round-trip costs tens of
+ * microseconds), small enough (about 200 tasks) that cores finish together,
+ * at most 16 so progress and checkpoints stay fine-grained. It depends on the
+ * number of rollouts only, never on the workers, so a run resumes anywhere.
+ */
 export function batchSizeFor(rollouts: number): number {
-  return Math.max(1, Math.min(16, Math.ceil(rollouts / 64)));
+  return Math.min(16, Math.max(2, Math.ceil(rollouts / 200)));
 }
 
 export function planBatches(start: number, end: number, batchSize: number): BatchTask[] {

@@ -35,8 +35,9 @@ describe('the run plan', () => {
     expect(tasks[0]).toEqual({ start: 5, end: 21 });
     expect(tasks.at(-1)).toEqual({ start: 101, end: 103 });
     expect(tasks.reduce((s, t) => s + t.end - t.start, 0)).toBe(98);
-    expect(batchSizeFor(1000)).toBe(16);
-    expect(batchSizeFor(10)).toBe(1);
+    expect(batchSizeFor(100_000)).toBe(16);
+    expect(batchSizeFor(1000)).toBe(5);
+    expect(batchSizeFor(10)).toBe(2);
   });
 
   it('splits rollouts into shards that tile the run in order', () => {
