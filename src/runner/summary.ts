@@ -27,6 +27,22 @@ export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 export const QUANTILE_NAMES = ['p05', 'p25', 'p50', 'p75', 'p95'] as const;
 export type QuantileName = (typeof QUANTILE_NAMES)[number];
 
+/**
+ * The quantile definition of every reported quantile, on exact sorted data:
+ * R's type 7 (numpy's default), h = q (n − 1), interpolating between the
+ * order statistics ⌊h⌋ and ⌊h⌋ + 1. The runner's sketches approximate exactly
+ * this (src/runner/sketch.ts); use it to compute matching numbers from rollouts.csv.
+ */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = Math.min(1, Math.max(0, q)) * (n - 1);
+  const k = Math.floor(h);
+  const lower = sorted[k]!;
+  if (k + 1 >= n || h === k) return lower;
+  return lower + (h - k) * (sorted[k + 1]! - lower);
+}
+
 /** Exact columns of timeseries.csv, in order. */
 export const TIMESERIES_COLUMNS = ['strategy', 'week', 'metric', 'mean', 'p05', 'p25', 'p50', 'p75', 'p95'] as const;
 

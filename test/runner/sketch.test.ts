@@ -137,3 +137,17 @@ describe('quantile sketches', () => {
     expect(two.quantile(0.95)).toBeCloseTo(0.58, 12);
   });
 });
+
+describe('the quantile definition shared with the report', () => {
+  it('is type 7 on exact data, and the sketches approximate it', async () => {
+    const { quantileOfSorted } = await import('../../src/runner/summary.ts');
+    expect(quantileOfSorted([10, 20], 0.5)).toBe(15);
+    expect(quantileOfSorted([10, 20, 30], 0.5)).toBe(20);
+    expect(quantileOfSorted([1, 2, 3, 4, 5], 0.95)).toBeCloseTo(4.8, 12);
+    expect(Number.isNaN(quantileOfSorted([], 0.5))).toBe(true);
+    const values = [3, 1, 4, 1, 5, 9, 2, 6];
+    const sketch = filled({ type: 'linear', width: 1 }, values);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const q of QS) expect(sketch.quantile(q)).toBeCloseTo(quantileOfSorted(sorted, q), 12);
+  });
+});
