@@ -29,7 +29,7 @@ export function money(x: number): string {
 
 export function count(x: number): string {
   if (!Number.isFinite(x)) return '–';
-  return Math.abs(x) >= 100 ? int.format(x) : one.format(x);
+  return Math.abs(x) >= 10 ? int.format(x) : one.format(x);
 }
 
 export function formatValue(x: number, unit: Unit): string {

@@ -88,7 +88,9 @@ function spreadCell(s: Spread | undefined, unit: string): string {
   if (!s || s.n === 0) return '<td class="num">–</td>';
   const u = unit as Parameters<typeof formatValue>[1];
   const main = formatValue(s.median, u);
-  const range = `${formatValue(s.p10, u)} – ${formatValue(s.p90, u)}`;
+  const from = formatValue(s.p10, u);
+  const to = formatValue(s.p90, u);
+  const range = from === 'never' && to === 'never' ? 'never' : `${from} – ${to}`;
   const never = unit === 'weeks' && s.never > 0 ? `<span class="never">never in ${percent(s.never)}</span>` : '';
   return `<td class="num"><strong>${h(main)}</strong><span class="range">${h(range)}</span>${never}</td>`;
 }
@@ -110,7 +112,8 @@ function resultsTable(data: ReportData, figures: StrategyFigures[]): string {
         const parts = f.governance.map((g, k) => (g > 0 ? `${GOVERNANCE_WORDS[k]} ${percent(g)}` : '')).filter(Boolean);
         return `<td class="num">${h(parts.join(' · ') || '–')}</td>`;
       });
-      return `<tr><th scope="row">${h(r.label)}</th>${cells.join('')}</tr>`;
+      // The label's code legend, e.g. "(0 none, 1 paid, …)", is replaced by the outcomes in words.
+      return `<tr><th scope="row">${h(r.label.replace(/\s*\(0 [^)]*\)$/, ''))}</th>${cells.join('')}</tr>`;
     }
     return `<tr><th scope="row">${h(r.label)}</th>${figures.map((f) => spreadCell(f.results.get(r.name), r.unit)).join('')}</tr>`;
   });
