@@ -19,7 +19,11 @@ export interface AssumptionProblem {
 /** Problems in the raw `assumptions:` data (whatever the schema said about the rest). */
 export function assumptionProblems(raw: unknown, context: ClaimContext): AssumptionProblem[] {
   const problems: AssumptionProblem[] = [];
-  if (!isObj(raw) || !isObj(raw.claims)) return problems;
+  if (!isObj(raw)) return problems;
+  if (typeof raw.rollouts === 'number' && typeof raw.budget === 'number' && raw.budget < raw.rollouts) {
+    problems.push({ path: ['assumptions', 'budget'], message: `budget ${raw.budget} is below the starting rollouts (${raw.rollouts})`, hint: `raise budget to at least ${raw.rollouts}, or leave it out (default 4 × rollouts)` });
+  }
+  if (!isObj(raw.claims)) return problems;
   for (const [id, entry] of Object.entries(raw.claims)) {
     if (!isObj(entry) || typeof entry.claim !== 'string' || entry.claim.trim() === '') continue;
     try {

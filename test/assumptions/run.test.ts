@@ -1,0 +1,128 @@
+/**
+ * Assumptions checked on the real model: a 300-person organisation over 30
+ * weeks, 20 rollouts, on the main thread (workers: 1) to stay fast.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadScenarioText } from '../../src/scenarios/load.ts';
+import { testScenario, testPlan } from '../../src/assumptions/run.ts';
+import { cacheKey, columnsFor, RolloutSource } from '../../src/assumptions/rollouts.ts';
+import { runBatch, layoutOf, strategyOffset } from '../../src/runner/batch.ts';
+import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from '../../src/model/index.ts';
+
+const base = readFileSync(new URL('./fixtures/small.yaml', import.meta.url), 'utf8');
+const tmp = mkdtempSync(join(tmpdir(), 'uptake-assumptions-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function withClaims(claims: Record<string, string>, text = base): string {
+  const body = Object.entries(claims).map(([id, claim]) => `    ${id}:\n      description: ${id}\n      claim: "${claim}"`).join('\n');
+  return text.replace(/\n  claims:\n[\s\S]*$/, `\n  claims:\n${body}\n`);
+}
+
+describe('assumptions on the model', () => {
+  it('pass when certainly true and fail when certainly false', async () => {
+    const experiment = loadScenarioText(withClaims({
+      itself: 'P(top_down.cost >= top_down.cost) >= 0.8',
+      access_matters: 'P(top_down.active_share@30 > no_access.active_share@30) >= 0.8',
+      no_access_wins: 'P(no_access.active_share@30 > top_down.active_share@30) >= 0.3',
+      no_access_is_pricier: 'median(no_access.cost) > median(top_down.cost)',
+    }), 'small.yaml');
+    const report = await testScenario(experiment, { workers: 1 });
+    expect(report.assumptions.map((a) => [a.id, a.verdict, a.rollouts])).toEqual([
+      ['itself', 'pass', 20],
+      ['access_matters', 'pass', 20],
+      ['no_access_wins', 'fail', 20],
+      ['no_access_is_pricier', 'fail', 20],
+    ]);
+    expect(report.rollouts).toBe(20);
+  });
+
+  it('reads per-week observables and results of the same rollouts the runner produces', async () => {
+    const experiment = loadScenarioText(base, 'small.yaml');
+    const columns = columnsFor(experiment, ['top_down.active_share@12']);
+    const source = new RolloutSource(experiment, columns, { workers: 1 });
+    const sample = await source.ensure(3);
+    await source.close();
+    const packed = runBatch(experiment, { start: 0, end: 3 });
+    const layout = layoutOf(experiment);
+    for (let r = 0; r < 3; r++) {
+      const o = r * layout.rolloutSize + strategyOffset(layout, 0);
+      expect(sample.column('top_down.cost')[r]).toBe(packed[o + RES.cost]);
+      expect(sample.column('top_down.active_share@12')[r]).toBe(packed[o + RESULT_COUNT + layout.waves + 12 * OBSERVABLE_COUNT + OBS.active_share]);
+    }
+  });
+
+  it('takes its rollouts and budget from the section, and from the command line over it', () => {
+    const experiment = loadScenarioText(base, 'small.yaml');
+    expect(testPlan(experiment, {})).toEqual({ start: 20, batch: 20, budget: 40, looks: [20, 40] });
+    expect(testPlan(experiment, { rollouts: 10 })).toEqual({ start: 10, batch: 10, budget: 40, looks: [10, 20, 30, 40] });
+    expect(testPlan(experiment, { rollouts: 10, budget: 10 }).looks).toEqual([10]);
+  });
+});
+
+describe('the result cache', () => {
+  it('serves an unchanged scenario without rerunning, with the same verdicts', async () => {
+    const cacheDir = join(tmp, 'cache');
+    const experiment = loadScenarioText(base, 'small.yaml');
+    const first = await testScenario(experiment, { workers: 1, cacheDir });
+    expect(first.cachedRollouts).toBe(0);
+    const second = await testScenario(experiment, { workers: 1, cacheDir });
+    expect(second.cachedRollouts).toBe(20);
+    expect(second.assumptions).toEqual(first.assumptions);
+  });
+
+  it('is keyed by what decides the rollouts: a parameter or the seed, not the claims or labels', () => {
+    const experiment = loadScenarioText(base, 'small.yaml');
+    const columns = columnsFor(experiment);
+    const key = cacheKey(experiment, columns);
+    expect(cacheKey(loadScenarioText(withClaims({ other: 'median(top_down.cost) > 1' }), 'small.yaml'), columns)).toBe(key);
+    expect(cacheKey(loadScenarioText(base.replace('label: Top-down launch', 'label: Launch'), 'small.yaml'), columns)).toBe(key);
+    expect(cacheKey(loadScenarioText(base.replace('seed: 7', 'seed: 8'), 'small.yaml'), columns)).not.toBe(key);
+    expect(cacheKey(loadScenarioText(base.replace('imitation: {uniform: [0.2, 0.3]}', 'imitation: {uniform: [0.2, 0.4]}'), 'small.yaml'), columns)).not.toBe(key);
+  });
+});
+
+describe('baselines', () => {
+  const baselinesDir = join(tmp, 'baselines');
+  const options = { workers: 1, baselinesDir };
+
+  it('are written with --update-baselines, one file per scenario', async () => {
+    const report = await testScenario(loadScenarioText(base, 'small.yaml'), { ...options, updateBaselines: true });
+    expect(report.baselineWritten).toBe(join(baselinesDir, 'small_assumptions_test.json'));
+    const stored = JSON.parse(readFileSync(report.baselineWritten!, 'utf8'));
+    expect(stored).toMatchObject({ format: 1, scenario: 'small_assumptions_test', seed: 7, rollouts: 20 });
+    expect(stored.results.top_down.cost).toHaveLength(20);
+    expect(stored.results.no_access.weeks_to_critical_mass.every((v: unknown) => v === null)).toBe(true);
+  });
+
+  it('report no drift for the unchanged scenario, with the same seed or another', async () => {
+    const same = await testScenario(loadScenarioText(base, 'small.yaml'), options);
+    expect(same.drift).toMatchObject({ tested: 26, drifts: [] });
+    const otherSeed = await testScenario(loadScenarioText(base.replace('seed: 7', 'seed: 1234'), 'small.yaml'), options);
+    expect(otherSeed.drift!.drifts).toEqual([]);
+  });
+
+  it('flag a changed parameter, naming the results that moved, even when every assumption passes', async () => {
+    // Far more time slack: people have time for the platform.
+    const changed = base.replace('adoption:\n', 'population:\n  time_slack_mean: 0.9\n\nadoption:\n');
+    const report = await testScenario(loadScenarioText(changed, 'small.yaml'), options);
+    expect(report.assumptions.every((a) => a.verdict === 'pass')).toBe(true);
+    const moved = report.drift!.drifts.map((d) => `${d.strategy}.${d.result}`);
+    expect(moved).toContain('top_down.active_share');
+    expect(moved).toContain('top_down.sustained_share');
+    // Nobody without access uses it either way, and licences cost the same.
+    expect(moved).not.toContain('no_access.active_share');
+    expect(moved).not.toContain('top_down.cost');
+    const drift = report.drift!.drifts.find((d) => d.result === 'active_share')!;
+    expect(drift.currentMedian).toBeGreaterThan(drift.baselineMedian);
+    expect(report.drift!.perTestAlpha).toBeCloseTo(0.01 / 26, 12);
+  });
+
+  it('are not needed: without a baseline file there is no drift report', async () => {
+    const report = await testScenario(loadScenarioText(base.replace('name: small_assumptions_test', 'name: no_baseline'), 'small.yaml'), options);
+    expect(report.drift).toBeUndefined();
+    expect(existsSync(join(baselinesDir, 'no_baseline.json'))).toBe(false);
+  });
+});
