@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from '../report/fixture.ts';
+import { TINY_SCENARIO, tempDir } from '../report/fixture.ts';
 import { writeSyntheticOutputs } from '../report/synthetic.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,6 +65,19 @@ describe('uptake report', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^error: .*broken\/manifest\.json: not valid JSON \(/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('is drawn by uptake run by default, and skipped with --no-report', async () => {
+    const drawn = join(root, 'run-default');
+    const run = await uptake(['run', TINY_SCENARIO, '--rollouts', '6', '--workers', '1', '--out', drawn, '--quiet']);
+    expect(run.code).toBe(0);
+    expect(existsSync(join(drawn, 'report.html'))).toBe(true);
+    expect(readdirSync(join(drawn, 'charts')).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(17);
+    const skipped = join(root, 'run-no-report');
+    expect((await uptake(['run', TINY_SCENARIO, '--rollouts', '6', '--workers', '1', '--out', skipped, '--quiet', '--no-report'])).code).toBe(0);
+    expect(existsSync(join(skipped, 'summary.json'))).toBe(true);
+    expect(existsSync(join(skipped, 'report.html'))).toBe(false);
+    expect(existsSync(join(skipped, 'charts'))).toBe(false);
   });
 
   it('is listed in uptake --help', async () => {
