@@ -79,6 +79,27 @@ describe('a run', () => {
     expect(count).toBe(36);
   });
 
+  it('writes exactly the columns docs/outputs.md lists, in its order', () => {
+    const doc = readFileSync(new URL('../../docs/outputs.md', import.meta.url), 'utf8');
+    /** First-column entries of the table under a heading, e.g. `strategy`, `p05`, `p25`. */
+    const documented = (heading: string): string[] => {
+      const section = doc.split(heading)[1]!.split('\n## ')[0]!;
+      const table = section.split('| Column |')[1]!.split('\n\n')[0]!;
+      return table.split('\n').slice(2).flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    };
+    const tsHeader = readFileSync(join(reference, 'timeseries.csv'), 'utf8').split('\n')[0]!.split(',');
+    expect(tsHeader).toEqual(documented('## `timeseries.csv`'));
+    const metrics = doc.split('## `timeseries.csv`')[1]!.split('| metric | unit |')[1]!.split('\n\n')[0]!;
+    expect([...metrics.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1])).toEqual(OBSERVABLES.map((o) => o.name));
+    const rowHeader = readFileSync(join(reference, 'rollouts.csv'), 'utf8').split('\n')[0]!.split(',');
+    const listed = documented('## `rollouts.csv`');
+    // Fixed columns as listed; then the wave columns and one column per uncertain parameter (documented generically).
+    const fixed = listed.slice(0, 3 + RESULTS.length);
+    expect(rowHeader.slice(0, fixed.length)).toEqual(fixed);
+    expect(listed.slice(fixed.length, fixed.length + 2)).toEqual(['pilot_open_week', 'wave1_open_week']);
+    expect(rowHeader.slice(fixed.length)).toEqual(['pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'organisation.siloStrength']);
+  });
+
   it('gives byte-identical outputs on 1 and 2 workers', async () => {
     const out = join(root, 'two-workers');
     const result = await runExperiment({ experiment, out, workers: 2, runner: 'pool' });
