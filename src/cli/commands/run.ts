@@ -142,6 +142,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
     });
     progress?.stop();
     if (result.resumedRollouts > 0 && !quiet) process.stderr.write(`Resumed: ${plural(result.resumedRollouts, 'rollout')} came from the interrupted run.\n`);
+    else if (flags.resume && !quiet) process.stderr.write('note: no interrupted run with these settings was found, so it ran from the start.\n');
     if (!quiet) {
       const what = shard ? `shard ${shardLabel(shard)} (partial result; merge with \`uptake merge\`)` : `${plural(experiment.strategies.length, 'strategy', 'strategies')} × ${plural(experiment.rollouts, 'rollout')}`;
       process.stderr.write(`Wrote ${displayPath(result.out)}: ${what} in ${formatDuration(result.manifest.seconds)} on ${plural(result.manifest.workers, 'worker')}.\n`);
