@@ -44,10 +44,11 @@ export function referenceMarkdown(): string {
   }
   out.push('### Intervention types', '', '| type | what it does | fields besides `at`, `when`, `target` |', '|---|---|---|');
   const fields: Record<string, string> = {
-    access: '`free` (true: no licence cost)', announcement: '`strength` 0..1', training: '`capacity` (number or schedule), `weeks`',
-    reverse_mentoring: '`count` pairs, `weeks`', manager_coaching: '`share` of managers 0..1, `weeks`', community_managers: '`count`, `weeks`',
-    job_description: '`relief` 0..1', reward_change: '`competition` 0..1', showcase: '`strength` 0..1', licences: '`decision`',
-    governance: '`decision`: pay, restrict or shutdown', seed_users: '(target only)',
+    access: '`free` (true: a free tier, no licence cost; default false)', announcement: '`strength` 0..1 (default 0.8)',
+    training: '`capacity` people per week, a number or a schedule; `weeks`', reverse_mentoring: '`count` pairs (default 10), `weeks`',
+    manager_coaching: '`share` of the managers, 0..1 (default 1), `weeks`', community_managers: '`count` (default 1), `weeks`',
+    job_description: '`relief` 0..1 (default 0.5)', reward_change: '`competition` 0..1 (default 0)', showcase: '`strength` 0..1 (default 0.8)',
+    licences: '(target only)', governance: '`decision`: pay, restrict or shutdown (default pay)', seed_users: '(target only)',
   };
   for (const t of INTERVENTION_TYPES) out.push(`| \`${t}\` | ${cell(INTERVENTION_DESCRIPTIONS[t])} | ${fields[t] ?? ''} |`);
   return `${out.join('\n')}\n`;

@@ -252,16 +252,16 @@ const actsFor = z.number().int().min(0).max(WEEKS_SPEC.max).optional().meta({ de
 /** Extra fields each intervention type takes (snake_case), beyond timing and target. */
 const INTERVENTION_FIELDS: Record<InterventionType, Record<string, z.ZodType>> = {
   access: { free: z.boolean().optional().meta({ description: 'Free tier (no licence cost), as in a viral bottom-up network.' }) },
-  announcement: { strength: share.optional().meta({ description: 'Push strength 0..1.' }) },
+  announcement: { strength: share.optional().meta({ description: 'Push strength 0..1, scaled by executive sponsorship. Default 0.8.' }) },
   training: { capacity: scheduleSchema.optional(), weeks: actsFor },
-  reverse_mentoring: { count: z.number().int().min(0).optional().meta({ description: 'Reverse-mentoring pairs (juniors coaching seniors).' }), weeks: actsFor },
-  manager_coaching: { share: share.optional().meta({ description: 'Share of the target\'s managers coached (0..1).' }), weeks: actsFor },
-  community_managers: { count: z.number().int().min(0).optional().meta({ description: 'Community managers appointed.' }), weeks: actsFor },
-  job_description: { relief: share.optional().meta({ description: 'Share of the time cost removed by recognising participation in job descriptions (0..1).' }) },
-  reward_change: { competition: share.optional().meta({ description: 'New reward competition level (0 collaboration .. 1 competition).' }) },
-  showcase: { strength: share.optional().meta({ description: 'Push strength of the best-case showcase 0..1.' }) },
-  licences: { decision: z.enum(['pay', 'restrict', 'shutdown']).optional().meta({ description: 'Licence decision.' }) },
-  governance: { decision: z.enum(['pay', 'restrict', 'shutdown']).optional().meta({ description: 'Management\'s decision on the network: pay, restrict or shutdown.' }) },
+  reverse_mentoring: { count: z.number().int().min(0).optional().meta({ description: 'Reverse-mentoring pairs (juniors coaching the most gatekeeping managers first). Default 10.' }), weeks: actsFor },
+  manager_coaching: { share: share.optional().meta({ description: 'Share of the target\'s managers coached, most gatekeeping first (0..1). Default 1.' }), weeks: actsFor },
+  community_managers: { count: z.number().int().min(0).optional().meta({ description: 'Community managers appointed, to the largest communities first. Default 1.' }), weeks: actsFor },
+  job_description: { relief: share.optional().meta({ description: 'Share of the time cost removed by recognising participation in job descriptions (0..1). Default 0.5.' }) },
+  reward_change: { competition: share.optional().meta({ description: 'New reward competition level (0 collaboration .. 1 competition). Default 0.' }) },
+  showcase: { strength: share.optional().meta({ description: 'Strength of the best-case showcase 0..1, scaled by how well the platform does where it is open. Default 0.8.' }) },
+  licences: {},
+  governance: { decision: z.enum(['pay', 'restrict', 'shutdown']).optional().meta({ description: 'Management\'s decision on the network: pay, restrict or shutdown. Default pay.' }) },
   seed_users: {},
 };
 
@@ -275,7 +275,7 @@ export const INTERVENTION_DESCRIPTIONS: Record<InterventionType, string> = {
   job_description: 'Recognise participation in job descriptions (lowers the time cost).',
   reward_change: 'Change rewards to favour collaboration over competition.',
   showcase: 'Show best cases from earlier users.',
-  licences: 'Move access to paid licences.',
+  licences: 'Give the target licensed (paid) access, e.g. after a free start.',
   governance: 'Management decides on the network: pay, restrict or shut down.',
   seed_users: 'Start the target as users (e.g. a few enthusiasts).',
 };
