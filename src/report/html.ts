@@ -12,7 +12,7 @@ import { PARAMETER_SPECS } from '../model/index.ts';
 import type { Chart, ChartSection } from './charts.ts';
 import { KEY_OBSERVABLES } from './charts.ts';
 import { type StrategyFigures, clearDifference, comparison } from './figures.ts';
-import { formatValue, money, percent } from './format.ts';
+import { formatValue, money, percent, weeks } from './format.ts';
 import { type ExecutiveSummary, interval } from './narrative.ts';
 import type { ReportData } from './model.ts';
 import { strategyColour } from './palette.ts';
@@ -102,6 +102,27 @@ function figureHtml(chart: PageChart): string {
   <div class="vega" id="chart-${h(chart.name)}" data-chart="${h(chart.name)}" role="img" aria-label="${h(chart.title)}"></div>
   <figcaption class="files">For slides: charts/${h(chart.name)}.png, .svg (Vega-Lite spec: .vl.json)</figcaption>
 </figure>`;
+}
+
+/** One card per strategy with the three numbers a steering committee asks for first. */
+function glanceHtml(data: ReportData, figures: StrategyFigures[]): string {
+  const target = percent(data.summary.outcomes.targetShare);
+  const cards = figures.map((f, i) => {
+    const sustained = f.results.get('sustained_share');
+    const toTarget = f.results.get('weeks_to_target');
+    const cost = f.results.get('cost');
+    const weeksText = !toTarget ? '–' : Number.isFinite(toTarget.median) ? `${weeks(toTarget.median)} weeks` : 'never';
+    const weeksNote = !toTarget ? '' : !Number.isFinite(toTarget.median) ? `in ${percent(toTarget.never)} of rollouts` : toTarget.never > 0 ? `median; never in ${percent(toTarget.never)}` : 'median';
+    return `<div class="card" style="border-top-color:${strategyColour(i)}">
+<h3>${h(f.label)}</h3>
+<dl>
+<dt>Sustained use</dt><dd><strong>${h(sustained ? percent(sustained.median) : '–')}</strong><span>of employees, median</span></dd>
+<dt>Time to ${h(target)} active use</dt><dd><strong>${h(weeksText)}</strong><span>${h(weeksNote)}</span></dd>
+<dt>Total cost</dt><dd><strong>${h(cost ? money(cost.median) : '–')}</strong><span>median</span></dd>
+</dl>
+</div>`;
+  });
+  return `<div class="glance" aria-label="Each strategy at a glance">${cards.join('\n')}</div>`;
 }
 
 function resultsTable(data: ReportData, figures: StrategyFigures[]): string {
@@ -299,6 +320,14 @@ h3 { font-size: 16px; margin: 22px 0 8px; }
 .summary-box .headline { font-size: 17.5px; line-height: 1.5; font-weight: 600; margin: 10px 0 12px; }
 .summary-box ul { margin: 0; padding-left: 20px; }
 .summary-box li { margin: 6px 0; }
+.glance { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 14px; margin-top: 16px; }
+.card { background:#fff; border:1px solid var(--rule); border-top: 5px solid var(--ink); border-radius: 4px; padding: 12px 16px 14px; }
+.card h3 { margin: 0 0 8px; font-size: 15px; }
+.card dl { margin: 0; display: grid; grid-template-columns: 1fr; gap: 2px; }
+.card dt { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; margin-top: 6px; }
+.card dd { margin: 0; }
+.card dd strong { font-size: 22px; font-variant-numeric: tabular-nums; margin-right: 6px; }
+.card dd span { color: var(--muted); font-size: 12.5px; }
 .summary-box .caveat { font-size: 13px; color: var(--muted); margin-bottom: 0; margin-top: 14px; }
 figure.chart { background:#fff; border:1px solid var(--rule); border-radius: 4px; margin: 16px 0; padding: 14px; overflow-x: auto; }
 figure.chart .vega { min-height: 120px; }
@@ -340,7 +369,7 @@ footer { color: var(--muted); font-size: 12.5px; border-top: 1px solid var(--rul
   header.top { border: 0; }
   .wrap { max-width: none; padding: 0; }
   section { break-inside: auto; }
-  figure.chart, .summary-box, table, dl.settings { break-inside: avoid; border-color: #ccc; }
+  figure.chart, .summary-box, .card, table, dl.settings { break-inside: avoid; border-color: #ccc; }
   details.more > summary { display: none; }
   details.more { display: block; }
   h2 { break-after: avoid; }
@@ -431,6 +460,8 @@ export function buildPage(input: PageInput): string {
 <ul>${summary.points.map((p) => `<li>${emphasiseStrategies(p, data)}</li>`).join('\n')}</ul>
 <p class="caveat">${h(summary.caveat)}</p>
 </div>
+${glanceHtml(data, figures)}
+<noscript><p class="intro">The interactive charts need JavaScript; the same charts are in the charts/ folder next to this file as PNG and SVG.</p></noscript>
 </section>
 ${sections.join('\n')}
 <section id="results"><h2>Results by strategy</h2>
