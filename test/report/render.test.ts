@@ -87,6 +87,7 @@ describe('rendering the report from a real run', () => {
       expect(html).toContain(`>${heading}</h2>`);
     }
     expect(html).toContain('sustains the most use');
+    expect(html.match(/<div class="card" /g)).toHaveLength(3); // each strategy at a glance
     expect(html).toContain('organisation.siloStrength');
     expect(html).toContain('anywhere between 0.3 and 0.7, all equally likely');
     expect(html).toMatch(/<pre class="command"><code>uptake run [^<]*tiny\.yaml/);
