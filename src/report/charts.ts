@@ -91,15 +91,16 @@ function fileStem(name: string): string {
   return name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
 }
 
+/** The y-axis title: short where the chart title already says it all. */
 function axisTitle(metric: MetricInfo): string {
-  switch (metric.unit) {
-    case 'share':
-      return 'Share of employees';
-    case 'money':
-      return 'Cost';
-    default:
-      return metric.label;
-  }
+  if (metric.unit === 'money') return 'Cost';
+  const whose = /^Share of (employees|managers)\b/.exec(metric.label);
+  return whose ? `Share of ${whose[1]}` : metric.label;
+}
+
+/** Shares read as percentages, except a 0-to-1 score such as the mean manager style. */
+function axisFormat(metric: MetricInfo): string {
+  return metric.unit === 'share' && !/^Share\b/.test(metric.label) ? '.2f' : d3Format(metric.unit);
 }
 
 // ── Fan charts ────────────────────────────────────────────────────────────
@@ -114,7 +115,7 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
       rows.push({ strategy: s.label, week, p05: series.p05[week], p25: series.p25[week], p50, p75: series.p75[week], p95: series.p95[week] });
     });
   }
-  const fmt = d3Format(metric.unit);
+  const fmt = axisFormat(metric);
   const y = (field: string, extra: VlSpec = {}): VlSpec => ({ field, type: 'quantitative', ...extra });
   const caption = `Line: median of ${data.summary.experiment.rollouts.toLocaleString('en-GB')} rollouts per strategy. Dark band: middle 50% of rollouts; light band: middle 90%.`;
   return {

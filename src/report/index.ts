@@ -4,7 +4,7 @@
  * outputs only. `uptake run` calls renderReport after writing its outputs;
  * `uptake report DIR` calls it on a saved folder.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { type Chart, baseConfig, buildCharts } from './charts.ts';
@@ -79,7 +79,11 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
       const svg = await vegaToSvg(vega, fonts);
       writeFileSync(join(building, `${chart.name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
       writeFileSync(join(building, `${chart.name}.svg`), svg);
-      if (options.png !== false) pngs.push(svgToPngAsync(svg, { fonts }).then((png) => writeFileSync(join(building, `${chart.name}.png`), png)));
+      if (options.png !== false) {
+        const png = svgToPngAsync(svg, { fonts }).then((bytes) => writeFileSync(join(building, `${chart.name}.png`), bytes));
+        png.catch(() => {}); // handled by Promise.all below; this keeps a failure from being reported unhandled meanwhile
+        pngs.push(png);
+      }
       page.push({ ...chart, vega });
     }
     await Promise.all(pngs);
@@ -100,5 +104,5 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
     writeAtomic(html, buildPage({ data, charts: page, figures, summary: executiveSummary(data, figures) }));
     if (options.quiet === false) process.stderr.write(`Report: ${html} (charts in ${chartsDir})\n`);
   }
-  return { html, chartsDir, charts: readdirSync(chartsDir).length ? charts.map((c) => c.name) : [] };
+  return { html, chartsDir, charts: charts.map((c) => c.name) };
 }

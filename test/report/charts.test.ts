@@ -43,6 +43,14 @@ describe('report charts', () => {
     expect(fans).toHaveLength(OBSERVABLES.length);
   });
 
+  it('titles the y axis by whose share it is, and shows a 0-to-1 score as a number, not a percentage', () => {
+    const yOf = (name: string): { title: string; axis: { format: string } } => ((charts.find((c) => c.name === name)!.spec.layer as { encoding: { y: unknown } }[])[0]!.encoding.y) as { title: string; axis: { format: string } };
+    expect(yOf('fan-active-share')).toMatchObject({ title: 'Share of employees', axis: { format: '.0%' } });
+    expect(yOf('fan-catalyst-share')).toMatchObject({ title: 'Share of managers', axis: { format: '.0%' } });
+    expect(yOf('fan-manager-style')).toMatchObject({ title: 'Mean manager style (0 gatekeeper, 1 catalyst)', axis: { format: '.2f' } });
+    expect(yOf('fan-communities-alive').title).toBe('Communities alive');
+  });
+
   it('draws the weeks-to distributions, the paired comparison, cost against adoption and the wave timeline', () => {
     const names = charts.map((c) => c.name);
     for (const n of ['weeks-to-critical-mass', 'weeks-to-target', 'paired-comparisons', 'cost-vs-adoption', 'wave-timeline']) expect(names).toContain(n);
