@@ -90,6 +90,19 @@ describe('uptake validate', () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('prints every file\'s diagnostics as JSON with --json, keeping the exit code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uptake-validate-json-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nstrategies:\n  a: {type: top_down, label: 3}\n');
+    const r = await uptake('validate', '--json', bad, 'scenarios/lawfirm.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    const parsed = JSON.parse(r.stdout) as { ok: boolean; files: { file: string; ok: boolean; name?: string; diagnostics: unknown[] }[] };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.files[0]!.diagnostics).toEqual([{ file: bad, line: 3, col: 30, path: 'strategies.a.label', message: 'expected text, got 3' }]);
+    expect(parsed.files[1]).toMatchObject({ file: 'scenarios/lawfirm.yaml', ok: true, name: 'law_firm', diagnostics: [] });
+  });
+
   it('has --help with an example', async () => {
     const r = await uptake('validate', '--help');
     expect(r.code).toBe(0);

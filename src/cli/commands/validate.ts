@@ -2,7 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ScenarioError } from '../../scenarios/errors.ts';
+import { ScenarioError, type Diagnostic } from '../../scenarios/errors.ts';
 import { EXIT, UsageError, handleError } from '../errors.ts';
 import { paint, plural, useColour } from '../format.ts';
 
@@ -12,34 +12,47 @@ export function register(program: Command): void {
     .description('check scenario files: every problem in each file, with file:line:col, field and a hint')
     .argument('<files...>', 'scenario files (YAML), or folders of them')
     .option('-q, --quiet', 'print nothing for valid files')
+    .option('--json', 'print one JSON object on stdout: per file, ok, name, hash and every diagnostic (for editors and CI)')
     .addHelpText('after', '\nExit code 0 when every file is valid, 2 otherwise.\nExample: uptake validate scenarios/*.yaml')
-    .action(async (files: string[], options: { quiet?: boolean }) => {
+    .action(async (files: string[], options: { quiet?: boolean; json?: boolean }) => {
       // Loaded here, not at start-up, so `uptake --help` and other commands stay fast.
       const { loadScenario } = await import('../../scenarios/load.ts');
       const colour = useColour(process.stdout);
-      let failed = 0;
+      const report: FileReport[] = [];
       files = await expandFolders(files);
       for (const file of files) {
         try {
           const experiment = await loadScenario(file);
-          if (!options.quiet) {
+          report.push({ file, ok: true, name: experiment.name, hash: experiment.hash, diagnostics: [] });
+          if (!options.quiet && !options.json) {
             const summary = `${plural(experiment.strategies.length, 'strategy', 'strategies')}, ${plural(experiment.uncertainties.length, 'uncertainty', 'uncertainties')}, ${plural(experiment.rollouts, 'rollout')} × ${experiment.params.weeks} weeks`;
             process.stdout.write(`${paint('ok', 'green', colour)}  ${file}  (${experiment.name}: ${summary})\n`);
           }
         } catch (err) {
-          failed++;
-          if (err instanceof ScenarioError || isFileError(err)) {
-            handleError(err);
+          if (err instanceof ScenarioError) {
+            report.push({ file, ok: false, diagnostics: err.diagnostics });
+            if (!options.json) handleError(err);
+          } else if (isFileError(err)) {
+            report.push({ file, ok: false, diagnostics: [{ file, line: 0, col: 0, path: '', message: (err as Error).message }] });
+            if (!options.json) handleError(err);
           } else {
             throw err;
           }
         }
       }
-      if (failed > 0) {
-        if (files.length > 1) process.stderr.write(`${failed} of ${files.length} files have problems.\n`);
-        process.exitCode = EXIT.BAD_INPUT;
-      }
+      const failed = report.filter((r) => !r.ok).length;
+      if (options.json) process.stdout.write(`${JSON.stringify({ ok: failed === 0, files: report }, null, 2)}\n`);
+      else if (failed > 0 && files.length > 1) process.stderr.write(`${failed} of ${files.length} files have problems.\n`);
+      if (failed > 0) process.exitCode = EXIT.BAD_INPUT;
     });
+}
+
+interface FileReport {
+  file: string;
+  ok: boolean;
+  name?: string;
+  hash?: string;
+  diagnostics: Diagnostic[];
 }
 
 /** A folder stands for the .yaml/.yml files in it, in name order. */
