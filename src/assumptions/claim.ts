@@ -114,9 +114,10 @@ const EXAMPLE = 'e.g. "P(phased_pilot.sustained_share > top_down.sustained_share
 export function compileClaim(text: string, context: ClaimContext): CompiledClaim {
   if (text.trim() === '') throw new FormulaError('the claim is empty', 0, EXAMPLE);
   const columns = checkReferences(text, context);
-  const bad = text.indexOf('@', 0);
-  if (bad >= 0 && !/[A-Za-z0-9_]@\d/.test(text.slice(Math.max(0, bad - 1), bad + 2))) {
-    throw new FormulaError(`@ must follow strategy.observable and precede a week number at character ${bad + 1}`, bad, 'e.g. top_down.active_share@52');
+  for (let bad = text.indexOf('@'); bad >= 0; bad = text.indexOf('@', bad + 1)) {
+    if (!/[A-Za-z0-9_]@\d/.test(text.slice(Math.max(0, bad - 1), bad + 2))) {
+      throw new FormulaError(`@ must follow strategy.observable and precede a week number at character ${bad + 1}`, bad, 'e.g. top_down.active_share@52');
+    }
   }
   const working = text.replaceAll('@', AT);
 

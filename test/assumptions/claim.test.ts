@@ -48,6 +48,11 @@ describe('the claim language', () => {
     expect(problem('P(top_down.churn@10 > 0.5) >= 0.5').message).toContain('churn is a per-rollout result: drop @10');
   });
 
+  it('wants @ between an observable and a week number', () => {
+    expect(problem('P(top_down.active_share@52 > top_down.active_share @52) >= 0.5')).toMatchObject({ message: '@ must follow strategy.observable and precede a week number at character 52', at: '@52) >= 0.5' });
+    expect(problem('P(top_down.active_share@week > 0.5) >= 0.5').at).toBe('@week > 0.5) >= 0.5');
+  });
+
   it('rejects weeks after the horizon', () => {
     expect(problem('P(top_down.active_share@200 > 0.5) >= 0.5')).toMatchObject({ message: 'week 200 is after the horizon (104 weeks) at character 25', at: '200 > 0.5) >= 0.5' });
   });
