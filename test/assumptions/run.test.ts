@@ -39,6 +39,18 @@ describe('assumptions on the model', () => {
     expect(report.rollouts).toBe(20);
   });
 
+  it('grow an inconclusive claim by batches of rollouts until it is decided', async () => {
+    // 10 wins of 10 cannot show >= 0.85 at 95% over 4 looks (lower bound 0.645), 20 cannot (0.803), 30 can (0.864).
+    const experiment = loadScenarioText(withClaims({ certain_but_strict: 'P(top_down.cost >= top_down.cost) >= 0.85', easy: 'P(top_down.cost >= top_down.cost) >= 0.5' }), 'small.yaml');
+    const report = await testScenario(experiment, { workers: 1, rollouts: 10, budget: 40 });
+    expect(report.plan.looks).toEqual([10, 20, 30, 40]);
+    expect(report.assumptions.map((a) => [a.id, a.verdict, a.rollouts, a.looks])).toEqual([
+      ['certain_but_strict', 'pass', 30, 3],
+      ['easy', 'pass', 10, 1],
+    ]);
+    expect(report.rollouts).toBe(30);
+  });
+
   it('reads per-week observables and results of the same rollouts the runner produces', async () => {
     const experiment = loadScenarioText(base, 'small.yaml');
     const columns = columnsFor(experiment, ['top_down.active_share@12']);
