@@ -94,12 +94,13 @@ function commanderExit(err: CommanderError, program: Command, argv: string[]): E
     case 'commander.version':
       return EXIT.OK;
     case 'commander.help':
-      // `uptake` with no command: commander printed the help on stderr.
-      return EXIT.BAD_INPUT;
+      // `uptake help <command>` asked for help (0); `uptake` alone printed it on stderr as a usage error (2).
+      return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
     default: {
       const sub = program.commands.find((c) => argv.includes(c.name()));
       const helpCmd = sub ? `uptake ${sub.name()} --help` : 'uptake --help';
-      const [first, ...rest] = err.message.replace(/^error: /, '').split('\n');
+      const [line, ...rest] = err.message.replace(/^error: /, '').split('\n');
+      const first = line!.replace(/\.$/, '');
       const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
       const hint = suggestion ? `did you mean ${suggestion[1]}? (see \`${helpCmd}\`)` : `see \`${helpCmd}\``;
       process.stderr.write(`error: ${first} — ${hint}\n`);

@@ -40,11 +40,14 @@ describe('uptake', () => {
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 assumption checks failed, 2 bad input or usage, 3 internal error.');
   });
 
-  it('shows help on stderr and exits 2 without a command', async () => {
+  it('shows help on stderr and exits 2 without a command, but exits 0 when help is asked for', async () => {
     const r = await uptake();
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Usage: uptake');
+    const asked = await uptake('help', 'validate');
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toContain('Usage: uptake validate');
   });
 
   it('answers an unknown command with exit 2, one line and a suggestion', async () => {
