@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { PARAMETER_SPECS, defaultParams, getPath, validateParams, ParameterError, type ModelParams, type ParamSpec } from '../model/params.ts';
 import { conditionVariableNames, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
@@ -73,15 +73,29 @@ class LoadContext {
     this.doc = parseDocument(this.text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
     for (const err of this.doc.errors) {
       const pos = err.linePos?.[0] ?? this.position(err.pos[0]);
-      const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      const message = err.code === 'MULTIPLE_DOCS'
+        ? 'the file holds more than one YAML document'
+        : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       this.add({ line: pos.line, col: pos.col, path: '', message: `YAML syntax: ${lowerFirst(message)}`, hint: yamlHint(err.code) });
     }
     if (this.diagnostics.length > 0) this.throwIfProblems();
+    // An alias to an anchor that is not defined (yet) only fails when converting: find them all first.
+    const doc = this.doc;
+    visit(doc, {
+      Alias: (_, node) => {
+        if (node.resolve(doc) !== undefined) return;
+        const pos = this.position(node.range?.[0] ?? 0);
+        this.add({ ...pos, path: '', message: `YAML: alias *${node.source} has no anchor &${node.source} before it`, hint: `define &${node.source} on an earlier value, or fix the name` });
+      },
+    });
+    this.throwIfProblems();
     let data: unknown;
     try {
       data = this.doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
-      this.add({ line: 1, col: 1, path: '', message: `YAML: ${(err as Error).message}`, hint: 'avoid deeply nested aliases' });
+      const message = (err as Error).message;
+      const hint = /alias/i.test(message) ? 'use fewer nested aliases' : undefined;
+      this.add({ line: 1, col: 1, path: '', message: `YAML: ${lowerFirst(message)}`, hint });
       this.throwIfProblems();
     }
     if (data === null || data === undefined) {

@@ -16,6 +16,14 @@ describe('YAML syntax errors', () => {
     expect(problems(BASE.replace('  employees: 300', '\temployees: 300')).join('\n')).toMatch(/^test\.yaml:7:1 YAML syntax: .*tab/im);
   });
 
+  it('report an alias without an anchor where it is used', () => {
+    expect(problem(`${BASE}  copy: *launch\n`)).toBe('test.yaml:20:9 YAML: alias *launch has no anchor &launch before it — define &launch on an earlier value, or fix the name');
+  });
+
+  it('ask for one scenario per file', () => {
+    expect(problem(`${BASE}---\nname: other\n`)).toBe('test.yaml:20:1 YAML syntax: the file holds more than one YAML document — one scenario per file; remove the extra ---');
+  });
+
   it('say so when the file is empty', () => {
     expect(problem('# nothing here\n')).toBe('test.yaml:1:1 the file is empty — start from `uptake init` or a file in scenarios/');
   });
