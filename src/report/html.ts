@@ -365,7 +365,7 @@ footer { color: var(--muted); font-size: 12.5px; border-top: 1px solid var(--rul
 #vg-tooltip-element { font-family: inherit; }
 @media print {
   body { background: #fff; font-size: 11pt; }
-  nav.toc, figcaption.files { display: none; }
+  nav.toc, figcaption.files, .vega-embed > details { display: none !important; }
   header.top { border: 0; }
   .wrap { max-width: none; padding: 0; }
   section { break-inside: auto; }
@@ -382,7 +382,7 @@ const BOOT = `
   var specs = JSON.parse(document.getElementById('uptake-specs').textContent);
   var jobs = Object.keys(specs).map(function (name) {
     var el = document.getElementById('chart-' + name);
-    return vegaEmbed(el, specs[name], { mode: 'vega', renderer: 'svg', actions: false })
+    return vegaEmbed(el, specs[name], { mode: 'vega', renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false }, downloadFileName: name })
       .catch(function (err) { console.error('uptake: chart ' + name + ' failed: ' + err); throw err; });
   });
   Promise.all(jobs).then(

@@ -80,6 +80,14 @@ describe('report.html in headless Chromium', () => {
     expect(text).not.toMatch(/[a-z]_[a-z]/);
   });
 
+  it('offers to save each chart as SVG or PNG from the page, and nothing that needs the network', async () => {
+    const menu = page.locator('#chart-fan-active-share details');
+    await menu.locator('summary').click();
+    const actions = await menu.locator('.vega-actions a').allInnerTexts();
+    expect(actions).toEqual(['Save as SVG', 'Save as PNG']);
+    await menu.locator('summary').click();
+  });
+
   it('takes a screenshot that is not blank: the summary and the first chart in many colours', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     const shot = PNG.sync.read(await page.screenshot({ path: join(root, 'report.png'), fullPage: false }));
