@@ -734,6 +734,7 @@ function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
         const total = list.reduce((s, d) => s + (d.share ?? d.size ?? 0), 0);
         departmentNames = list.map((d) => ({ name: d.name, share: (d.share ?? d.size ?? 0) / total }));
         params.organisation.departments = list.length;
+        params.organisation.departmentShares = departmentNames.map((d) => d.share);
         if (values.employees === undefined && list.every((d) => d.size !== undefined)) params.organisation.employees = total;
         continue;
       }
