@@ -46,9 +46,8 @@ export interface Experiment {
   strategies: StrategyPlan[];
   /**
    * Named departments, when the file lists them: index = department number in
-   * the model, share = their share of employees (the model currently sizes
-   * departments evenly; these are kept for labels and for a later model that
-   * honours them).
+   * the model, share = their share of employees (also passed to the model as
+   * params.organisation.departmentShares); kept here for labels.
    */
   departments?: { name: string; share: number }[];
   /** The file's assumptions (claims checked by `uptake test`, src/assumptions), when it has any. */
