@@ -144,3 +144,22 @@ describe('a scenario file edited after its run', () => {
     }
   });
 });
+
+describe('labels that look like markup', () => {
+  it('are shown as text: they cannot open or close an element in report.html', async () => {
+    const out = writeSyntheticOutputs(join(tempDir('markup'), 'out'), { rollouts: 8, weeks: 20 });
+    try {
+      const summaryFile = join(out, 'summary.json');
+      const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+      summary.strategies[0].label = 'Top-down </script><script>alert(1)</script> & <b>co</b>';
+      writeFileSync(summaryFile, JSON.stringify(summary));
+      await renderReport(out, { quiet: true, png: false });
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      expect((html.match(/<script>/g) ?? []).length).toBe(3);
+      expect(html).not.toContain('<b>co</b>');
+      expect(html).toContain('Top-down &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;');
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+});
