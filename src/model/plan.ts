@@ -24,6 +24,40 @@ export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '<' | '<=' | '>' | '>=' | '
 export type FunctionName = 'min' | 'max' | 'abs' | 'sqrt' | 'floor' | 'ceil' | 'round' | 'exp' | 'log';
 export const CONDITION_FUNCTIONS: readonly FunctionName[] = ['min', 'max', 'abs', 'sqrt', 'floor', 'ceil', 'round', 'exp', 'log'];
 
+/** Applies a binary operator of a condition or schedule; booleans are 1 and 0. */
+export function applyOperator(op: BinaryOp, a: number, b: number): number {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return a / b;
+    case '^': return a ** b;
+    case '<': return a < b ? 1 : 0;
+    case '<=': return a <= b ? 1 : 0;
+    case '>': return a > b ? 1 : 0;
+    case '>=': return a >= b ? 1 : 0;
+    case '==': return a === b ? 1 : 0;
+    case '!=': return a !== b ? 1 : 0;
+    case 'and': return a !== 0 && b !== 0 ? 1 : 0;
+    case 'or': return a !== 0 || b !== 0 ? 1 : 0;
+  }
+}
+
+/** Applies one of the whitelisted functions. */
+export function applyFunction(name: FunctionName, args: number[]): number {
+  switch (name) {
+    case 'min': return Math.min(...args);
+    case 'max': return Math.max(...args);
+    case 'abs': return Math.abs(args[0]!);
+    case 'sqrt': return Math.sqrt(args[0]!);
+    case 'floor': return Math.floor(args[0]!);
+    case 'ceil': return Math.ceil(args[0]!);
+    case 'round': return Math.round(args[0]!);
+    case 'exp': return Math.exp(args[0]!);
+    case 'log': return Math.log(args[0]!);
+  }
+}
+
 /** Who an intervention reaches. Waves index 0 is the pilot. */
 export type Target =
   | { kind: 'all' }

@@ -15,7 +15,10 @@
  * contacts) that only agents who change state push to their contacts.
  */
 import { type ModelParams, validateParams } from './params.ts';
-import { type Expr, type Intervention, type StrategyPlan, type Target, conditionVariableNames, CONDITION_VARIABLES, scheduleAt } from './plan.ts';
+import {
+  type BinaryOp, type Expr, type FunctionName, type Intervention, type StrategyPlan, type Target, applyFunction, applyOperator,
+  conditionVariableNames, CONDITION_VARIABLES, scheduleAt,
+} from './plan.ts';
 import { buildOrganisation, PRODUCER, type Organisation } from './organisation.ts';
 import { Xor4096, createRandom, deriveSeed, shuffle, type Random } from './rng.ts';
 import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
@@ -65,9 +68,9 @@ interface Prepared {
 type CompiledExpr =
   | { k: 'num'; v: number }
   | { k: 'var'; i: number }
-  | { k: 'op'; op: string; a: CompiledExpr; b: CompiledExpr }
+  | { k: 'op'; op: BinaryOp; a: CompiledExpr; b: CompiledExpr }
   | { k: 'not' | 'neg'; a: CompiledExpr }
-  | { k: 'fn'; name: string; args: CompiledExpr[] };
+  | { k: 'fn'; name: FunctionName; args: CompiledExpr[] };
 
 export class Simulation {
   readonly params: ModelParams;
@@ -974,38 +977,12 @@ export function evaluate(e: CompiledExpr, context: Float64Array): number {
       return -evaluate(e.a, context);
     case 'op': {
       const a = evaluate(e.a, context);
-      if (e.op === 'and') return a !== 0 && evaluate(e.b, context) !== 0 ? 1 : 0;
-      if (e.op === 'or') return a !== 0 || evaluate(e.b, context) !== 0 ? 1 : 0;
-      const b = evaluate(e.b, context);
-      switch (e.op) {
-        case '+': return a + b;
-        case '-': return a - b;
-        case '*': return a * b;
-        case '/': return a / b;
-        case '^': return a ** b;
-        case '<': return a < b ? 1 : 0;
-        case '<=': return a <= b ? 1 : 0;
-        case '>': return a > b ? 1 : 0;
-        case '>=': return a >= b ? 1 : 0;
-        case '==': return a === b ? 1 : 0;
-        case '!=': return a !== b ? 1 : 0;
-      }
-      throw new RangeError(`unknown operator ${e.op}`);
+      // Short-circuit, so a condition's later clauses cost nothing once decided.
+      if (e.op === 'and' && a === 0) return 0;
+      if (e.op === 'or' && a !== 0) return 1;
+      return applyOperator(e.op, a, evaluate(e.b, context));
     }
-    case 'fn': {
-      const x = e.args.map((arg) => evaluate(arg, context));
-      switch (e.name) {
-        case 'min': return Math.min(...x);
-        case 'max': return Math.max(...x);
-        case 'abs': return Math.abs(x[0]!);
-        case 'sqrt': return Math.sqrt(x[0]!);
-        case 'floor': return Math.floor(x[0]!);
-        case 'ceil': return Math.ceil(x[0]!);
-        case 'round': return Math.round(x[0]!);
-        case 'exp': return Math.exp(x[0]!);
-        case 'log': return Math.log(x[0]!);
-      }
-      throw new RangeError(`unknown function ${e.name}`);
-    }
+    case 'fn':
+      return applyFunction(e.name, e.args.map((arg) => evaluate(arg, context)));
   }
 }

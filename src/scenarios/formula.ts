@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type { MathJsInstance, MathNode } from 'mathjs';
-import { CONDITION_FUNCTIONS, type BinaryOp, type Expr, type FunctionName } from '../model/plan.ts';
+import { CONDITION_FUNCTIONS, applyFunction, applyOperator, type BinaryOp, type Expr, type FunctionName } from '../model/plan.ts';
 import { didYouMean, listWords } from './names.ts';
 
 // mathjs's single-file bundle loads in a tenth of the time of its ES modules (hundreds of
@@ -207,42 +207,11 @@ export function evaluateExpr(e: Expr, vars: Readonly<Record<string, number>>): n
       return -evaluateExpr(e.a, vars);
     case 'not':
       return evaluateExpr(e.a, vars) ? 0 : 1;
-    case 'fn': {
-      const a = e.args.map((x) => evaluateExpr(x, vars));
-      switch (e.name) {
-        case 'min': return Math.min(...a);
-        case 'max': return Math.max(...a);
-        case 'abs': return Math.abs(a[0]!);
-        case 'sqrt': return Math.sqrt(a[0]!);
-        case 'floor': return Math.floor(a[0]!);
-        case 'ceil': return Math.ceil(a[0]!);
-        case 'round': return Math.round(a[0]!);
-        case 'exp': return Math.exp(a[0]!);
-        case 'log': return Math.log(a[0]!);
-      }
-      return NaN;
-    }
-    case 'op': {
-      const a = evaluateExpr(e.a, vars);
-      const b = evaluateExpr(e.b, vars);
-      switch (e.op) {
-        case '+': return a + b;
-        case '-': return a - b;
-        case '*': return a * b;
-        case '/': return a / b;
-        case '^': return a ** b;
-        case '<': return a < b ? 1 : 0;
-        case '<=': return a <= b ? 1 : 0;
-        case '>': return a > b ? 1 : 0;
-        case '>=': return a >= b ? 1 : 0;
-        case '==': return a === b ? 1 : 0;
-        case '!=': return a !== b ? 1 : 0;
-        case 'and': return a && b ? 1 : 0;
-        case 'or': return a || b ? 1 : 0;
-      }
-    }
+    case 'fn':
+      return applyFunction(e.name, e.args.map((x) => evaluateExpr(x, vars)));
+    case 'op':
+      return applyOperator(e.op, evaluateExpr(e.a, vars), evaluateExpr(e.b, vars));
   }
-  return NaN;
 }
 
 /**
