@@ -366,6 +366,10 @@ footer { color: var(--muted); font-size: 12.5px; border-top: 1px solid var(--rul
 @media print {
   body { background: #fff; font-size: 11pt; }
   nav.toc, figcaption.files, .vega-embed > details { display: none !important; }
+  figure.chart { overflow: visible; padding: 8px; }
+  /* Charts are drawn wider than an A4 column: scale them to the page (the SVG has a viewBox). */
+  .vega-embed { display: block !important; width: 100% !important; padding-right: 0 !important; }
+  .vega-embed svg { max-width: 100%; height: auto; }
   header.top { border: 0; }
   .wrap { max-width: none; padding: 0; }
   section { break-inside: auto; }
