@@ -49,6 +49,8 @@ export interface DriftReport {
   alpha: number;
   perTestAlpha: number;
   drifts: Drift[];
+  /** Strategies of the scenario the baseline does not have (new or renamed): not compared. */
+  notInBaseline: string[];
 }
 
 export function baselinePath(dir: string, experiment: Experiment): string {
@@ -133,5 +135,6 @@ export function detectDrift(experiment: Experiment, sample: Sample, baseline: Ba
       drifts.push({ strategy: p.strategy, result: p.result, d: ks.d, p: ks.p, baselineMedian: quantileSorted(sorted(p.base), 0.5), currentMedian: quantileSorted(sorted(p.current), 0.5) });
     }
   }
-  return { file, baselineRollouts: baseline.rollouts, tested: pairs.length, alpha, perTestAlpha, drifts };
+  const notInBaseline = experiment.strategies.map((s) => s.name).filter((name) => !baseline.results[name]);
+  return { file, baselineRollouts: baseline.rollouts, tested: pairs.length, alpha, perTestAlpha, drifts, notInBaseline };
 }

@@ -10,8 +10,8 @@
  * longer run serve a shorter one: the cache and the sequential looks rely on it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OBS, RES, OBSERVABLE_COUNT, RESULT_COUNT, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
 import { layoutOf, strategyOffset, type BatchTask } from '../runner/batch.ts';
@@ -252,6 +252,13 @@ function writeCache(file: string, table: RolloutTable): void {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(table.toJSON()));
     renameSync(tmp, file);
+    // Older entries of this scenario (another model version, seed or parameters) would only pile up.
+    const dir = dirname(file);
+    const name = basename(file);
+    const scenario = name.slice(0, name.lastIndexOf('-') + 1);
+    for (const other of readdirSync(dir)) {
+      if (other !== name && other.startsWith(scenario) && /^[0-9a-f]{24}\.json$/.test(other.slice(scenario.length))) rmSync(join(dir, other), { force: true });
+    }
   } catch {
     // An unwritable cache folder costs time, not results.
   }

@@ -111,7 +111,7 @@ describe('baselines', () => {
 
   it('report no drift for the unchanged scenario, with the same seed or another', async () => {
     const same = await testScenario(loadScenarioText(base, 'small.yaml'), options);
-    expect(same.drift).toMatchObject({ tested: 26, drifts: [] });
+    expect(same.drift).toMatchObject({ tested: 26, drifts: [], notInBaseline: [] });
     const otherSeed = await testScenario(loadScenarioText(base.replace('seed: 7', 'seed: 1234'), 'small.yaml'), options);
     expect(otherSeed.drift!.drifts).toEqual([]);
   });

@@ -230,6 +230,9 @@ export function scenarioText(r: ScenarioTestReport, colour: boolean): string {
       }
     }
   }
+  if (r.drift && r.drift.notInBaseline.length) {
+    text += `  Not in the baseline, so not compared: ${r.drift.notInBaseline.join(', ')} (record it with --update-baselines).\n`;
+  }
   if (r.baselineWritten) text += `\n  Baseline written: ${displayPath(r.baselineWritten)} (${plural(r.rollouts, 'rollout')}).\n`;
   return text;
 }
