@@ -67,6 +67,9 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
   let headline: string;
   if (ranked.length === 0) {
     headline = `No sustained-adoption figures are available for this run.`;
+  } else if (median(ranked[0]!, 'sustained_share') < 0.01) {
+    // Naming a "winner" at under 1% active use would mislead: say that none takes hold.
+    headline = `No strategy takes hold: sustained use stays below 1% of employees over the final ${outcomes.sustainedWeeks} weeks (median) under every strategy.`;
   } else {
     const best = ranked[0]!;
     const others = ranked.slice(1);

@@ -97,6 +97,12 @@ describe('the executive summary', () => {
     expect(points.some((p) => /^Bottom-up costs least \(median \d+k\); Top-down costs most/.test(p))).toBe(true);
   });
 
+  it('names no winner when no strategy sustains even 1% active use', () => {
+    const none: ReportData = { ...data, rollouts: new Map([...data.rollouts].map(([k, v]) => [k, { ...v, columns: new Map(v.columns) }])) };
+    for (const r of none.rollouts.values()) r.columns.set('sustained_share', new Float64Array(r.n).fill(0.002));
+    expect(executiveSummary(none).headline).toBe('No strategy takes hold: sustained use stays below 1% of employees over the final 13 weeks (median) under every strategy.');
+  });
+
   it('gives no cost ratio against a strategy that costs nothing', () => {
     const free: ReportData = { ...data, rollouts: new Map([...data.rollouts].map(([k, v]) => [k, { ...v, columns: new Map(v.columns) }])) };
     free.rollouts.get('bottom_up')!.columns.set('cost', new Float64Array(free.rollouts.get('bottom_up')!.n));
