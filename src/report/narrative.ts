@@ -89,8 +89,13 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
     if (paired.length) headline += ` Rollout by rollout, ${listWords(paired)}.`;
   }
 
-  // Time to the target share, then to critical mass, per strategy.
+  // Time to the target share per strategy; a strategy that never reaches even critical mass gets one sentence saying so.
+  const neverAny = (f: StrategyFigures): boolean => f.n > 0 && f.reachedCriticalMass === 0 && target >= critical;
   for (const f of figures) {
+    if (neverAny(f)) {
+      points.push(`${f.label} never reaches critical mass (${percent(critical)} active use), let alone ${percent(target)}, in any of its ${plural(f.n, 'rollout', 'rollouts')}.`);
+      continue;
+    }
     const s = reachSentence(f, `${percent(target)} active use`, horizon, 'weeks_to_target');
     if (s) points.push(s);
   }
@@ -112,7 +117,7 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
         `but falls back below critical mass over the final weeks in ${percent(f.fellBack)} of rollouts.`,
     );
   }
-  const neverCritical = figures.filter((f) => f.reachedCriticalMass < 0.5);
+  const neverCritical = figures.filter((f) => f.reachedCriticalMass < 0.5 && !neverAny(f));
   for (const f of neverCritical) {
     points.push(`${f.label} fails to reach critical mass at all in ${percent(1 - f.reachedCriticalMass)} of rollouts.`);
   }

@@ -103,6 +103,15 @@ describe('the executive summary', () => {
     expect(executiveSummary(none).headline).toBe('No strategy takes hold: sustained use stays below 1% of employees over the final 13 weeks (median) under every strategy.');
   });
 
+  it('says once that a strategy never reaches critical mass, rather than also listing its target', () => {
+    const stuck: ReportData = { ...data, rollouts: new Map([...data.rollouts].map(([k, v]) => [k, { ...v, columns: new Map(v.columns) }])) };
+    const bottomUp = stuck.rollouts.get('bottom_up')!;
+    bottomUp.columns.set('weeks_to_critical_mass', new Float64Array(bottomUp.n).fill(NaN));
+    bottomUp.columns.set('weeks_to_target', new Float64Array(bottomUp.n).fill(NaN));
+    const about = executiveSummary(stuck).points.filter((p) => p.startsWith('Bottom-up') && !p.includes('cost'));
+    expect(about).toEqual(['Bottom-up never reaches critical mass (20% active use), let alone 40%, in any of its 80 rollouts.']);
+  });
+
   it('gives no cost ratio against a strategy that costs nothing', () => {
     const free: ReportData = { ...data, rollouts: new Map([...data.rollouts].map(([k, v]) => [k, { ...v, columns: new Map(v.columns) }])) };
     free.rollouts.get('bottom_up')!.columns.set('cost', new Float64Array(free.rollouts.get('bottom_up')!.n));
