@@ -10,13 +10,9 @@ import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ScenarioError } from '../../scenarios/errors.ts';
-import { applyOverrides, loadScenario } from '../../scenarios/load.ts';
 import type { Experiment } from '../../scenarios/experiment.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
-import { RolloutFailed } from '../../runner/execute.ts';
-import { parseFailure } from '../../runner/batch.ts';
-import { DEFAULT_DRIFT_ALPHA, testScenario, type ScenarioTestReport } from '../../assumptions/run.ts';
-import { junitXml } from '../../assumptions/junit.ts';
+import type { ScenarioTestReport } from '../../assumptions/run.ts';
 import { describeDecision, reportJson, showInterval, showValue } from '../../assumptions/format.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { formatDuration, paint, plural, renderTable, useColour } from '../format.ts';
@@ -55,7 +51,7 @@ export function register(program: Command): void {
     .option('--update-baselines', 'record each scenario\'s result distributions in the baselines folder')
     .option('--baselines <dir>', 'baselines folder', 'baselines')
     .option('--fail-on-drift', 'exit 1 when a result distribution drifted from its baseline')
-    .option('--drift-alpha <a>', `family-wise error rate of the drift tests of a scenario (default ${DEFAULT_DRIFT_ALPHA})`)
+    .option('--drift-alpha <a>', `family-wise error rate of the drift tests of a scenario (default ${DRIFT_ALPHA})`)
     .option('--no-cache', 'rerun every rollout instead of reading the cache')
     .option('--cache-dir <dir>', 'cache folder', '.uptake-cache')
     .option('-q, --quiet', 'no progress; results only')
@@ -115,13 +111,24 @@ export function scenarioFiles(paths: readonly string[]): string[] {
   return [...new Set(out)];
 }
 
+/** Family-wise error rate of a scenario's drift tests (DEFAULT_DRIFT_ALPHA in src/assumptions/run.ts). */
+const DRIFT_ALPHA = 0.01;
+
 async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
+  // Loaded here, not at start-up, so other commands stay fast.
+  const [{ applyOverrides, loadScenario }, { testScenario }, { junitXml }, { RolloutFailed }, { parseFailure }] = await Promise.all([
+    import('../../scenarios/load.ts'),
+    import('../../assumptions/run.ts'),
+    import('../../assumptions/junit.ts'),
+    import('../../runner/execute.ts'),
+    import('../../runner/batch.ts'),
+  ]);
   const rollouts = wholeNumber('--rollouts', flags.rollouts, 2);
   const budget = wholeNumber('--budget', flags.budget, 2);
   const seed = wholeNumber('--seed', flags.seed, 0);
   const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
   const confidence = share('--confidence', flags.confidence, '0.99');
-  const driftAlpha = share('--drift-alpha', flags.driftAlpha, '0.01') ?? DEFAULT_DRIFT_ALPHA;
+  const driftAlpha = share('--drift-alpha', flags.driftAlpha, '0.01') ?? DRIFT_ALPHA;
   if (rollouts !== undefined && budget !== undefined && budget < rollouts) throw new UsageError(`--budget ${budget} is below --rollouts ${rollouts}`, `e.g. --budget ${rollouts * 4}`);
   const files = scenarioFiles(paths.length ? paths : ['scenarios']);
 
