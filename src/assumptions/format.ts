@@ -21,7 +21,23 @@ export function describeDecision(d: Decision & { confidence: number; looks: numb
   const estimate = d.quantity === 'lhs - rhs'
     ? `left side ${showValue(d.lhs, d.method)}, right side ${showValue(d.rhs, d.method)}; lhs - rhs = ${showValue(d.estimate, d.method)}`
     : `${d.quantity} = ${showValue(d.estimate, d.method)}`;
-  return `${estimate}, interval ${showInterval(d)} (${METHOD_WORDS[d.method]}, each bound at ${(100 * (1 - d.alpha)).toPrecision(4)}%: ${Math.round(d.confidence * 100)}% over ${d.plannedLooks} planned look${d.plannedLooks === 1 ? '' : 's'}); the claim needs ${d.quantity === 'lhs - rhs' ? 'lhs - rhs' : 'it'} ${d.op} ${showValue(d.threshold, d.method)}; ${d.verdict} after ${d.rollouts} rollouts (look ${d.looks} of ${d.plannedLooks})`;
+  return `${estimate}, interval ${showInterval(d)} (${METHOD_WORDS[d.method]}, each bound at ${(100 * (1 - d.alpha)).toPrecision(4)}%: ${Math.round(d.confidence * 100)}% over ${d.plannedLooks} planned look${d.plannedLooks === 1 ? '' : 's'}); the claim needs ${d.quantity === 'lhs - rhs' ? 'lhs - rhs' : 'it'} ${d.op} ${showValue(d.threshold, d.method)}; ${d.verdict} after ${d.rollouts} rollouts (look ${d.looks} of ${d.plannedLooks})${advice(d) ? `; ${advice(d)}` : ''}`;
+}
+
+/**
+ * For an inconclusive probability claim, how many rollouts it takes at the
+ * least: even if every rollout agrees, the lower bound after n rollouts is
+ * alpha^(1/n), so showing P >= c needs n >= ln(alpha) / ln(c).
+ */
+export function advice(d: Decision): string | undefined {
+  if (d.verdict !== 'inconclusive' || d.method !== 'binomial') return undefined;
+  const c = d.threshold;
+  if ((d.op === '>=' && c >= 1) || (d.op === '>' && c >= 1) || (d.op === '<=' && c <= 0) || (d.op === '<' && c <= 0)) {
+    return `no number of rollouts can show a probability ${d.op} ${c}: leave a margin, e.g. ${d.op === '>=' || d.op === '>' ? '>= 0.95' : '<= 0.05'}`;
+  }
+  const edge = d.op === '>=' || d.op === '>' ? c : 1 - c;
+  const needed = Math.ceil(Math.log(d.alpha) / Math.log(edge));
+  return `even if every rollout agreed, this takes at least ${needed} rollouts at this confidence`;
 }
 
 export const METHOD_WORDS: Record<Decision['method'], string> = {
