@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileClaim } from '../../src/assumptions/claim.ts';
 import { FormulaError } from '../../src/scenarios/formula.ts';
@@ -74,6 +75,38 @@ describe('the claim language', () => {
     expect(problem('median(top_down.cost + [1, 2]) > 3').message).toContain('not allowed');
     expect(problem('median(x = top_down.cost) > 3').message).toContain('not allowed');
     expect(problem('median(top_down.cost + foo) > 3')).toMatchObject({ message: 'unknown variable foo at character 24', at: 'foo) > 3' });
+  });
+});
+
+describe('the claim parser on arbitrary input', () => {
+  const valid = [
+    'P(phased_pilot.active_share@52 > top_down.active_share@52) >= 0.8',
+    'median(bottom_up.weeks_to_critical_mass) <= 26',
+    'p90(top_down.cost) < 1.2 * p90(phased_pilot.cost)',
+  ];
+  const onlyFormulaErrors = (text: string): void => {
+    try {
+      compileClaim(text, context);
+    } catch (err) {
+      if (!(err instanceof FormulaError)) throw err;
+      expect(err.offset).toBeGreaterThanOrEqual(0);
+      expect(err.offset).toBeLessThanOrEqual(text.length);
+    }
+  };
+
+  it('throws nothing but its own error, pointing inside the text, for random text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 80 }), onlyFormulaErrors), { seed: 42, numRuns: 500 });
+  });
+
+  it('throws nothing but its own error for mutated valid claims', () => {
+    const mutation = fc.tuple(fc.constantFrom(...valid), fc.nat(), fc.nat(5), fc.constantFrom('', '(', ')', '@', '.', '[', ']', '=', ';', ',', '"', '*', 'P(', 'never', '@999', ' and ', '1e400', 'x.y'));
+    fc.assert(
+      fc.property(mutation, ([text, at, cut, insert]) => {
+        const i = at % (text.length + 1);
+        onlyFormulaErrors(text.slice(0, i) + insert + text.slice(i + cut));
+      }),
+      { seed: 7, numRuns: 1000 },
+    );
   });
 });
 
