@@ -129,6 +129,7 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
       title: { text: metric.label, subtitle: wrap(caption, CAPTION_CHARS) },
       width: WIDTH,
       height: 320,
+      layer: [{
       data: { values: compact(rows) },
       encoding: {
         x: { field: 'week', type: 'quantitative', title: 'Weeks after launch', scale: { domain: [0, data.summary.experiment.weeks], nice: false }, axis: { tickMinStep: 1 } },
@@ -155,8 +156,27 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
           },
         },
       ],
+      }, ...referenceLayers(data, metric)],
     },
   };
+}
+
+/** Dashed lines at critical mass and the target share on the active-use chart: the levels the report talks about. */
+function referenceLayers(data: ReportData, metric: MetricInfo): VlSpec[] {
+  if (metric.name !== 'active_share') return [];
+  const { criticalMassShare, targetShare } = data.summary.outcomes;
+  const levels = [{ level: criticalMassShare, text: `Critical mass ${percent(criticalMassShare)}` }];
+  if (targetShare !== criticalMassShare) levels.push({ level: targetShare, text: `Target ${percent(targetShare)}` });
+  return [{
+    data: { values: levels },
+    layer: [
+      { mark: { type: 'rule', color: '#555555', strokeDash: [5, 4], strokeWidth: 1 }, encoding: { y: { field: 'level', type: 'quantitative' } } },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, dy: -6, fontSize: 11, color: '#444444' },
+        encoding: { y: { field: 'level', type: 'quantitative' }, x: { value: 0 }, text: { field: 'text', type: 'nominal' } },
+      },
+    ],
+  }];
 }
 
 // ── Weeks to critical mass / target ──────────────────────────────────────

@@ -44,11 +44,19 @@ describe('report charts', () => {
   });
 
   it('titles the y axis by whose share it is, and shows a 0-to-1 score as a number, not a percentage', () => {
-    const yOf = (name: string): { title: string; axis: { format: string } } => ((charts.find((c) => c.name === name)!.spec.layer as { encoding: { y: unknown } }[])[0]!.encoding.y) as { title: string; axis: { format: string } };
+    type Layer = { encoding: { y: unknown }; layer: Layer[] };
+    const yOf = (name: string): { title: string; axis: { format: string } } => (charts.find((c) => c.name === name)!.spec.layer as Layer[])[0]!.layer[0]!.encoding.y as { title: string; axis: { format: string } };
     expect(yOf('fan-active-share')).toMatchObject({ title: 'Share of employees', axis: { format: '.0%' } });
     expect(yOf('fan-catalyst-share')).toMatchObject({ title: 'Share of managers', axis: { format: '.0%' } });
     expect(yOf('fan-manager-style')).toMatchObject({ title: 'Mean manager style (0 gatekeeper, 1 catalyst)', axis: { format: '.2f' } });
     expect(yOf('fan-communities-alive').title).toBe('Communities alive');
+  });
+
+  it('marks critical mass and the target share on the active-use chart only', () => {
+    const levels = (name: string): number[] => (collect(charts.find((c) => c.name === name)!.spec, 'data') as { values: { level?: number }[] }[])
+      .flatMap((d) => d.values.map((v) => v.level).filter((v): v is number => v !== undefined));
+    expect(levels('fan-active-share')).toEqual([data.summary.outcomes.criticalMassShare, data.summary.outcomes.targetShare]);
+    expect(levels('fan-producers-share')).toEqual([]);
   });
 
   it('draws the weeks-to distributions, the paired comparison, cost against adoption and the wave timeline', () => {
