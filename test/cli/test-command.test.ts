@@ -22,8 +22,12 @@ interface Result {
 }
 
 function uptake(...args: string[]): Promise<Result> {
+  return uptakeWith({}, ...args);
+}
+
+function uptakeWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/uptake.js', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', UPTAKE_DEBUG: '' }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['bin/uptake.js', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', UPTAKE_DEBUG: '', ...env }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -98,6 +102,13 @@ describe('uptake test', () => {
     const missing = await uptake('test', join(tmp, 'nowhere'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file or folder');
+  }, 60_000);
+
+  it('exits 3 when a rollout throws, naming it and the command that reproduces it', async () => {
+    const r = await uptakeWith({ UPTAKE_INJECT_FAILURE: 'top_down:3' }, 'test', 'test/assumptions/fixtures/small.yaml', '--no-cache', '--workers', '1');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('rollout 3 of strategy top_down');
+    expect(r.stderr).toContain('reproduce it alone: uptake run test/assumptions/fixtures/small.yaml --rollout 3 --seed 7');
   }, 60_000);
 
   it('passes on every bundled scenario at its test-time rollouts', async () => {
