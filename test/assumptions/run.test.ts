@@ -66,6 +66,19 @@ describe('assumptions on the model', () => {
     }
   });
 
+  it('gets the same numbers on 2 worker threads as on the main thread, in rollout order', async () => {
+    const experiment = loadScenarioText(base, 'small.yaml');
+    const columns = columnsFor(experiment, ['no_access.access_share@5']);
+    const one = new RolloutSource(experiment, columns, { workers: 1 });
+    const two = new RolloutSource(experiment, columns, { workers: 2 });
+    await one.ensure(6);
+    await two.ensure(6);
+    await two.ensure(13); // a second look adds rollouts 6..12
+    await one.ensure(13);
+    await Promise.all([one.close(), two.close()]);
+    for (const c of columns) expect(Array.from(two.table.column(c)), c).toEqual(Array.from(one.table.column(c)));
+  });
+
   it('takes its rollouts and budget from the section, and from the command line over it', () => {
     const experiment = loadScenarioText(base, 'small.yaml');
     expect(testPlan(experiment, {})).toEqual({ start: 20, batch: 20, budget: 40, looks: [20, 40] });
