@@ -161,9 +161,9 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
   };
 }
 
-/** Dashed lines at critical mass and the target share on the active-use chart: the levels the report talks about. */
-function referenceLayers(data: ReportData, metric: MetricInfo): VlSpec[] {
-  if (metric.name !== 'active_share') return [];
+/** Dashed lines at critical mass and the target share on active-use axes: the levels the report talks about. */
+function referenceLayers(data: ReportData, metric: Pick<MetricInfo, 'name'>): VlSpec[] {
+  if (metric.name !== 'active_share' && metric.name !== 'sustained_share') return [];
   const { criticalMassShare, targetShare } = data.summary.outcomes;
   const levels = [{ level: criticalMassShare, text: `Critical mass ${percent(criticalMassShare)}` }];
   if (targetShare !== criticalMassShare) levels.push({ level: targetShare, text: `Target ${percent(targetShare)}` });
@@ -428,6 +428,7 @@ export function costChart(data: ReportData): Chart | undefined {
             ],
           },
         },
+        ...referenceLayers(data, { name: 'sustained_share' }),
       ],
     },
   };

@@ -52,10 +52,11 @@ describe('report charts', () => {
     expect(yOf('fan-communities-alive').title).toBe('Communities alive');
   });
 
-  it('marks critical mass and the target share on the active-use chart only', () => {
+  it('marks critical mass and the target share where active use is on an axis, and only there', () => {
     const levels = (name: string): number[] => (collect(charts.find((c) => c.name === name)!.spec, 'data') as { values: { level?: number }[] }[])
       .flatMap((d) => d.values.map((v) => v.level).filter((v): v is number => v !== undefined));
     expect(levels('fan-active-share')).toEqual([data.summary.outcomes.criticalMassShare, data.summary.outcomes.targetShare]);
+    expect(levels('cost-vs-adoption')).toEqual([data.summary.outcomes.criticalMassShare, data.summary.outcomes.targetShare]);
     expect(levels('fan-producers-share')).toEqual([]);
   });
 
