@@ -59,7 +59,7 @@ export async function testSequentially(
   const outcomes = new Map<string, ClaimOutcome>();
   const K = plan.looks.length;
   for (let look = 0; look < K; look++) {
-    const open = claims.filter((c) => outcomes.get(c.id)?.verdict === undefined || outcomes.get(c.id)!.verdict === 'inconclusive');
+    const open = claims.filter((c) => (outcomes.get(c.id)?.verdict ?? 'inconclusive') === 'inconclusive');
     if (open.length === 0) break;
     const sample = await source(plan.looks[look]!);
     for (const c of open) {
