@@ -111,9 +111,15 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
   for (const f of figures) {
     if (f.fellBack < 0.1) continue;
     const peakWeek = median(f, 'peak_week');
+    const peak = median(f, 'peak_share');
+    if (!(peak >= critical)) {
+      // A typical peak below critical mass: only some rollouts get there, so speak of those.
+      points.push(`${f.label} reaches critical mass and then falls back below it over the final weeks in ${percent(f.fellBack)} of rollouts.`);
+      continue;
+    }
     const sooner = figures.length > 1 && peakWeek === earliestPeak ? ' sooner than the others' : '';
     points.push(
-      `${f.label} peaks${sooner}, at ${percent(median(f, 'peak_share'))} active use around week ${weeks(peakWeek)} (median), ` +
+      `${f.label} peaks${sooner}, at ${percent(peak)} active use around week ${weeks(peakWeek)} (median), ` +
         `but falls back below critical mass over the final weeks in ${percent(f.fellBack)} of rollouts.`,
     );
   }

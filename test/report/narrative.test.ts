@@ -91,6 +91,14 @@ describe('the executive summary', () => {
     expect(sentence).toContain(`${Math.round(topDown.fellBack * 100)}% of rollouts`);
   });
 
+  it('speaks only of the rollouts that got there when the typical peak stays below critical mass', () => {
+    const low: ReportData = { ...data, rollouts: new Map([...data.rollouts].map(([k, v]) => [k, { ...v, columns: new Map(v.columns) }])) };
+    low.rollouts.get('top_down')!.columns.set('peak_share', new Float64Array(low.rollouts.get('top_down')!.n).fill(0.1));
+    const figures = strategyFigures(low);
+    const fell = Math.round(figures.find((f) => f.name === 'top_down')!.fellBack * 100);
+    expect(executiveSummary(low, figures).points).toContain(`Top-down reaches critical mass and then falls back below it over the final weeks in ${fell}% of rollouts.`);
+  });
+
   it('spells out "never" for a strategy that does not reach the target and names the cheapest strategy', () => {
     const points = executiveSummary(data).points;
     expect(points.some((p) => /^Bottom-up (never reaches|does not reach) 40% active use within 52 weeks/.test(p))).toBe(true);
