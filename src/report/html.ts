@@ -269,11 +269,13 @@ function manifestHtml(data: ReportData): string {
   if (m.startedAt) rows.push(['Started', m.startedAt]);
   if (m.finishedAt) rows.push(['Finished', m.finishedAt]);
   if (typeof m.seconds === 'number') rows.push(['Time taken', `${m.seconds.toFixed(1)} s`]);
-  if (m.shard) rows.push(['Shard', `${m.shard.index + 1} of ${m.shard.count} (rollouts ${m.shard.rolloutStart} to ${m.shard.rolloutEnd - 1})`]);
+  if (m.shard) rows.push(['Shard', `${m.shard.index} of ${m.shard.count} (rollouts ${m.shard.rolloutStart} to ${m.shard.rolloutEnd - 1})`]);
   if (m.mergedFrom) rows.push(['Merged from', `${m.mergedFrom.length} shards`]);
   if (m.resumed) rows.push(['Resumed', 'yes, from a checkpoint']);
   return `<p>Run this command to reproduce every number in this report (the same seed gives the same results on any machine, with any number of workers):</p>
-<pre class="command"><code>${h(m.command)}</code></pre>
+<pre class="command"><code>${h(m.command)}</code></pre>${m.mergedFrom ? `
+<p>This folder was merged from ${m.mergedFrom.length} shards; one unsharded run gives the same numbers:</p>
+<pre class="command"><code>${h(`uptake run ${m.scenario.source} --seed ${m.seed} --rollouts ${m.rollouts}`)}</code></pre>` : ''}
 <p>To re-draw this report and its charts from the saved results without running the simulation again: <code>uptake report &lt;this folder&gt;</code>. A single rollout can be rerun alone from its seed with <code>uptake run … --rollout N</code>.</p>
 <dl class="settings">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`;
 }

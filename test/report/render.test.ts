@@ -6,6 +6,7 @@ import { renderReport } from '../../src/report/index.ts';
 import { findFonts, svgToPixels } from '../../src/report/render.ts';
 import { TINY_SCENARIO, tempDir, tinyRun } from './fixture.ts';
 import { runExperiment } from '../../src/runner/execute.ts';
+import { mergeShards } from '../../src/runner/merge.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { writeSyntheticOutputs } from './synthetic.ts';
 
@@ -160,6 +161,25 @@ describe('labels that look like markup', () => {
       expect(html).toContain('Top-down &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;');
     } finally {
       rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a run merged from shards', () => {
+  it('is reported like any run, and gives the unsharded command that reproduces it', async () => {
+    const root = tempDir('merged');
+    try {
+      const experiment = { ...(await loadScenario(TINY_SCENARIO)), rollouts: 6 };
+      const shards = [join(root, 's1'), join(root, 's2')];
+      for (const [i, out] of shards.entries()) await runExperiment({ experiment, out, workers: 1, runner: 'sequential', shard: { index: i + 1, count: 2 } });
+      const merged = join(root, 'merged');
+      await mergeShards({ dirs: shards, out: merged });
+      await renderReport(merged, { quiet: true, png: false });
+      const html = readFileSync(join(merged, 'report.html'), 'utf8');
+      expect(html).toContain('This folder was merged from 2 shards; one unsharded run gives the same numbers:');
+      expect(html).toContain(`<code>uptake run ${TINY_SCENARIO} --seed 11 --rollouts 6</code>`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
