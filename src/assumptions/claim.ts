@@ -79,7 +79,7 @@ export const NEVER = Infinity;
 
 export const RESULT_NAMES: readonly string[] = RESULTS.map((r) => r.name);
 export const OBSERVABLE_NAMES: readonly string[] = OBSERVABLES.map((o) => o.name);
-/** Results measured in weeks, where NaN means "never". */
+/** Results measured in weeks, where NaN means "never" (wave open weeks too). */
 export const WEEK_RESULTS: readonly string[] = RESULTS.filter((r) => r.unit === 'weeks').map((r) => r.name);
 
 /** `top_down.cost` or `top_down.active_share@52`. */
@@ -96,6 +96,15 @@ export interface ClaimContext {
   strategies: readonly string[];
   /** Horizon in weeks: `@week` may be 0..weeks. */
   weeks: number;
+  /** Waves of each strategy, pilot included (absent or 0: none), for `pilot_open_week` and `waveK_open_week`. */
+  waves?: Readonly<Record<string, number>>;
+}
+
+/** `pilot_open_week` is wave 0, `wave2_open_week` wave 2 (as in rollouts.csv); undefined for other names. */
+export function waveOfName(name: string): number | undefined {
+  if (name === 'pilot_open_week') return 0;
+  const m = /^wave(\d+)_open_week$/.exec(name);
+  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -251,6 +260,14 @@ function checkReferences(text: string, context: ClaimContext): string[] {
         throw new FormulaError(`week ${week} is after the horizon (${context.weeks} weeks) at character ${weekAt + 1}`, weekAt, `use a week from 0 to ${context.weeks}`);
       }
       columns.push(columnName(strategy, name, week));
+    } else if (waveOfName(name) !== undefined) {
+      const wave = waveOfName(name)!;
+      const count = context.waves?.[strategy] ?? 0;
+      if (wave >= count) {
+        const hint = count === 0 ? `strategy ${strategy} has no waves` : `strategy ${strategy} has pilot_open_week${count > 1 ? ` to wave${count - 1}_open_week` : ''}`;
+        throw new FormulaError(`${wave === 0 ? 'there is no pilot' : `there is no wave ${wave}`} in strategy ${strategy} at character ${nameAt + 1}`, nameAt, hint);
+      }
+      columns.push(columnName(strategy, name));
     } else {
       if (!RESULT_NAMES.includes(name)) {
         const hint = OBSERVABLE_NAMES.includes(name)

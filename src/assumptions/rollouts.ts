@@ -19,7 +19,7 @@ import { canonicalJson } from '../scenarios/load.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { createRunner, type BatchRunner } from '../runner/pool.ts';
 import { uptakeVersion } from '../cli/version.ts';
-import { columnName, parseColumn } from './claim.ts';
+import { columnName, parseColumn, waveOfName } from './claim.ts';
 import type { Sample } from './decide.ts';
 
 /** Every result of every strategy, then the extra observable columns. */
@@ -94,6 +94,8 @@ function extractors(experiment: Experiment, columns: readonly string[]): Int32Ar
     const s = names.indexOf(strategy);
     if (s < 0) throw new Error(`unknown strategy ${strategy}`);
     const base = strategyOffset(layout, s);
+    const wave = waveOfName(name);
+    if (wave !== undefined) return base + RESULT_COUNT + wave;
     if (week === undefined) return base + RES[name as ResultName];
     return base + RESULT_COUNT + layout.waves + week * OBSERVABLE_COUNT + OBS[name as ObservableName];
   });

@@ -652,10 +652,11 @@ function crossChecks(ctx: LoadContext, data: unknown): void {
 }
 
 /** What claims may name: the file's strategies and its horizon. */
-function claimContext(data: unknown): { strategies: string[]; weeks: number } {
-  const strategies = isObj(data) && isObj(data.strategies) ? Object.keys(data.strategies) : [];
+function claimContext(data: unknown): { strategies: string[]; weeks: number; waves: Record<string, number> } {
+  const raw = isObj(data) && isObj(data.strategies) ? data.strategies : {};
   const weeks = isObj(data) && typeof data.horizon === 'number' ? data.horizon : PARAMETER_SPECS.find((s) => s.path === 'weeks')!.default;
-  return { strategies, weeks };
+  const waves = Object.fromEntries(Object.entries(raw).map(([id, s]) => [id, isObj(s) ? waveCountOf(s) : 0]));
+  return { strategies: Object.keys(raw), weeks, waves };
 }
 
 function formulaIsValid(text: string): boolean {
@@ -782,7 +783,7 @@ function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     uncertainties,
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
-    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: Object.keys(file.strategies), weeks: horizon }) } : {}),
+    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: strategies.map((s) => s.name), weeks: horizon, waves: Object.fromEntries(strategies.map((s) => [s.name, s.waves ? s.waves.waves + 1 : 0])) }) } : {}),
   };
   experiment.hash = experimentHash(experiment);
   return experiment;

@@ -54,6 +54,14 @@ describe('the claim language', () => {
     expect(problem('P(top_down.active_share@week > 0.5) >= 0.5').at).toBe('@week > 0.5) >= 0.5');
   });
 
+  it('reads when a wave opened, for strategies that have that wave', () => {
+    const withWaves = { ...context, waves: { phased_pilot: 3 } };
+    expect(compileClaim('median(phased_pilot.wave2_open_week) <= 40', withWaves).columns).toEqual(['phased_pilot.wave2_open_week']);
+    expect(compileClaim('P(phased_pilot.pilot_open_week == 0) >= 0.9', withWaves).method).toBe('binomial');
+    expect(() => compileClaim('median(phased_pilot.wave3_open_week) <= 40', withWaves)).toThrow('there is no wave 3 in strategy phased_pilot at character 21');
+    expect(() => compileClaim('median(top_down.pilot_open_week) <= 40', withWaves)).toThrow('there is no pilot in strategy top_down');
+  });
+
   it('rejects weeks after the horizon', () => {
     expect(problem('P(top_down.active_share@200 > 0.5) >= 0.5')).toMatchObject({ message: 'week 200 is after the horizon (104 weeks) at character 25', at: '200 > 0.5) >= 0.5' });
   });

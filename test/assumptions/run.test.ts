@@ -79,6 +79,28 @@ describe('assumptions on the model', () => {
     for (const c of columns) expect(Array.from(two.table.column(c)), c).toEqual(Array.from(one.table.column(c)));
   });
 
+  it('reads wave open weeks as rollouts.csv has them, "never" for a wave that never opened', async () => {
+    const text = withClaims({ waves_open: 'P(pilot.wave1_open_week > pilot.pilot_open_week) >= 0.5' }, base.replace(
+      '  no_access:\n',
+      '  pilot:\n    type: phased_pilot\n    options: {waves: 2, gate_active_share: 0.9, gate_min_weeks: 4, gate_max_weeks: 0}\n  no_access:\n',
+    ));
+    const experiment = loadScenarioText(text, 'small.yaml');
+    const source = new RolloutSource(experiment, columnsFor(experiment, ['pilot.pilot_open_week', 'pilot.wave1_open_week', 'pilot.wave2_open_week']), { workers: 1 });
+    const sample = await source.ensure(4);
+    await source.close();
+    const packed = runBatch(experiment, { start: 0, end: 4 });
+    const layout = layoutOf(experiment);
+    for (let r = 0; r < 4; r++) {
+      const o = r * layout.rolloutSize + strategyOffset(layout, 1) + RESULT_COUNT;
+      for (const [w, name] of ['pilot_open_week', 'wave1_open_week', 'wave2_open_week'].entries()) expect(Object.is(sample.column(`pilot.${name}`)[r], packed[o + w])).toBe(true);
+    }
+    // The pilot opens at once; a gate of 90% active use, with no deadline, keeps the next waves shut.
+    expect(sample.column('pilot.pilot_open_week')[0]).toBeLessThan(5);
+    expect(Number.isNaN(sample.column('pilot.wave2_open_week')[0]!)).toBe(true);
+    const report = await testScenario(experiment, { workers: 1, rollouts: 10, budget: 10 });
+    expect(report.assumptions[0]!.verdict).toBe('pass');
+  });
+
   it('takes its rollouts and budget from the section, and from the command line over it', () => {
     const experiment = loadScenarioText(base, 'small.yaml');
     expect(testPlan(experiment, {})).toEqual({ start: 20, batch: 20, budget: 40, looks: [20, 40] });
