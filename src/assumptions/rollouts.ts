@@ -107,6 +107,15 @@ export interface RolloutSourceOptions {
   cacheDir?: string;
   /** Told of rollouts done / asked for, while running. */
   onProgress?: (done: number, total: number) => void;
+  /** Aborting stops waiting for the workers: ensure() throws TestInterrupted. */
+  signal?: AbortSignal;
+}
+
+export class TestInterrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'TestInterrupted';
+  }
 }
 
 /**
@@ -166,19 +175,30 @@ export class RolloutSource {
       const runner = this.runner;
       const progressBase = runner.progress();
       const tick = this.options.onProgress ? setInterval(() => this.options.onProgress!(have + Math.min(n - have, runner.progress() - progressBase), n), 250) : undefined;
+      const signal = this.options.signal;
+      let onAbort: (() => void) | undefined;
       try {
-        await Promise.all(
-          tasks.map((task, i) =>
-            runner.run(task).then((packed) => {
-              results[i] = packed;
-              done += task.end - task.start;
-              drain();
-              this.options.onProgress?.(have + done, n);
-            }),
+        if (signal?.aborted) throw new TestInterrupted();
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => reject(new TestInterrupted());
+          signal?.addEventListener('abort', onAbort, { once: true });
+        });
+        await Promise.race([
+          aborted,
+          Promise.all(
+            tasks.map((task, i) =>
+              runner.run(task).then((packed) => {
+                results[i] = packed;
+                done += task.end - task.start;
+                drain();
+                this.options.onProgress?.(have + done, n);
+              }),
+            ),
           ),
-        );
+        ]);
       } finally {
         if (tick) clearInterval(tick);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
     }
     return this.table.first(n);
@@ -194,9 +214,16 @@ export class RolloutSource {
     }
   }
 
+  /** Stop the workers at once (batches in flight are lost); rollouts finished in order are still cached. */
   async destroy(): Promise<void> {
-    await this.runner?.destroy();
+    const runner = this.runner;
     this.runner = undefined;
+    const rows = this.table.n;
+    if (this.cacheFile && rows > this.savedRollouts) {
+      writeCache(this.cacheFile, this.table);
+      this.savedRollouts = rows;
+    }
+    await runner?.destroy();
   }
 }
 

@@ -26,6 +26,8 @@ export interface TestOptions {
   /** Family-wise error rate of the drift tests of one scenario (default 0.01). */
   driftAlpha?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Aborting stops the run (TestInterrupted); finished rollouts stay in the cache. */
+  signal?: AbortSignal;
 }
 
 export interface AssumptionResult extends ClaimOutcome {
@@ -66,7 +68,7 @@ export async function testScenario(experiment: Experiment, options: TestOptions)
   const plan = testPlan(experiment, options);
   const assumptions = experiment.assumptions?.assumptions ?? [];
   const extra = assumptions.flatMap((a) => a.compiled.columns);
-  const source = new RolloutSource(experiment, columnsFor(experiment, extra), { workers: options.workers, cacheDir: options.cacheDir, onProgress: options.onProgress });
+  const source = new RolloutSource(experiment, columnsFor(experiment, extra), { workers: options.workers, cacheDir: options.cacheDir, onProgress: options.onProgress, signal: options.signal });
   let outcomes: ClaimOutcome[];
   try {
     const fileConfidence = experiment.assumptions?.confidence ?? DEFAULT_CONFIDENCE;

@@ -116,12 +116,13 @@ const DRIFT_ALPHA = 0.01;
 
 async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   // Loaded here, not at start-up, so other commands stay fast.
-  const [{ applyOverrides, loadScenario }, { testScenario }, { junitXml }, { RolloutFailed }, { parseFailure }] = await Promise.all([
+  const [{ applyOverrides, loadScenario }, { testScenario }, { junitXml }, { RolloutFailed }, { parseFailure }, { TestInterrupted }] = await Promise.all([
     import('../../scenarios/load.ts'),
     import('../../assumptions/run.ts'),
     import('../../assumptions/junit.ts'),
     import('../../runner/execute.ts'),
     import('../../runner/batch.ts'),
+    import('../../assumptions/rollouts.ts'),
   ]);
   const rollouts = wholeNumber('--rollouts', flags.rollouts, 2);
   const budget = wholeNumber('--budget', flags.budget, 2);
@@ -151,34 +152,54 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
 
   const colour = useColour(process.stdout);
   const reports: ScenarioTestReport[] = [];
-  for (const experiment of experiments) {
-    if (!experiment.assumptions && !flags.updateBaselines && !flags.quiet) {
-      process.stderr.write(`${displayPath(experiment.source)}: no assumptions to check (add an assumptions: section, see docs/assumptions.md)\n`);
-    }
-    const progress = flags.quiet ? undefined : progressBar(experiment.name);
-    try {
-      const report = await testScenario(experiment, {
-        rollouts, budget, confidence, workers, driftAlpha,
-        cacheDir: flags.cache ? flags.cacheDir : undefined,
-        baselinesDir: flags.baselines,
-        updateBaselines: flags.updateBaselines === true,
-        onProgress: progress?.update,
-      });
-      progress?.stop();
-      report.file = displayPath(report.file);
-      reports.push(report);
-      if (!flags.json) process.stdout.write(scenarioText(report, colour));
-    } catch (err) {
-      progress?.stop();
-      const info = parseFailure(err);
-      if (info) {
-        const failed = new RolloutFailed(info);
-        process.stderr.write(`error: ${displayPath(experiment.source)}: ${failed.message}\n  reproduce it alone: uptake run ${displayPath(experiment.source)} --rollout ${info.rollout} --seed ${experiment.seed}\n`);
-        process.exitCode = EXIT.INTERNAL;
-        return;
+  // Ctrl-C stops the workers; rollouts finished so far stay in the cache, so running again continues.
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    if (++interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    for (const experiment of experiments) {
+      if (!experiment.assumptions && !flags.updateBaselines && !flags.quiet) {
+        process.stderr.write(`${displayPath(experiment.source)}: no assumptions to check (add an assumptions: section, see docs/assumptions.md)\n`);
       }
-      throw err;
+      const progress = flags.quiet ? undefined : progressBar(experiment.name);
+      try {
+        const report = await testScenario(experiment, {
+          rollouts, budget, confidence, workers, driftAlpha,
+          cacheDir: flags.cache ? flags.cacheDir : undefined,
+          baselinesDir: flags.baselines,
+          updateBaselines: flags.updateBaselines === true,
+          onProgress: progress?.update,
+          signal: controller.signal,
+        });
+        progress?.stop();
+        report.file = displayPath(report.file);
+        reports.push(report);
+        if (!flags.json) process.stdout.write(scenarioText(report, colour));
+      } catch (err) {
+        progress?.stop();
+        if (err instanceof TestInterrupted) {
+          const kept = flags.cache ? ' Finished rollouts are kept in the cache: run the same command again to continue.' : '';
+          process.stderr.write(`\nInterrupted during ${experiment.name}: the rollouts in progress were discarded and no JUnit file was written.${kept}\n`);
+          process.exit(130);
+        }
+        const info = parseFailure(err);
+        if (info) {
+          const failed = new RolloutFailed(info);
+          process.stderr.write(`error: ${displayPath(experiment.source)}: ${failed.message}\n  reproduce it alone: uptake run ${displayPath(experiment.source)} --rollout ${info.rollout} --seed ${experiment.seed}\n`);
+          process.exitCode = EXIT.INTERNAL;
+          return;
+        }
+        throw err;
+      }
     }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 
   if (flags.json) process.stdout.write(`${JSON.stringify(reportJson(reports), null, 2)}\n`);
