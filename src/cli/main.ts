@@ -111,6 +111,11 @@ function commanderExit(err: CommanderError, program: Command, argv: string[]): E
 
 const entry = process.argv[1] ?? '';
 if (/(^|[\\/])(uptake(\.js)?|main\.ts)$/.test(entry)) {
+  // `uptake --help | head` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main().then(
     (code) => {
       process.exitCode = code;
