@@ -55,8 +55,8 @@ export class SequentialRunner implements BatchRunner {
  * URL: a bare `--import tsx` fails when uptake runs from another directory).
  */
 function workerExecArgv(): string[] {
-  const argv = process.execArgv.filter((a, i, all) => !(a === '--import' || all[i - 1] === '--import') && !a.startsWith('--import='));
-  return [...argv, '--import', import.meta.resolve('tsx')];
+  // Only the loader: the parent's own flags (V8 options, test-runner hooks) are not all valid in a worker.
+  return ['--import', import.meta.resolve('tsx')];
 }
 
 export class PoolRunner implements BatchRunner {
