@@ -279,6 +279,8 @@ function compactMoney(value: number): string {
 }
 
 function cellOf(d: ResultDistribution, unit: string): string {
+  // Most rollouts never get there: the median is "never", whatever the few that did.
+  if (unit === 'weeks' && d.neverShare >= 0.5) return `never (${formatPercent(1 - d.neverShare, 0)} reach it)`;
   const median = formatValue(d.p50, unit);
   const range = d.p05 === null ? '' : ` (${formatValue(d.p05, unit)}–${formatValue(d.p95, unit)})`;
   const never = unit === 'weeks' && d.never > 0 ? ` never ${formatPercent(d.neverShare, 0)}` : '';
