@@ -101,6 +101,8 @@ export class Simulation {
    * employee with no other exposure then costs no random draw a week.
    */
   readonly spontaneousAwareness: Int32Array;
+  /** Week at which an active user lapses for no reason (base lapse, geometric, drawn on becoming active). */
+  readonly baseLapseWeek: Int32Array;
   // Per team.
   readonly style: Float64Array;
   readonly coachedUntil: Int32Array;
@@ -158,6 +160,8 @@ export class Simulation {
   private readonly context: Float64Array;
   private readonly mechanisms: ModelParams['mechanisms'];
   private pushLive = false;
+  /** log(1 - baseLapse), or 0 when active users never lapse for no reason. */
+  private readonly logKeep: number;
 
   constructor(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation) {
     validateParams(params);
@@ -187,6 +191,8 @@ export class Simulation {
     this.aliveCommunities = new Uint8Array(n);
     this.personalCost = new Float32Array(n);
     this.spontaneousAwareness = new Int32Array(n);
+    this.baseLapseWeek = new Int32Array(n);
+    this.logKeep = this.mechanisms.lapsing && params.adoption.baseLapse > 0 ? Math.log1p(-Math.min(params.adoption.baseLapse, 1 - 1e-12)) : 0;
     for (let i = 0; i < n; i++) {
       this.personalCost[i] = (1 - this.org.timeSlack[i]!) * (1 + (params.adoption.producerTimeCost * this.org.role[i]!) / 2);
     }
@@ -588,7 +594,6 @@ export class Simulation {
     const changedTo = this.changedTo;
     const push = this.push;
     const showcase = this.showcase;
-    const team = org.team;
     const innovativeness = org.innovativeness;
     const required = org.requiredActive;
     const activeContacts = this.activeContacts;
@@ -600,6 +605,7 @@ export class Simulation {
     const teamTrial = this.teamTrial;
     const aliveCommunities = this.aliveCommunities;
     const spontaneousAwareness = this.spontaneousAwareness;
+    const baseLapseWeek = this.baseLapseWeek;
     const week = this.week;
 
     // Branch on configuration once, outside the loop.
@@ -623,7 +629,7 @@ export class Simulation {
     const trainingValue = a.trainingValue;
     const innovatorValue = a.innovatorValue;
     const conversion = a.trialConversion;
-    const baseLapse = lapsing ? a.baseLapse : 0;
+    const oneMinusBase = 1 - (lapsing ? a.baseLapse : 0);
     const emptyRoom = lapsing && criticalMass ? a.emptyRoomLapse : 0;
     const noise2 = 2 * a.decisionNoise;
     const pushLive = this.pushLive;
@@ -631,84 +637,97 @@ export class Simulation {
     let maxPush = 0;
     let changes = 0;
 
-    for (let i = 0; i < n; i++) {
-      const s = state[i]!;
-      let pushed = 0;
-      if (pushLive) {
-        pushed = push[i]!;
-        if (pushed !== 0) {
-          const next = pushed * decay;
-          const live = next > 1e-4;
-          push[i] = live ? next : 0;
-          if (next > maxPush) maxPush = next;
-          // A showcase fades with the push that came with it.
-          const sc = showcase[i]! * decay;
-          showcase[i] = live && sc > 1e-4 ? sc : 0;
+    // Employees are numbered team by team: walking teams outside keeps each team's factors in registers.
+    const teamStart = org.teamStart;
+    for (let t = 0; t < org.teams; t++) {
+      const trialFactor = managerTrial ? teamTrial[t]! : 1;
+      const costFactor = teamCostFactor[t]!;
+      const end = teamStart[t + 1]!;
+      for (let i = teamStart[t]!; i < end; i++) {
+        const s = state[i]!;
+        let pushed = 0;
+        if (pushLive) {
+          pushed = push[i]!;
+          if (pushed !== 0) {
+            const next = pushed * decay;
+            const live = next > 1e-4;
+            push[i] = live ? next : 0;
+            if (next > maxPush) maxPush = next;
+            // A showcase fades with the push that came with it.
+            const sc = showcase[i]! * decay;
+            showcase[i] = live && sc > 1e-4 ? sc : 0;
+          }
         }
-      }
-      const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
+        const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
 
-      if (s === UNAWARE) {
-        // Outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn with
-        // probability r / (1 - p), so that the week's chance is exactly p + r.
-        const rest = pushed + wordOfMouth * share;
-        if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
-          changed[changes] = i;
-          changedTo[changes++] = AWARE;
-        }
-      } else if (s === AWARE || s === LAPSED) {
-        if (access[i] === NO_ACCESS) continue;
-        let h = p + pushed * innovativeness[i]! + q * share;
-        if (thresholdRate > 0 && (complete ? globalActive : activeContacts[i]!) >= required[i]!) h += thresholdRate;
-        if (managerTrial) h *= teamTrial[team[i]!]!;
-        h *= s === LAPSED ? trust * retrial : trust;
-        if (h > 0 && rng.next() < h) {
-          changed[changes] = i;
-          changedTo[changes++] = criticalMass ? TRYING : ACTIVE;
-        }
-      } else {
-        // TRYING or ACTIVE: stay or leave depending on the value found against the time it costs.
-        if (access[i] === NO_ACCESS) {
-          changed[changes] = i;
-          changedTo[changes++] = LAPSED;
-          continue;
-        }
-        if (!criticalMass) {
+        if (s === UNAWARE) {
+          // Outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn with
+          // probability r / (1 - p), so that the week's chance is exactly p + r.
+          const rest = pushed + wordOfMouth * share;
+          if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
+            changed[changes] = i;
+            changedTo[changes++] = AWARE;
+          }
+        } else if (s === AWARE || s === LAPSED) {
+          if (access[i] === NO_ACCESS) continue;
+          let h = p + pushed * innovativeness[i]! + q * share;
+          if (thresholdRate > 0 && (complete ? globalActive : activeContacts[i]!) >= required[i]!) h += thresholdRate;
+          h *= trialFactor;
+          h *= s === LAPSED ? trust * retrial : trust;
+          if (h > 0 && rng.next() < h) {
+            changed[changes] = i;
+            changedTo[changes++] = criticalMass ? TRYING : ACTIVE;
+          }
+        } else {
+          // TRYING or ACTIVE: stay or leave depending on the value found against the time it costs.
+          if (access[i] === NO_ACCESS) {
+            changed[changes] = i;
+            changedTo[changes++] = LAPSED;
+            continue;
+          }
+          if (!criticalMass) {
+            if (s === TRYING) {
+              changed[changes] = i;
+              changedTo[changes++] = ACTIVE;
+            } else if (week >= baseLapseWeek[i]!) {
+              changed[changes] = i;
+              changedTo[changes++] = LAPSED;
+            }
+            continue;
+          }
+          const content = complete ? globalContent : contactContent[i]!;
+          const c = content > 0 ? content : 0;
+          // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
+          const innovative = innovativeness[i]!;
+          let value = valueWeight * (c / (c + half)) + showcase[i]!;
+          if (trained[i]) value += trainingValue;
+          const alive = aliveCommunities[i]!;
+          if (alive !== 0) value += communityValue * (alive < 2 ? alive : 2);
+          value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
+          const cost = personalCost[i]! * costFactor;
+          // Linear ramp: leaving is certain well below zero net value, conversion well above.
+          let stay = 0.5 + (value - cost) / noise2;
+          stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
           if (s === TRYING) {
-            changed[changes] = i;
-            changedTo[changes++] = ACTIVE;
-          } else if (baseLapse > 0 && rng.next() < baseLapse) {
-            changed[changes] = i;
-            changedTo[changes++] = LAPSED;
+            const u = rng.next();
+            const pConvert = conversion * stay;
+            if (u < pConvert) {
+              changed[changes] = i;
+              changedTo[changes++] = ACTIVE;
+            } else if (u < pConvert + emptyRoom * (1 - stay)) {
+              changed[changes] = i;
+              changedTo[changes++] = LAPSED;
+            }
+          } else {
+            // The base lapse is scheduled (baseLapseWeek); the empty-room part e is drawn with probability
+            // e / (1 - baseLapse), so that the week's chance is exactly baseLapse + e. A user who finds
+            // plenty of value (stay = 1) costs no draw.
+            const extra = emptyRoom * (1 - stay);
+            if (week >= baseLapseWeek[i]! || (extra > 0 && rng.next() * oneMinusBase < extra)) {
+              changed[changes] = i;
+              changedTo[changes++] = LAPSED;
+            }
           }
-          continue;
-        }
-        const content = complete ? globalContent : contactContent[i]!;
-        const c = content > 0 ? content : 0;
-        // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
-        const innovative = innovativeness[i]!;
-        let value = valueWeight * (c / (c + half)) + showcase[i]!;
-        if (trained[i]) value += trainingValue;
-        const alive = aliveCommunities[i]!;
-        if (alive !== 0) value += communityValue * (alive < 2 ? alive : 2);
-        value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
-        const cost = personalCost[i]! * teamCostFactor[team[i]!]!;
-        // Linear ramp: leaving is certain well below zero net value, conversion well above.
-        let stay = 0.5 + (value - cost) / noise2;
-        stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
-        const u = rng.next();
-        if (s === TRYING) {
-          const pConvert = conversion * stay;
-          if (u < pConvert) {
-            changed[changes] = i;
-            changedTo[changes++] = ACTIVE;
-          } else if (u < pConvert + emptyRoom * (1 - stay)) {
-            changed[changes] = i;
-            changedTo[changes++] = LAPSED;
-          }
-        } else if (u < baseLapse + emptyRoom * (1 - stay)) {
-          changed[changes] = i;
-          changedTo[changes++] = LAPSED;
         }
       }
     }
@@ -738,6 +757,11 @@ export class Simulation {
     const t = org.team[i]!;
     const w = org.production[i]!;
     const dept = org.department[i]!;
+    if (isActive) {
+      const keep = this.logKeep;
+      const weeks = keep < 0 ? 1 + Math.floor(Math.log(1 - this.rng.next()) / keep) : Number.POSITIVE_INFINITY;
+      this.baseLapseWeek[i] = Math.min(this.week + weeks, 2 ** 31 - 1);
+    }
     if (isActive && !this.everActive[i]) {
       this.everActive[i] = 1;
       this.everActiveCount++;

@@ -84,6 +84,25 @@ describe('outside influence alone', () => {
   });
 });
 
+describe('lapsing alone', () => {
+  it('removes active users at the constant weekly rate baseLapse: the active share follows (1 - b)^t', () => {
+    const b = 0.04;
+    const lp = params({
+      network: 'complete', weeks: 40, organisation: { employees: 5000 },
+      adoption: { baseLapse: b }, mechanisms: onlyMechanisms('lapsing'),
+    });
+    const org = buildOrganisation(lp, 5);
+    const everyone = { name: 'everyone', interventions: [{ type: 'seed_users' as const, at: 0, target: { kind: 'all' as const } }] };
+    const curves = Array.from({ length: 16 }, (_, r) => runRollout(lp, everyone, { organisation: 5, dynamics: r }, org).series);
+    for (let t = 1; t <= 40; t++) {
+      const values = curves.map((s) => seriesAt(s, t, OBS.active_share));
+      // Seeded in week 1, users first face the lapse in week 2.
+      const expected = (1 - b) ** (t - 1);
+      expect(Math.abs(mean(values) - expected), `week ${t}`).toBeLessThanOrEqual(4 * standardError(values) + 1e-4);
+    }
+  });
+});
+
 describe('the Granovetter threshold cascade', () => {
   function cascade(thresholds: number[]): number {
     const gp = params({
