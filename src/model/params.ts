@@ -347,8 +347,21 @@ export class ParameterError extends Error {
   }
 }
 
-/** Throws ParameterError on the first invalid parameter; returns the params otherwise. */
+// Parameter objects already checked: a runner builds many simulations from one object.
+const validated = new WeakSet<ModelParams>();
+
+/**
+ * Throws ParameterError on the first invalid parameter; returns the params otherwise.
+ * Parameters are plain data, checked once per object: change a copy, not a checked object.
+ */
 export function validateParams(params: ModelParams): ModelParams {
+  if (validated.has(params)) return params;
+  checkParams(params);
+  validated.add(params);
+  return params;
+}
+
+function checkParams(params: ModelParams): void {
   for (const spec of PARAMETER_SPECS) {
     const value = getPath(params, spec.path);
     if (typeof value !== 'number' || Number.isNaN(value)) {
@@ -385,5 +398,4 @@ export function validateParams(params: ModelParams): ModelParams {
   if (o.employees < o.departments * 2) {
     throw new ParameterError('organisation.departments', `each department needs at least 2 people: ${o.employees} employees allow at most ${Math.floor(o.employees / 2)} departments, got ${o.departments}`);
   }
-  return params;
 }

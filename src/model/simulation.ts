@@ -160,6 +160,7 @@ export class Simulation {
   private readonly context: Float64Array;
   private readonly mechanisms: ModelParams['mechanisms'];
   private pushLive = false;
+  private managerFactorsStale = true;
   /** log(1 - baseLapse), or 0 when active users never lapse for no reason. */
   private readonly logKeep: number;
 
@@ -381,6 +382,7 @@ export class Simulation {
       }
       case 'job_description': {
         for (const t of this.teamsOf(members)) this.teamRelief[t] = Math.max(this.teamRelief[t]!, spec.relief ?? 0.5);
+        this.managerFactorsStale = true;
         this.cumulativeCost += p.costs.jobDescriptionChange;
         break;
       }
@@ -502,6 +504,9 @@ export class Simulation {
   // ---- 2. managers ------------------------------------------------------------------------------
 
   private updateManagers(): void {
+    // Without manager influence or dynamics the factors change only with job descriptions.
+    if (!this.mechanisms.managerInfluence && !this.mechanisms.managerDynamics && !this.managerFactorsStale) return;
+    this.managerFactorsStale = false;
     const m = this.params.managers;
     const org = this.org;
     const { teamStart, initialStyle } = org;
@@ -658,11 +663,10 @@ export class Simulation {
             showcase[i] = live && sc > 1e-4 ? sc : 0;
           }
         }
-        const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
-
         if (s === UNAWARE) {
           // Outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn with
           // probability r / (1 - p), so that the week's chance is exactly p + r.
+          const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
           const rest = pushed + wordOfMouth * share;
           if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
             changed[changes] = i;
@@ -670,6 +674,7 @@ export class Simulation {
           }
         } else if (s === AWARE || s === LAPSED) {
           if (access[i] === NO_ACCESS) continue;
+          const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
           let h = p + pushed * innovativeness[i]! + q * share;
           if (thresholdRate > 0 && (complete ? globalActive : activeContacts[i]!) >= required[i]!) h += thresholdRate;
           h *= trialFactor;
