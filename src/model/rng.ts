@@ -43,7 +43,8 @@ export class Xor4096 {
     v ^= v >>> 15;
     t ^= t >>> 12;
     v = x[i] = v ^ t;
-    return ((v + (w ^ (w >>> 16))) >>> 0) / 4294967296;
+    // Multiplying by 2^-32 is exact: the same double as seedrandom's division.
+    return ((v + (w ^ (w >>> 16))) >>> 0) * 2.3283064365386963e-10;
   }
 }
 

@@ -625,7 +625,7 @@ export class Simulation {
     const thresholdRate = mech.complexContagion ? a.thresholdAdoptRate : 0;
     const managerTrial = mech.managerInfluence;
     const trust = this.trust;
-    const retrial = a.retrial;
+    const lapsedTrust = trust * a.retrial;
     const criticalMass = mech.criticalMass;
     const lapsing = mech.lapsing;
     const valueWeight = a.valueWeight;
@@ -636,7 +636,7 @@ export class Simulation {
     const conversion = a.trialConversion;
     const oneMinusBase = 1 - (lapsing ? a.baseLapse : 0);
     const emptyRoom = lapsing && criticalMass ? a.emptyRoomLapse : 0;
-    const noise2 = 2 * a.decisionNoise;
+    const invNoise2 = 1 / (2 * a.decisionNoise);
     const pushLive = this.pushLive;
     const decay = a.announcementDecay;
     let maxPush = 0;
@@ -678,7 +678,7 @@ export class Simulation {
           let h = p + pushed * innovativeness[i]! + q * share;
           if (thresholdRate > 0 && (complete ? globalActive : activeContacts[i]!) >= required[i]!) h += thresholdRate;
           h *= trialFactor;
-          h *= s === LAPSED ? trust * retrial : trust;
+          h *= s === LAPSED ? lapsedTrust : trust;
           if (h > 0 && rng.next() < h) {
             changed[changes] = i;
             changedTo[changes++] = criticalMass ? TRYING : ACTIVE;
@@ -711,7 +711,7 @@ export class Simulation {
           value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
           const cost = personalCost[i]! * costFactor;
           // Linear ramp: leaving is certain well below zero net value, conversion well above.
-          let stay = 0.5 + (value - cost) / noise2;
+          let stay = 0.5 + (value - cost) * invNoise2;
           stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
           if (s === TRYING) {
             const u = rng.next();
