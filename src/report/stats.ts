@@ -3,6 +3,7 @@
  * later than any week: the median of [10, 12, never] is 12, and of
  * [10, never, never] is never (Infinity).
  */
+import { quantileOfSorted } from '../runner/summary.ts';
 
 /** Values sorted ascending with NaN ("never") mapped to Infinity. */
 export function sortedWithNever(values: ArrayLike<number>): number[] {
@@ -11,13 +12,17 @@ export function sortedWithNever(values: ArrayLike<number>): number[] {
 }
 
 /**
- * Quantile of sorted data as the runner reports it (src/runner/sketch.ts):
- * the order statistic of index floor(p (n - 1)), so report and summary.json agree.
+ * Quantile of sorted data as the runner reports it (type 7, quantileOfSorted
+ * in src/runner/summary.ts), so report and summary.json agree; a quantile that
+ * falls on or interpolates toward "never" is never.
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
-  return sorted[Math.floor(Math.min(1, Math.max(0, p)) * (n - 1))]!;
+  const h = Math.min(1, Math.max(0, p)) * (n - 1);
+  const k = Math.floor(h);
+  if (!Number.isFinite(sorted[k]!) || (h > k && !Number.isFinite(sorted[k + 1]!))) return Infinity;
+  return quantileOfSorted(sorted, p);
 }
 
 export interface Spread {

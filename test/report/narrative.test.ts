@@ -28,9 +28,11 @@ describe('statistics with "never"', () => {
     expect(spread([10, NaN, NaN]).never).toBeCloseTo(2 / 3);
   });
 
-  it('takes quantiles as the runner does: the order statistic of index floor(p (n - 1))', () => {
-    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2);
-    expect(quantileSorted([1, 2, 3, 4, 5], 0.9)).toBe(4);
+  it('takes quantiles as the runner does: type 7, interpolating between order statistics, never toward never', () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4, 5], 0.9)).toBeCloseTo(4.6, 12);
+    expect(quantileSorted([1, 2, Infinity], 0.75)).toBe(Infinity);
+    expect(quantileSorted([1, 2, Infinity], 0.5)).toBe(2);
     expect(quantileSorted([], 0.5)).toBeNaN();
   });
 });
@@ -46,14 +48,14 @@ describe('sentences about reaching a share', () => {
   it('says how many rollouts never get there when the slowest tenth never does', () => {
     const weeks = [...Array.from({ length: 8 }, (_, i) => 20 + i), NaN, NaN];
     expect(reachSentence(figuresWith(weeks), '40% active use', 52, 'weeks_to_target')).toBe(
-      'The phased pilot reaches 40% active use in 24 weeks (median; the fastest 10% of rollouts within 20 weeks), but 20% of rollouts never get there within 52 weeks.',
+      'The phased pilot reaches 40% active use in 25 weeks (median; the fastest 10% of rollouts within 21 weeks), but 20% of rollouts never get there within 52 weeks.',
     );
   });
 
   it('says the share is not reached in most rollouts when the median is never', () => {
     const weeks = [30, 31, 33, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
     expect(reachSentence(figuresWith(weeks), '40% active use', 52, 'weeks_to_target')).toBe(
-      'The phased pilot does not reach 40% active use within 52 weeks in most rollouts (70% never get there; the fastest 10% take 30 weeks or less).',
+      'The phased pilot does not reach 40% active use within 52 weeks in most rollouts (70% never get there; the fastest 10% take 31 weeks or less).',
     );
   });
 
