@@ -1,7 +1,6 @@
 /** `uptake report <folder>`: re-draw the charts and report.html from a run's saved results, without rerunning it. */
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { renderReport } from '../../report/index.ts';
 
 export function register(program: Command): void {
   program
@@ -15,6 +14,8 @@ export function register(program: Command): void {
       '\nWrites <folder>/report.html (one offline page) and <folder>/charts/<name>.{vl.json,svg,png}.\nExit code 2 when the folder is missing or is not a complete uptake output folder.\nExample: uptake report out/default && open out/default/report.html',
     )
     .action(async (folder: string, options: { png: boolean; quiet?: boolean }) => {
+      // Loaded on use: the chart stack (vega, resvg) would slow every other command's start.
+      const { renderReport } = await import('../../report/index.ts');
       const files = await renderReport(folder, { png: options.png, log: (line) => process.stderr.write(`warning: ${line}\n`) });
       if (!options.quiet) {
         const show = (p: string): string => {
