@@ -256,8 +256,30 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
     writeJson(join(ready, 'summary.json'), summary);
   }
-  const finished = new Date();
-  const manifest: RunManifest = {
+  const manifest = manifestOf(experiment, {
+    workers: runner.workers,
+    batchSize,
+    started,
+    t0,
+    command: options.command,
+    extra: {
+      ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, rolloutStart: start, rolloutEnd: end } } : {}),
+      ...(resumedRollouts > 0 ? { resumed: true } : {}),
+    },
+  });
+  writeJson(join(ready, 'manifest.json'), manifest);
+  mkdirSync(dirname(out), { recursive: true });
+  installFolder(ready, out);
+  rmSync(workDir, { recursive: true, force: true });
+  return { out, summary, manifest, resumedRollouts };
+}
+
+/** The manifest of a finished run: what was run, with what, and how long it took. */
+export function manifestOf(
+  experiment: Experiment,
+  run: { workers: number; batchSize: number; started: Date; t0: number; command?: string; extra?: Partial<RunManifest> },
+): RunManifest {
+  return {
     format: MANIFEST_FORMAT,
     scenario: { name: experiment.name, source: experiment.source, hash: experiment.hash },
     uptakeVersion: uptakeVersion(),
@@ -266,20 +288,14 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     rollouts: experiment.rollouts,
     weeks: experiment.params.weeks,
     strategies: experiment.strategies.map((s) => s.name),
-    workers: runner.workers,
-    batchSize,
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
-    ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count, rolloutStart: start, rolloutEnd: end } } : {}),
-    ...(resumedRollouts > 0 ? { resumed: true } : {}),
-    command: options.command ?? '',
+    workers: run.workers,
+    batchSize: run.batchSize,
+    startedAt: run.started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: Number(((performance.now() - run.t0) / 1000).toFixed(3)),
+    ...run.extra,
+    command: run.command ?? '',
   };
-  writeJson(join(ready, 'manifest.json'), manifest);
-  mkdirSync(dirname(out), { recursive: true });
-  installFolder(ready, out);
-  rmSync(workDir, { recursive: true, force: true });
-  return { out, summary, manifest, resumedRollouts };
 }
 
 /** Work folders of earlier interrupted runs for this output folder (for a hint about --resume). */

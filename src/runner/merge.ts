@@ -9,11 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { Aggregate, type AggregateJSON } from './aggregate.ts';
 import { layoutOf } from './batch.ts';
-import { experimentKey, shardRange, type RunResult } from './execute.ts';
+import { experimentKey, manifestOf, shardRange, type RunResult } from './execute.ts';
 import { buildSummary, timeseriesCsv } from './finalise.ts';
 import { concatenate, installFolder, OutputFolderError, replaceable, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
-import { MANIFEST_FORMAT, type RunManifest } from './summary.ts';
-import { uptakeVersion } from '../cli/version.ts';
+import type { RunManifest } from './summary.ts';
 
 export class MergeError extends Error {
   readonly exitCode = 2;
@@ -94,23 +93,14 @@ export async function mergeShards(options: MergeOptions): Promise<RunResult> {
     const summary = buildSummary(experiment, aggregate);
     writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
     writeJson(join(ready, 'summary.json'), summary);
-    const manifest: RunManifest = {
-      format: MANIFEST_FORMAT,
-      scenario: { name: experiment.name, source: experiment.source, hash: experiment.hash },
-      uptakeVersion: uptakeVersion(),
-      nodeVersion: process.version,
-      seed: experiment.seed,
-      rollouts: experiment.rollouts,
-      weeks: experiment.params.weeks,
-      strategies: experiment.strategies.map((s) => s.name),
+    const manifest = manifestOf(experiment, {
       workers: partials.reduce((s, p) => s + p.manifest.workers, 0),
       batchSize: first.manifest.batchSize,
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
-      mergedFrom: partials.map((p) => ({ dir: p.dir, shard: `${p.manifest.shard!.index}/${count}`, seconds: p.manifest.seconds, workers: p.manifest.workers })),
-      command: options.command ?? '',
-    };
+      started,
+      t0,
+      command: options.command,
+      extra: { mergedFrom: partials.map((p) => ({ dir: p.dir, shard: `${p.manifest.shard!.index}/${count}`, seconds: p.manifest.seconds, workers: p.manifest.workers })) },
+    });
     writeJson(join(ready, 'manifest.json'), manifest);
     installFolder(ready, out);
     return { out, summary, manifest, resumedRollouts: 0 };

@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenario, applyOverrides } from '../../src/scenarios/load.ts';
 import { runExperiment } from '../../src/runner/execute.ts';
+import { REPO, uptake } from './spawn.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE_PATH = fileURLToPath(new URL('../runner/fixtures/small.yaml', import.meta.url));
 const FIXTURE = relative(REPO, FIXTURE_PATH);
-
-function uptake(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/uptake.js', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let root: string;
 beforeAll(() => {
