@@ -428,7 +428,7 @@ function fmt(n: number): string {
 
 /** 40 given for a share: did you mean 0.40? */
 function percentHint(value: number, min: number, max: number): string | undefined {
-  if (max === 1 && min >= 0 && value > 1 && value <= 100) return `did you mean ${(value / 100).toFixed(2)}? shares are written from 0 to 1`;
+  if (max === 1 && min >= 0 && value > 1 && value <= 100) return `did you mean ${percentAsShare(value)}? shares are written from 0 to 1`;
   return undefined;
 }
 
@@ -901,3 +901,10 @@ export function applyOverrides(experiment: Experiment, overrides: ExperimentOver
 /** Identifiers of the built-in strategies and the names they may be given. */
 export const BUILTIN_STRATEGY_TYPES: readonly BuiltinStrategyName[] = BUILTIN_STRATEGIES;
 export { IDENTIFIER, getPath };
+
+/** 40 → "0.40", 1.5 → "0.015": a percentage written as a share, with no digit lost. */
+function percentAsShare(percent: number): string {
+  const share = percent / 100;
+  const text = share.toFixed(2);
+  return Number(text) === share ? text : String(Number(share.toPrecision(6)));
+}

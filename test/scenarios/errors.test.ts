@@ -87,6 +87,7 @@ describe('out-of-range values', () => {
 
   it('check strategy options', () => {
     expect(problem(BASE.replace('pilot_share: 0.1', 'pilot_share: 15'))).toBe('test.yaml:18:20 strategies.pilot.options.pilot_share: must be at most 1, got 15 — did you mean 0.15? shares are written from 0 to 1');
+    expect(problem(BASE.replace('pilot_share: 0.1', 'pilot_share: 1.5'))).toBe('test.yaml:18:20 strategies.pilot.options.pilot_share: must be at most 1, got 1.5 — did you mean 0.015? shares are written from 0 to 1');
   });
 
   it('check relations between parameters over the whole range of distributions', () => {
