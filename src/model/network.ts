@@ -11,7 +11,6 @@
  */
 import type { ModelParams } from './params.ts';
 import { normal, type Random } from './rng.ts';
-import { pickCumulative } from './organisation.ts';
 
 export interface Network {
   complete: boolean;
@@ -43,17 +42,19 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
       degree: () => n - 1, ties: () => (n * (n - 1)) / 2, bytes: () => 0,
     };
   }
-  const from: number[] = [];
-  const to: number[] = [];
   const { teamStart, teams, department, team } = layout;
+  const weakTies = Math.round((n * params.organisation.weakTies) / 2);
+  let strongPairs = 0;
+  for (let t = 0; t < teams; t++) {
+    const size = teamStart[t + 1]! - teamStart[t]!;
+    strongPairs += (size * (size - 1)) / 2;
+  }
+  const edges = new EdgeList(strongPairs + teams + weakTies);
 
   // Strong ties: everyone in a team knows everyone else in it.
   for (let t = 0; t < teams; t++) {
     for (let i = teamStart[t]!; i < teamStart[t + 1]!; i++) {
-      for (let j = i + 1; j < teamStart[t + 1]!; j++) {
-        from.push(i);
-        to.push(j);
-      }
+      for (let j = i + 1; j < teamStart[t + 1]!; j++) edges.add(i, j);
     }
   }
   // The management line: each team manager knows their department's head.
@@ -64,77 +65,131 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
       const d = department[execStart + k]!;
       if (headOf[d] === execStart) headOf[d] = execStart + k;
     }
-    for (let t = 0; t < teams - 1; t++) {
-      from.push(teamStart[t]!);
-      to.push(headOf[department[teamStart[t]!]!]!);
-    }
+    for (let t = 0; t < teams - 1; t++) edges.add(teamStart[t]!, headOf[department[teamStart[t]!]!]!);
   }
 
   // Weak ties, Chung-Lu: endpoints drawn in proportion to lognormal propensities.
   const sigma = params.organisation.degreeDispersion;
   const weight = new Float64Array(n);
   for (let i = 0; i < n; i++) weight[i] = Math.exp(sigma * normal(random) - (sigma * sigma) / 2);
-  const global = cumulativeOf(weight, null);
+  const everyone = new AliasTable(weight, null);
   const departments = params.organisation.departments;
   const members: number[][] = Array.from({ length: departments }, () => []);
   for (let i = 0; i < n; i++) members[department[i]!]!.push(i);
-  const byDepartment = members.map((list) => ({ list, cumulative: cumulativeOf(weight, list) }));
-  const weakTies = Math.round((n * params.organisation.weakTies) / 2);
+  const byDepartment = members.map((list) => ({ list, table: new AliasTable(weight, list) }));
   const silo = params.organisation.siloStrength;
   for (let e = 0; e < weakTies; e++) {
-    const a = pickCumulative(global, random());
+    const a = everyone.sample(random());
     let b = -1;
     for (let tries = 0; tries < 8; tries++) {
       let candidate: number;
       if (random() < silo) {
         const d = byDepartment[department[a]!]!;
-        candidate = d.list[pickCumulative(d.cumulative, random())]!;
+        candidate = d.list[d.table.sample(random())]!;
       } else {
-        candidate = pickCumulative(global, random());
+        candidate = everyone.sample(random());
       }
       if (candidate !== a && team[candidate] !== team[a]) {
         b = candidate;
         break;
       }
     }
-    if (b >= 0) {
-      from.push(a);
-      to.push(b);
-    }
+    if (b >= 0) edges.add(a, b);
   }
-  return toCsr(n, from, to);
+  return toCsr(n, edges);
 }
 
-function cumulativeOf(weight: Float64Array, subset: number[] | null): Float64Array {
-  const size = subset ? subset.length : weight.length;
-  const cumulative = new Float64Array(size);
-  let acc = 0;
-  for (let k = 0; k < size; k++) cumulative[k] = acc += weight[subset ? subset[k]! : k]!;
-  for (let k = 0; k < size; k++) cumulative[k]! /= acc;
-  return cumulative;
+/**
+ * Walker's alias table: draws index k with probability weight[k] / total in
+ * O(1) from one uniform number (binary search over cumulative weights costs a
+ * mispredicted branch per step).
+ */
+export class AliasTable {
+  private readonly probability: Float64Array;
+  private readonly alias: Int32Array;
+
+  /** Over `weight` itself, or over `weight[subset[k]]` for k in subset (indices are then into subset). */
+  constructor(weight: Float64Array, subset: number[] | null) {
+    const size = subset ? subset.length : weight.length;
+    this.probability = new Float64Array(size);
+    this.alias = new Int32Array(size);
+    let total = 0;
+    for (let k = 0; k < size; k++) total += weight[subset ? subset[k]! : k]!;
+    const scaled = new Float64Array(size);
+    const small: number[] = [];
+    const large: number[] = [];
+    for (let k = 0; k < size; k++) {
+      scaled[k] = (weight[subset ? subset[k]! : k]! * size) / total;
+      (scaled[k]! < 1 ? small : large).push(k);
+    }
+    while (small.length > 0 && large.length > 0) {
+      const s = small.pop()!;
+      const l = large[large.length - 1]!;
+      this.probability[s] = scaled[s]!;
+      this.alias[s] = l;
+      scaled[l] = scaled[l]! + scaled[s]! - 1;
+      if (scaled[l]! < 1) small.push(large.pop()!);
+    }
+    // What is left is 1 up to rounding.
+    for (const k of large) this.probability[k] = 1;
+    for (const k of small) this.probability[k] = 1;
+  }
+
+  /** An index drawn from one uniform number u in [0, 1). */
+  sample(u: number): number {
+    const size = this.probability.length;
+    const x = u * size;
+    const k = Math.floor(x);
+    return x - k < this.probability[k]! ? k : this.alias[k]!;
+  }
 }
 
-/** Undirected edge list to CSR with sorted, de-duplicated neighbour lists. */
-export function toCsr(n: number, from: number[], to: number[]): Network {
+/** Undirected ties as two preallocated columns. */
+export class EdgeList {
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.from = new Int32Array(capacity);
+    this.to = new Int32Array(capacity);
+  }
+  add(a: number, b: number): void {
+    this.from[this.length] = a;
+    this.to[this.length++] = b;
+  }
+}
+
+/**
+ * Undirected edge list to CSR, duplicates merged. A neighbour list keeps the
+ * order ties were added in (deterministic), so no sort is needed: a marker
+ * array spots repeats in one pass.
+ */
+export function toCsr(n: number, edges: EdgeList): Network {
+  const { from, to, length } = edges;
   const counts = new Int32Array(n + 1);
-  for (let e = 0; e < from.length; e++) {
+  for (let e = 0; e < length; e++) {
     counts[from[e]! + 1]! += 1;
     counts[to[e]! + 1]! += 1;
   }
   for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
   const fill = counts.slice(0, n);
   const raw = new Int32Array(counts[n]!);
-  for (let e = 0; e < from.length; e++) {
+  for (let e = 0; e < length; e++) {
     raw[fill[from[e]!]!++] = to[e]!;
     raw[fill[to[e]!]!++] = from[e]!;
   }
   const offsets = new Int32Array(n + 1);
+  const seenBy = new Int32Array(n).fill(-1);
   let write = 0;
   for (let i = 0; i < n; i++) {
-    const list = raw.subarray(counts[i]!, counts[i + 1]!).sort();
     offsets[i] = write;
-    for (let k = 0; k < list.length; k++) if (k === 0 || list[k] !== list[k - 1]) raw[write++] = list[k]!;
     // Compacting in place is safe: write never passes the read position.
+    for (let k = counts[i]!; k < counts[i + 1]!; k++) {
+      const j = raw[k]!;
+      if (seenBy[j] === i) continue;
+      seenBy[j] = i;
+      raw[write++] = j;
+    }
   }
   offsets[n] = write;
   const neighbours = raw.slice(0, write);

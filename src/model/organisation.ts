@@ -11,7 +11,7 @@
  */
 import { type ModelParams, validateParams } from './params.ts';
 import { createRandom, betaMean, normal, shuffle, type Random } from './rng.ts';
-import { buildNetwork, type Network } from './network.ts';
+import { AliasTable, buildNetwork, type Network } from './network.ts';
 
 export const READER = 0;
 export const CONTRIBUTOR = 1;
@@ -203,12 +203,7 @@ function buildCommunities(params: ModelParams, random: Random, department: Uint1
       memberCommunities: new Int32Array(0), communityMixing: new Float64Array(0),
     };
   }
-  const popularity = new Float64Array(communities);
-  let total = 0;
-  for (let c = 0; c < communities; c++) total += popularity[c] = 1 / (c + 1);
-  const cumulative = new Float64Array(communities);
-  let acc = 0;
-  for (let c = 0; c < communities; c++) cumulative[c] = acc += popularity[c]! / total;
+  const popularity = new AliasTable(Float64Array.from({ length: communities }, (_, c) => 1 / (c + 1)), null);
 
   const memberCommunitiesList: number[] = [];
   const mean = params.organisation.communityMemberships;
@@ -216,7 +211,7 @@ function buildCommunities(params: ModelParams, random: Random, department: Uint1
     const k = Math.min(communities, poisson(random, mean));
     const chosen: number[] = [];
     for (let tries = 0; chosen.length < k && tries < 10 * k; tries++) {
-      const c = pickCumulative(cumulative, random());
+      const c = popularity.sample(random());
       if (!chosen.includes(c)) chosen.push(c);
     }
     chosen.sort((a, b) => a - b);
@@ -244,17 +239,6 @@ function buildCommunities(params: ModelParams, random: Random, department: Uint1
     communityMixing[c] = 1 - sumSquares;
   }
   return { communities, communityStart, communityMembers, memberStart, memberCommunities, communityMixing };
-}
-
-export function pickCumulative(cumulative: Float64Array, u: number): number {
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cumulative[mid]! < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function poisson(random: Random, mean: number): number {

@@ -128,3 +128,25 @@ describe('parameter validation', () => {
     }
   });
 });
+
+describe('the alias table behind weak ties', () => {
+  it('draws each index in proportion to its weight, over everyone or a subset', async () => {
+    const { AliasTable } = await import('../../src/model/network.ts');
+    const { Xor4096 } = await import('../../src/model/index.ts');
+    const weight = Float64Array.from([1, 2, 3, 4, 0, 10]);
+    const rng = new Xor4096(3);
+    const draws = 200_000;
+    for (const subset of [null, [5, 0, 2]]) {
+      const table = new AliasTable(weight, subset);
+      const size = subset ? subset.length : weight.length;
+      const counts = new Array(size).fill(0);
+      for (let k = 0; k < draws; k++) counts[table.sample(rng.next())]++;
+      const total = (subset ?? Array.from(weight.keys())).reduce((s, i) => s + weight[i]!, 0);
+      counts.forEach((c, k) => {
+        const p = weight[subset ? subset[k]! : k]! / total;
+        // Four binomial standard deviations.
+        expect(Math.abs(c / draws - p)).toBeLessThanOrEqual(4 * Math.sqrt((p * (1 - p)) / draws) + 1e-12);
+      });
+    }
+  });
+});
