@@ -11,18 +11,10 @@ import { Aggregate, type AggregateJSON } from './aggregate.ts';
 import { layoutOf } from './batch.ts';
 import { experimentKey, manifestOf, shardRange, type RunResult } from './execute.ts';
 import { buildSummary, timeseriesCsv } from './finalise.ts';
-import { concatenate, installFolder, OutputFolderError, replaceable, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
+import { concatenate, installFolder, OutputFolderError, replaceable, rolloutsHeader, RunInputError, writeFileDurably, writeJson } from './outputs.ts';
 import type { RunManifest } from './summary.ts';
 
-export class MergeError extends Error {
-  readonly exitCode = 2;
-  readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(message);
-    this.name = 'MergeError';
-    this.hint = hint;
-  }
-}
+export class MergeError extends RunInputError {}
 
 interface Partial {
   dir: string;

@@ -76,15 +76,18 @@ export function concatenate(file: string, header: string, parts: string[], skipF
   }
 }
 
-export class OutputFolderError extends Error {
+/** Bad input to the runner (a flag, a folder, a shard): exit code 2 with a hint, reported by the CLI. */
+export class RunInputError extends Error {
   readonly exitCode = 2;
   readonly hint: string;
   constructor(message: string, hint: string) {
     super(message);
-    this.name = 'OutputFolderError';
+    this.name = new.target.name;
     this.hint = hint;
   }
 }
+
+export class OutputFolderError extends RunInputError {}
 
 /** True when `dir` is missing, empty, or was written by uptake (so replacing it loses nothing of the user's). */
 export function replaceable(dir: string): boolean {

@@ -7,16 +7,9 @@
  *   SLURM_ARRAY_TASK_MIN (so arrays numbered 1..N or 0..N-1 both work).
  */
 import type { Shard } from './execute.ts';
+import { RunInputError } from './outputs.ts';
 
-export class ShardError extends Error {
-  readonly exitCode = 2;
-  readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(message);
-    this.name = 'ShardError';
-    this.hint = hint;
-  }
-}
+export class ShardError extends RunInputError {}
 
 const SHAPE_HINT = 'write --shard K/N with 1 <= K <= N, e.g. --shard 2/8, or --shard auto inside a Kubernetes Indexed Job or Slurm array';
 
