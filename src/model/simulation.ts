@@ -35,6 +35,9 @@ const NO_ACCESS = 0;
 const FREE_ACCESS = 1;
 const LICENSED_ACCESS = 2;
 
+/** A week past any horizon that still fits the Int32Arrays holding weeks ("until the horizon", "never"). */
+const NEVER_WEEK = 2 ** 31 - 1;
+
 export const GOVERNANCE_NONE = 0;
 export const GOVERNANCE_PAID = 1;
 export const GOVERNANCE_RESTRICTED = 2;
@@ -249,7 +252,7 @@ export class Simulation {
     const logStay = Math.log1p(-Math.min(p, 1 - 1e-12));
     for (let i = 0; i < n; i++) {
       const weeks = p > 0 ? 1 + Math.floor(Math.log(1 - this.rng.next()) / logStay) : Number.POSITIVE_INFINITY;
-      this.spontaneousAwareness[i] = Math.min(weeks, 2 ** 31 - 1);
+      this.spontaneousAwareness[i] = Math.min(weeks, NEVER_WEEK);
     }
     this.stateCount[UNAWARE] = n;
     if (!this.mechanisms.awareness) for (let i = 0; i < n; i++) this.setState(i, AWARE);
@@ -286,7 +289,7 @@ export class Simulation {
       if (item.when && evaluate(item.when, this.context) === 0) continue;
       item.fired = true;
       item.firedWeek = this.week;
-      item.until = spec.weeks && spec.weeks > 0 ? this.week + spec.weeks : Number.MAX_SAFE_INTEGER;
+      item.until = spec.weeks && spec.weeks > 0 ? this.week + spec.weeks : NEVER_WEEK;
       this.fire(item);
     }
     // Programs that act every week while they last.
@@ -765,7 +768,7 @@ export class Simulation {
     if (isActive) {
       const keep = this.logKeep;
       const weeks = keep < 0 ? 1 + Math.floor(Math.log(1 - this.rng.next()) / keep) : Number.POSITIVE_INFINITY;
-      this.baseLapseWeek[i] = Math.min(this.week + weeks, 2 ** 31 - 1);
+      this.baseLapseWeek[i] = Math.min(this.week + weeks, NEVER_WEEK);
     }
     if (isActive && !this.everActive[i]) {
       this.everActive[i] = 1;

@@ -80,3 +80,19 @@ describe('strategies', () => {
     expect(seriesAt(sim.series, 10, OBS.cost)).toBe(100 * p.costs.trainingPerPerson);
   });
 });
+
+describe('interventions without a duration', () => {
+  it('act until the horizon: coaching and community managers are paid every week to the end', () => {
+    const plan: StrategyPlan = {
+      name: 'open_ended',
+      interventions: [
+        { type: 'manager_coaching', at: 0, share: 1 },
+        { type: 'community_managers', at: 0, count: 2 },
+      ],
+    };
+    const sim = new Simulation(p, plan, { organisation: 6, dynamics: 6 }).run();
+    const weekly = sim.org.teams * p.costs.coachingPerManagerWeek + 2 * p.costs.communityManagerWeek;
+    expect(seriesAt(sim.series, 80, OBS.cost)).toBeCloseTo(80 * weekly, 6);
+    expect(Array.from(sim.coachedUntil).every((w) => w > 80)).toBe(true);
+  });
+});
