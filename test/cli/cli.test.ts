@@ -3,10 +3,14 @@
  * spawn costs about half a second, so each test checks several things.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Every temporary file of these tests lives here and goes when they end.
+const scratch = mkdtempSync(join(tmpdir(), 'uptake-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -75,7 +79,7 @@ describe('uptake validate', () => {
   });
 
   it('reports every problem as file:line:col field: message — hint, keeps checking other files, and exits 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uptake-validate-'));
+    const dir = mkdtempSync(join(scratch, 'validate-'));
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'name: bad\norganisation:\n  employees: 40%\n  silo_strenght: 0.5\nstrategies:\n  a: {type: top-down}\n');
     const r = await uptake('validate', bad, 'scenarios/startup.yaml', join(dir, 'missing.yaml'));
@@ -94,7 +98,7 @@ describe('uptake validate', () => {
   });
 
   it('prints every file\'s diagnostics as JSON with --json, keeping the exit code', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uptake-validate-json-'));
+    const dir = mkdtempSync(join(scratch, 'validate-json-'));
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'name: bad\nstrategies:\n  a: {type: top_down, label: 3}\n');
     const r = await uptake('validate', '--json', bad, 'scenarios/lawfirm.yaml');
@@ -116,7 +120,7 @@ describe('uptake validate', () => {
 
 describe('uptake init', () => {
   it('writes a starter scenario that validates, and refuses to overwrite it without --force', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uptake-init-'));
+    const dir = mkdtempSync(join(scratch, 'init-'));
     const file = join(dir, 'acme.yaml');
     const first = await uptake('init', file, '--name', 'acme');
     expect(first.code).toBe(0);
