@@ -5,7 +5,7 @@
  *   1. fireInterventions  — the plan's interventions due this week or whose condition now holds
  *   2. updateManagers     — styles move; team time cost, trial rate and output follow
  *   3. updateCommunities  — communities are born, kept alive or die from last week's output
- *   4. decideTransitions  — every employee's move, from counts kept up to date incrementally
+ *   4. decideTransitions  — every employee's move, from counts kept up to date incrementally; pushes fade
  *   5. applyTransitions   — moves take effect together (synchronous update) and push counts to contacts
  *   6. governance         — a grown free network meets its governance decision
  *   7. observe            — this week's observables into the preallocated series
@@ -34,6 +34,29 @@ export const STATE_NAMES = ['unaware', 'aware', 'trying', 'active', 'lapsed'] as
 const NO_ACCESS = 0;
 const FREE_ACCESS = 1;
 const LICENSED_ACCESS = 2;
+
+// Decision groups, from (state, access level): see decideTransitions.
+const G_UNAWARE = 0;
+const G_AWARE = 1;
+const G_LAPSED = 2;
+const G_TRYING = 3;
+const G_ACTIVE = 4;
+const G_LOST_ACCESS = 5;
+const G_IDLE = 6; // aware or lapsed without access: nothing to decide
+export const GROUP_COUNT = 7;
+/** Group of state × 3 + access level (none, free, licensed). */
+const GROUP_OF = Uint8Array.from([
+  G_UNAWARE, G_UNAWARE, G_UNAWARE, // unaware
+  G_IDLE, G_AWARE, G_AWARE, // aware
+  G_LOST_ACCESS, G_TRYING, G_TRYING, // trying
+  G_LOST_ACCESS, G_ACTIVE, G_ACTIVE, // active
+  G_IDLE, G_LAPSED, G_LAPSED, // lapsed
+]);
+
+/** The decision group of an employee in `state` with `access` (0 none, 1 free, 2 licensed). */
+export function decisionGroup(state: number, access: number): number {
+  return GROUP_OF[state * 3 + access]!;
+}
 
 /** A week past any horizon that still fits the Int32Arrays holding weeks ("until the horizon", "never"). */
 const NEVER_WEEK = 2 ** 31 - 1;
@@ -91,8 +114,12 @@ export class Simulation {
   readonly activeContacts: Int32Array;
   readonly crossActiveContacts: Int32Array;
   readonly contactContent: Float64Array;
-  readonly push: Float32Array;
-  readonly showcase: Float32Array;
+  /**
+   * Announcement push and showcase value, stored divided by `pushScale`: every push fades by the same
+   * factor a week, so fading is one multiplication of the scale, not a pass over everyone.
+   */
+  private readonly pushBase: Float64Array;
+  private readonly showcaseBase: Float64Array;
   readonly invDegree: Float32Array;
   /** Time cost before team effects: (1 - slack) × (1 + producing premium for producers and contributors). */
   readonly personalCost: Float32Array;
@@ -163,6 +190,19 @@ export class Simulation {
   private readonly context: Float64Array;
   private readonly mechanisms: ModelParams['mechanisms'];
   private pushLive = false;
+  private pushScale = 1;
+  /** Largest pushBase or showcaseBase set since the pushes were last cleared. */
+  private pushPeak = 0;
+  /**
+   * Decision groups (see decideTransitions), kept up to date as states and access change: group g's
+   * members are groupMembers[g × employees, g × employees + groupSize[g]), employee i sits at groupPos[i].
+   */
+  private readonly groupMembers: Int32Array;
+  private readonly groupSize = new Int32Array(GROUP_COUNT);
+  private readonly groupOf: Uint8Array;
+  private readonly groupPos: Int32Array;
+  /** Moves between groups since the groups were last put back in index order. */
+  private groupMoves = 0;
   private managerFactorsStale = true;
   /** log(1 - baseLapse), or 0 when active users never lapse for no reason. */
   private readonly logKeep: number;
@@ -189,8 +229,12 @@ export class Simulation {
     this.activeContacts = new Int32Array(n);
     this.crossActiveContacts = new Int32Array(n);
     this.contactContent = new Float64Array(n);
-    this.push = new Float32Array(n);
-    this.showcase = new Float32Array(n);
+    this.pushBase = new Float64Array(n);
+    this.showcaseBase = new Float64Array(n);
+    this.groupMembers = new Int32Array(GROUP_COUNT * n);
+    this.groupOf = new Uint8Array(n).fill(G_UNAWARE);
+    this.groupPos = new Int32Array(n);
+    this.sortGroups();
     this.invDegree = new Float32Array(n);
     this.aliveCommunities = new Uint8Array(n);
     this.personalCost = new Float32Array(n);
@@ -272,6 +316,7 @@ export class Simulation {
     this.updateManagers();
     this.updateCommunities();
     this.decideTransitions();
+    this.fadePushes();
     this.applyTransitions();
     this.governance();
     this.payRunningCosts();
@@ -317,11 +362,7 @@ export class Simulation {
       case 'announcement': {
         if (!this.mechanisms.externalInfluence) break;
         const strength = (spec.strength ?? 0.8) * (0.5 + 0.5 * p.organisation.executiveSponsorship);
-        for (let k = 0; k < count; k++) {
-          const i = members ? members[k]! : k;
-          if (this.push[i]! < strength) this.push[i] = strength;
-        }
-        this.pushLive = true;
+        for (let k = 0; k < count; k++) this.raisePush(members ? members[k]! : k, strength);
         this.cumulativeCost += p.costs.announcement;
         break;
       }
@@ -332,10 +373,9 @@ export class Simulation {
         const value = (spec.strength ?? 0.8) * p.adoption.showcaseValue * evidence;
         for (let k = 0; k < count; k++) {
           const i = members ? members[k]! : k;
-          if (this.showcase[i]! < value) this.showcase[i] = value;
-          if (this.push[i]! < 0.5 * value) this.push[i] = 0.5 * value;
+          this.raiseShowcase(i, value);
+          this.raisePush(i, 0.5 * value);
         }
-        this.pushLive = true;
         this.cumulativeCost += p.costs.showcase;
         break;
       }
@@ -413,11 +453,40 @@ export class Simulation {
       trainedNow++;
       if (this.mechanisms.externalInfluence) {
         if (this.state[i] === UNAWARE) this.setState(i, AWARE);
-        if (this.push[i]! < 0.5) this.push[i] = 0.5;
-        this.pushLive = true;
+        this.raisePush(i, 0.5);
       }
     }
     this.cumulativeCost += trainedNow * this.params.costs.trainingPerPerson;
+  }
+
+  /** Raises employee i's announcement push to at least `strength` (this week's value). */
+  private raisePush(i: number, strength: number): void {
+    if (this.pushBase[i]! * this.pushScale >= strength) return;
+    const base = strength / this.pushScale;
+    this.pushBase[i] = base;
+    if (base > this.pushPeak) this.pushPeak = base;
+    this.pushLive = true;
+  }
+
+  private raiseShowcase(i: number, value: number): void {
+    if (this.showcaseBase[i]! * this.pushScale >= value) return;
+    const base = value / this.pushScale;
+    this.showcaseBase[i] = base;
+    if (base > this.pushPeak) this.pushPeak = base;
+    this.pushLive = true;
+  }
+
+  /** This week's pushes were used: they fade, and are dropped once the strongest is below 1e-4. */
+  private fadePushes(): void {
+    if (!this.pushLive) return;
+    this.pushScale *= this.params.adoption.announcementDecay;
+    if (this.pushPeak * this.pushScale <= 1e-4) {
+      this.pushBase.fill(0);
+      this.showcaseBase.fill(0);
+      this.pushLive = false;
+      this.pushScale = 1;
+      this.pushPeak = 0;
+    }
   }
 
   private teamsOf(members: Int32Array | null): number[] {
@@ -595,15 +664,12 @@ export class Simulation {
     const n = org.employees;
     const a = this.params.adoption;
     const mech = this.mechanisms;
-    const state = this.state;
-    const access = this.access;
     const rng = this.rng;
     const changed = this.changed;
     const changedTo = this.changedTo;
-    const push = this.push;
-    const showcase = this.showcase;
     const innovativeness = org.innovativeness;
     const required = org.requiredActive;
+    const team = org.team;
     const activeContacts = this.activeContacts;
     const invDegree = this.invDegree;
     const contactContent = this.contactContent;
@@ -616,7 +682,7 @@ export class Simulation {
     const baseLapseWeek = this.baseLapseWeek;
     const week = this.week;
 
-    // Branch on configuration once, outside the loop.
+    // Branch on configuration once, outside the loops.
     const complete = org.network.complete;
     const globalActive = this.stateCount[ACTIVE]!;
     const globalShare = complete ? globalActive / n : 0;
@@ -627,8 +693,6 @@ export class Simulation {
     const wordOfMouth = mech.awareness ? a.awarenessWordOfMouth : 0;
     const thresholdRate = mech.complexContagion ? a.thresholdAdoptRate : 0;
     const managerTrial = mech.managerInfluence;
-    const trust = this.trust;
-    const lapsedTrust = trust * a.retrial;
     const criticalMass = mech.criticalMass;
     const lapsing = mech.lapsing;
     const valueWeight = a.valueWeight;
@@ -641,106 +705,151 @@ export class Simulation {
     const emptyRoom = lapsing && criticalMass ? a.emptyRoomLapse : 0;
     const invNoise2 = 1 / (2 * a.decisionNoise);
     const pushLive = this.pushLive;
-    const decay = a.announcementDecay;
-    let maxPush = 0;
+    const pushScale = this.pushScale;
+    const pushBase = this.pushBase;
+    const showcaseBase = this.showcaseBase;
     let changes = 0;
 
-    // Employees are numbered team by team: walking teams outside keeps each team's factors in registers.
-    const teamStart = org.teamStart;
-    for (let t = 0; t < org.teams; t++) {
-      const trialFactor = managerTrial ? teamTrial[t]! : 1;
-      const costFactor = teamCostFactor[t]!;
-      const end = teamStart[t + 1]!;
-      for (let i = teamStart[t]!; i < end; i++) {
-        const s = state[i]!;
-        let pushed = 0;
-        if (pushLive) {
-          pushed = push[i]!;
-          if (pushed !== 0) {
-            const next = pushed * decay;
-            const live = next > 1e-4;
-            push[i] = live ? next : 0;
-            if (next > maxPush) maxPush = next;
-            // A showcase fades with the push that came with it.
-            const sc = showcase[i]! * decay;
-            showcase[i] = live && sc > 1e-4 ? sc : 0;
-          }
+    // Walk group by group: the state branch of a mixed-state loop is mispredicted for most agents and
+    // was its largest cost. Moves scatter a group's order; index order keeps memory access sequential.
+    if (this.groupMoves > n >> 2) this.sortGroups();
+    const members = this.groupMembers;
+    const size = this.groupSize;
+
+    // Unaware: outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn
+    // with probability r / (1 - p), so that the week's chance is exactly p + r.
+    for (let k = 0, end = size[G_UNAWARE]!; k < end; k++) {
+      const i = members[k]!;
+      let rest = wordOfMouth * (complete ? globalShare : activeContacts[i]! * invDegree[i]!);
+      if (pushLive) rest += pushBase[i]! * pushScale;
+      if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
+        changed[changes] = i;
+        changedTo[changes++] = AWARE;
+      }
+    }
+
+    // Aware or lapsed, with access: try the platform.
+    const tried = criticalMass ? TRYING : ACTIVE;
+    for (let g = G_AWARE; g <= G_LAPSED; g++) {
+      const trust = g === G_AWARE ? this.trust : this.trust * a.retrial;
+      for (let k = g * n, end = g * n + size[g]!; k < end; k++) {
+        const i = members[k]!;
+        const contacts = complete ? globalActive : activeContacts[i]!;
+        let h = p + q * (complete ? globalShare : contacts * invDegree[i]!);
+        if (pushLive) h += pushBase[i]! * pushScale * innovativeness[i]!;
+        if (contacts >= required[i]!) h += thresholdRate;
+        if (managerTrial) h *= teamTrial[team[i]!]!;
+        h *= trust;
+        if (h > 0 && rng.next() < h) {
+          changed[changes] = i;
+          changedTo[changes++] = tried;
         }
-        if (s === UNAWARE) {
-          // Outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn with
-          // probability r / (1 - p), so that the week's chance is exactly p + r.
-          const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
-          const rest = pushed + wordOfMouth * share;
-          if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
-            changed[changes] = i;
-            changedTo[changes++] = AWARE;
-          }
-        } else if (s === AWARE || s === LAPSED) {
-          if (access[i] === NO_ACCESS) continue;
-          const share = complete ? globalShare : activeContacts[i]! * invDegree[i]!;
-          let h = p + pushed * innovativeness[i]! + q * share;
-          if (thresholdRate > 0 && (complete ? globalActive : activeContacts[i]!) >= required[i]!) h += thresholdRate;
-          h *= trialFactor;
-          h *= s === LAPSED ? lapsedTrust : trust;
-          if (h > 0 && rng.next() < h) {
-            changed[changes] = i;
-            changedTo[changes++] = criticalMass ? TRYING : ACTIVE;
-          }
-        } else {
-          // TRYING or ACTIVE: stay or leave depending on the value found against the time it costs.
-          if (access[i] === NO_ACCESS) {
+      }
+    }
+
+    // Trying or active without access: they lapse.
+    for (let k = G_LOST_ACCESS * n, end = G_LOST_ACCESS * n + size[G_LOST_ACCESS]!; k < end; k++) {
+      changed[changes] = members[k]!;
+      changedTo[changes++] = LAPSED;
+    }
+
+    if (!criticalMass) {
+      // No value test: a trial converts at once, and active users lapse only for no reason (scheduled).
+      for (let k = G_TRYING * n, end = G_TRYING * n + size[G_TRYING]!; k < end; k++) {
+        changed[changes] = members[k]!;
+        changedTo[changes++] = ACTIVE;
+      }
+      if (lapsing) {
+        for (let k = G_ACTIVE * n, end = G_ACTIVE * n + size[G_ACTIVE]!; k < end; k++) {
+          const i = members[k]!;
+          if (week >= baseLapseWeek[i]!) {
             changed[changes] = i;
             changedTo[changes++] = LAPSED;
-            continue;
           }
-          if (!criticalMass) {
-            if (s === TRYING) {
-              changed[changes] = i;
-              changedTo[changes++] = ACTIVE;
-            } else if (week >= baseLapseWeek[i]!) {
-              changed[changes] = i;
-              changedTo[changes++] = LAPSED;
-            }
-            continue;
+        }
+      }
+      this.changes = changes;
+      return;
+    }
+
+    // Trying or active: stay or leave depending on the value found against the time it costs.
+    for (let g = G_TRYING; g <= G_ACTIVE; g++) {
+      for (let k = g * n, end = g * n + size[g]!; k < end; k++) {
+        const i = members[k]!;
+        const content = complete ? globalContent : contactContent[i]!;
+        const c = content > 0 ? content : 0;
+        // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
+        const innovative = innovativeness[i]!;
+        let value = valueWeight * (c / (c + half));
+        if (pushLive) value += showcaseBase[i]! * pushScale;
+        value += trainingValue * trained[i]! + communityValue * Math.min(aliveCommunities[i]!, 2);
+        value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
+        const cost = personalCost[i]! * teamCostFactor[team[i]!]!;
+        // Linear ramp: leaving is certain well below zero net value, conversion well above.
+        let stay = 0.5 + (value - cost) * invNoise2;
+        stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
+        if (g === G_TRYING) {
+          const u = rng.next();
+          const pConvert = conversion * stay;
+          if (u < pConvert) {
+            changed[changes] = i;
+            changedTo[changes++] = ACTIVE;
+          } else if (u < pConvert + emptyRoom * (1 - stay)) {
+            changed[changes] = i;
+            changedTo[changes++] = LAPSED;
           }
-          const content = complete ? globalContent : contactContent[i]!;
-          const c = content > 0 ? content : 0;
-          // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
-          const innovative = innovativeness[i]!;
-          let value = valueWeight * (c / (c + half)) + showcase[i]!;
-          if (trained[i]) value += trainingValue;
-          const alive = aliveCommunities[i]!;
-          if (alive !== 0) value += communityValue * (alive < 2 ? alive : 2);
-          value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
-          const cost = personalCost[i]! * costFactor;
-          // Linear ramp: leaving is certain well below zero net value, conversion well above.
-          let stay = 0.5 + (value - cost) * invNoise2;
-          stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
-          if (s === TRYING) {
-            const u = rng.next();
-            const pConvert = conversion * stay;
-            if (u < pConvert) {
-              changed[changes] = i;
-              changedTo[changes++] = ACTIVE;
-            } else if (u < pConvert + emptyRoom * (1 - stay)) {
-              changed[changes] = i;
-              changedTo[changes++] = LAPSED;
-            }
-          } else {
-            // The base lapse is scheduled (baseLapseWeek); the empty-room part e is drawn with probability
-            // e / (1 - baseLapse), so that the week's chance is exactly baseLapse + e. A user who finds
-            // plenty of value (stay = 1) costs no draw.
-            const extra = emptyRoom * (1 - stay);
-            if (week >= baseLapseWeek[i]! || (extra > 0 && rng.next() * oneMinusBase < extra)) {
-              changed[changes] = i;
-              changedTo[changes++] = LAPSED;
-            }
+        } else {
+          // The base lapse is scheduled (baseLapseWeek); the empty-room part e is drawn with probability
+          // e / (1 - baseLapse), so that the week's chance is exactly baseLapse + e. A user who finds
+          // plenty of value (stay = 1) costs no draw.
+          const extra = emptyRoom * (1 - stay);
+          if (week >= baseLapseWeek[i]! || (extra > 0 && rng.next() * oneMinusBase < extra)) {
+            changed[changes] = i;
+            changedTo[changes++] = LAPSED;
           }
         }
       }
     }
-    if (pushLive && maxPush === 0) this.pushLive = false;
     this.changes = changes;
+  }
+
+  /** The members of decision group g, in walking order (a copy; for tests and inspection). */
+  groupMembersOf(g: number): Int32Array {
+    const n = this.org.employees;
+    return this.groupMembers.slice(g * n, g * n + this.groupSize[g]!);
+  }
+
+  /** Puts every decision group back in index order. */
+  private sortGroups(): void {
+    const n = this.org.employees;
+    const { groupMembers, groupSize, groupOf, groupPos } = this;
+    groupSize.fill(0);
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i]!;
+      const pos = groupSize[g]!++;
+      groupMembers[g * n + pos] = i;
+      groupPos[i] = pos;
+    }
+    this.groupMoves = 0;
+  }
+
+  /** Moves employee i to the decision group of its current state and access. */
+  private regroup(i: number): void {
+    const to = GROUP_OF[this.state[i]! * 3 + this.access[i]!]!;
+    const from = this.groupOf[i]!;
+    if (to === from) return;
+    const n = this.org.employees;
+    const { groupMembers, groupSize, groupPos } = this;
+    // Swap-remove from the old group, append to the new one.
+    const last = groupMembers[from * n + --groupSize[from]!]!;
+    const pos = groupPos[i]!;
+    groupMembers[from * n + pos] = last;
+    groupPos[last] = pos;
+    const at = groupSize[to]!++;
+    groupMembers[to * n + at] = i;
+    groupPos[i] = at;
+    this.groupOf[i] = to;
+    this.groupMoves++;
   }
 
   // ---- 5. apply ---------------------------------------------------------------------------------
@@ -755,6 +864,7 @@ export class Simulation {
     const prev = this.state[i]!;
     if (prev === next) return;
     this.state[i] = next;
+    this.regroup(i);
     this.stateCount[prev]! -= 1;
     this.stateCount[next]! += 1;
     const wasActive = prev === ACTIVE;
@@ -805,6 +915,7 @@ export class Simulation {
     const prev = this.access[i]!;
     if (prev === level) return;
     this.access[i] = level;
+    this.regroup(i);
     const wave = this.wave[i]!;
     if (prev === NO_ACCESS) {
       this.withAccess++;

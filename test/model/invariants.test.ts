@@ -1,6 +1,7 @@
 /** Conservation, incremental counts and determinism: the bookkeeping the hot loop relies on. */
 import { describe, expect, it } from 'vitest';
 import { ACTIVE, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, runRollout, withDefaults } from '../../src/model/index.ts';
+import { GROUP_COUNT, decisionGroup } from '../../src/model/simulation.ts';
 
 const small = withDefaults({ weeks: 60, organisation: { employees: 600 } });
 
@@ -19,6 +20,15 @@ describe('conservation', () => {
         const shares = ['unaware_share', 'aware_share', 'trying_share', 'active_share', 'lapsed_share'] as const;
         const total = shares.reduce((s, k) => s + sim.series[row + OBS[k]]!, 0);
         expect(total).toBeCloseTo(1, 12);
+        // The decision loop's groups hold everyone exactly once, each in the group of their state and access.
+        const seen = new Uint8Array(n);
+        for (let g = 0; g < GROUP_COUNT; g++) {
+          for (const i of sim.groupMembersOf(g)) {
+            expect(decisionGroup(sim.state[i]!, sim.access[i]!)).toBe(g);
+            seen[i]! += 1;
+          }
+        }
+        expect(seen.every((c) => c === 1)).toBe(true);
       }
     });
   }
