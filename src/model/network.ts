@@ -18,6 +18,12 @@ export interface Network {
   /** CSR: neighbours of i are neighbours[offsets[i] .. offsets[i + 1]) (empty when complete). */
   offsets: Int32Array;
   neighbours: Int32Array;
+  /**
+   * Each neighbour list holds contacts in i's department first: those in other departments are
+   * neighbours[crossStart[i] .. offsets[i + 1]), so updates that only cross-department contacts need
+   * loop over them without a branch per contact (empty when complete).
+   */
+  crossStart: Int32Array;
   degree(i: number): number;
   /** Number of ties (each counted once). */
   ties(): number;
@@ -38,7 +44,7 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
   const n = layout.department.length;
   if (params.network === 'complete') {
     return {
-      complete: true, employees: n, offsets: new Int32Array(0), neighbours: new Int32Array(0),
+      complete: true, employees: n, offsets: new Int32Array(0), neighbours: new Int32Array(0), crossStart: new Int32Array(0),
       degree: () => n - 1, ties: () => (n * (n - 1)) / 2, bytes: () => 0,
     };
   }
@@ -96,7 +102,25 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
     }
     if (b >= 0) edges.add(a, b);
   }
-  return toCsr(n, edges);
+  return toCsr(n, edges, department);
+}
+
+/** Puts each neighbour list's same-department contacts first (order otherwise kept); returns crossStart. */
+function splitByDepartment(n: number, offsets: Int32Array, neighbours: Int32Array, department: Uint16Array): Int32Array {
+  const crossStart = new Int32Array(n);
+  const cross = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let write = offsets[i]!;
+    let crossing = 0;
+    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+      const j = neighbours[e]!;
+      if (department[j] === department[i]) neighbours[write++] = j;
+      else cross[crossing++] = j;
+    }
+    crossStart[i] = write;
+    neighbours.set(cross.subarray(0, crossing), write);
+  }
+  return crossStart;
 }
 
 /**
@@ -162,9 +186,9 @@ export class EdgeList {
 /**
  * Undirected edge list to CSR, duplicates merged. A neighbour list keeps the
  * order ties were added in (deterministic), so no sort is needed: a marker
- * array spots repeats in one pass.
+ * array spots repeats in one pass. Contacts in the same department come first.
  */
-export function toCsr(n: number, edges: EdgeList): Network {
+export function toCsr(n: number, edges: EdgeList, department: Uint16Array): Network {
   const { from, to, length } = edges;
   const counts = new Int32Array(n + 1);
   for (let e = 0; e < length; e++) {
@@ -193,10 +217,11 @@ export function toCsr(n: number, edges: EdgeList): Network {
   }
   offsets[n] = write;
   const neighbours = raw.slice(0, write);
+  const crossStart = splitByDepartment(n, offsets, neighbours, department);
   return {
-    complete: false, employees: n, offsets, neighbours,
+    complete: false, employees: n, offsets, neighbours, crossStart,
     degree: (i: number) => offsets[i + 1]! - offsets[i]!,
     ties: () => neighbours.length / 2,
-    bytes: () => offsets.byteLength + neighbours.byteLength,
+    bytes: () => offsets.byteLength + neighbours.byteLength + crossStart.byteLength,
   };
 }

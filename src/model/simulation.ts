@@ -145,6 +145,8 @@ export class Simulation {
   readonly teamRelief: Float64Array;
   /** Time cost of a member with no slack: timeCost × manager effect × (1 - job-description relief). */
   readonly teamCostFactor: Float64Array;
+  /** 1 / team size, so the weekly manager update multiplies instead of dividing. */
+  private readonly teamInvSize: Float64Array;
   // Per community: 0 not yet born, 1 alive, 2 dead.
   readonly communityStatus: Uint8Array;
   readonly communityContent: Float64Array;
@@ -258,6 +260,8 @@ export class Simulation {
     this.teamOutput = new Float64Array(teams).fill(1);
     this.teamRelief = new Float64Array(teams);
     this.teamCostFactor = new Float64Array(teams);
+    this.teamInvSize = new Float64Array(teams);
+    for (let t = 0; t < teams; t++) this.teamInvSize[t] = 1 / (this.org.teamStart[t + 1]! - this.org.teamStart[t]!);
     const c = this.org.communities;
     this.communityStatus = new Uint8Array(c);
     this.communityContent = new Float64Array(c);
@@ -581,8 +585,8 @@ export class Simulation {
     this.managerFactorsStale = false;
     const m = this.params.managers;
     const org = this.org;
-    const { teamStart, initialStyle } = org;
-    const { style, teamActive, coachedUntil, mentoredUntil, teamRelief, teamCostFactor, teamTrial, teamOutput } = this;
+    const { initialStyle } = org;
+    const { teamInvSize, style, teamActive, coachedUntil, mentoredUntil, teamRelief, teamCostFactor, teamTrial, teamOutput } = this;
     const influence = this.mechanisms.managerInfluence;
     const dynamics = this.mechanisms.managerDynamics && this.week > 0;
     const criticalMass = this.params.outcomes.criticalMassShare;
@@ -601,7 +605,7 @@ export class Simulation {
       if (isCoached) coached++;
       if (isMentored) mentored++;
       if (dynamics) {
-        const activeShare = teamActive[t]! / (teamStart[t + 1]! - teamStart[t]!);
+        const activeShare = teamActive[t]! * teamInvSize[t]!;
         let ds = pressureRate * activeShare;
         if (activeShare > criticalMass) ds += evidenceRate * (activeShare - criticalMass);
         if (isCoached) ds += coachingRate;
@@ -898,16 +902,20 @@ export class Simulation {
     }
     // i's own cross-department reach enters or leaves its team's sum.
     this.teamCrossContent[t]! += d * w * this.crossActiveContacts[i]!;
-    const { offsets, neighbours } = org.network;
-    const state = this.state;
-    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+    const { offsets, neighbours, crossStart } = org.network;
+    const { activeContacts, contactContent, crossActiveContacts, teamCrossContent, state } = this;
+    const dw = d * w;
+    const cross = crossStart[i]!;
+    const end = offsets[i + 1]!;
+    for (let e = offsets[i]!; e < end; e++) {
       const j = neighbours[e]!;
-      this.activeContacts[j]! += d;
-      this.contactContent[j]! += d * w;
-      if (org.department[j] !== dept) {
-        this.crossActiveContacts[j]! += d;
-        if (state[j] === ACTIVE) this.teamCrossContent[org.team[j]!]! += d * org.production[j]!;
-      }
+      activeContacts[j]! += d;
+      contactContent[j]! += dw;
+    }
+    for (let e = cross; e < end; e++) {
+      const j = neighbours[e]!;
+      crossActiveContacts[j]! += d;
+      if (state[j] === ACTIVE) teamCrossContent[org.team[j]!]! += d * org.production[j]!;
     }
   }
 

@@ -69,12 +69,17 @@ describe('conservation', () => {
 
   it('never loses or double-counts anyone in the network: ties are symmetric and unique', () => {
     const sim = new Simulation(small, builtinStrategy('top_down'), { organisation: 9, dynamics: 9 });
-    const { offsets, neighbours } = sim.org.network;
+    const { offsets, neighbours, crossStart } = sim.org.network;
+    const { department } = sim.org;
     const seen = new Set<string>();
+    let crossTies = 0;
     for (let i = 0; i < sim.org.employees; i++) {
       for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
         const j = neighbours[e]!;
         expect(j).not.toBe(i);
+        // Contacts in i's department first, then those in other departments (setState relies on it).
+        expect(department[j] !== department[i]).toBe(e >= crossStart[i]!);
+        if (e >= crossStart[i]!) crossTies++;
         const key = `${i}-${j}`;
         expect(seen.has(key)).toBe(false);
         seen.add(key);
@@ -84,6 +89,7 @@ describe('conservation', () => {
       const [i, j] = key.split('-');
       expect(seen.has(`${j}-${i}`)).toBe(true);
     }
+    expect(crossTies).toBeGreaterThan(0);
   });
 });
 
