@@ -105,6 +105,47 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
   return toCsr(n, edges, department);
 }
 
+/** counts[i] .. counts[i + 1]: where employee i's (possibly repeated) contacts go. */
+function degreeOffsets(n: number, edges: EdgeList): Int32Array {
+  const { from, to, length } = edges;
+  const counts = new Int32Array(n + 1);
+  for (let e = 0; e < length; e++) {
+    counts[from[e]! + 1]! += 1;
+    counts[to[e]! + 1]! += 1;
+  }
+  for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
+  return counts;
+}
+
+function scatterEdges(edges: EdgeList, counts: Int32Array): Int32Array {
+  const { from, to, length } = edges;
+  const fill = counts.slice(0, counts.length - 1);
+  const raw = new Int32Array(counts[counts.length - 1]!);
+  for (let e = 0; e < length; e++) {
+    raw[fill[from[e]!]!++] = to[e]!;
+    raw[fill[to[e]!]!++] = from[e]!;
+  }
+  return raw;
+}
+
+/** Drops repeated contacts in place (a marker array spots them), fills offsets, returns the tie ends kept. */
+function compactRepeats(n: number, counts: Int32Array, raw: Int32Array, offsets: Int32Array): number {
+  const seenBy = new Int32Array(n).fill(-1);
+  let write = 0;
+  for (let i = 0; i < n; i++) {
+    offsets[i] = write;
+    // Compacting in place is safe: write never passes the read position.
+    for (let k = counts[i]!; k < counts[i + 1]!; k++) {
+      const j = raw[k]!;
+      if (seenBy[j] === i) continue;
+      seenBy[j] = i;
+      raw[write++] = j;
+    }
+  }
+  offsets[n] = write;
+  return write;
+}
+
 /** Puts each neighbour list's same-department contacts first (order otherwise kept); returns crossStart. */
 function splitByDepartment(n: number, offsets: Int32Array, neighbours: Int32Array, department: Uint16Array): Int32Array {
   const crossStart = new Int32Array(n);
@@ -189,33 +230,12 @@ export class EdgeList {
  * array spots repeats in one pass. Contacts in the same department come first.
  */
 export function toCsr(n: number, edges: EdgeList, department: Uint16Array): Network {
-  const { from, to, length } = edges;
-  const counts = new Int32Array(n + 1);
-  for (let e = 0; e < length; e++) {
-    counts[from[e]! + 1]! += 1;
-    counts[to[e]! + 1]! += 1;
-  }
-  for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
-  const fill = counts.slice(0, n);
-  const raw = new Int32Array(counts[n]!);
-  for (let e = 0; e < length; e++) {
-    raw[fill[from[e]!]!++] = to[e]!;
-    raw[fill[to[e]!]!++] = from[e]!;
-  }
+  // Each pass is its own function: a long function with several hot loops is optimised on-stack in its
+  // first loop, before the later ones have type feedback, and that code then bails out on every build.
+  const counts = degreeOffsets(n, edges);
+  const raw = scatterEdges(edges, counts);
   const offsets = new Int32Array(n + 1);
-  const seenBy = new Int32Array(n).fill(-1);
-  let write = 0;
-  for (let i = 0; i < n; i++) {
-    offsets[i] = write;
-    // Compacting in place is safe: write never passes the read position.
-    for (let k = counts[i]!; k < counts[i + 1]!; k++) {
-      const j = raw[k]!;
-      if (seenBy[j] === i) continue;
-      seenBy[j] = i;
-      raw[write++] = j;
-    }
-  }
-  offsets[n] = write;
+  const write = compactRepeats(n, counts, raw, offsets);
   const neighbours = raw.slice(0, write);
   const crossStart = splitByDepartment(n, offsets, neighbours, department);
   return {

@@ -236,7 +236,6 @@ export class Simulation {
     this.groupMembers = new Int32Array(GROUP_COUNT * n);
     this.groupOf = new Uint8Array(n).fill(G_UNAWARE);
     this.groupPos = new Int32Array(n);
-    this.sortGroups();
     this.invDegree = new Float32Array(n);
     this.aliveCommunities = new Uint8Array(n);
     this.personalCost = new Float32Array(n);
@@ -302,6 +301,9 @@ export class Simulation {
       const weeks = p > 0 ? 1 + Math.floor(Math.log(1 - this.rng.next()) / logStay) : Number.POSITIVE_INFINITY;
       this.spontaneousAwareness[i] = Math.min(weeks, NEVER_WEEK);
     }
+    // Only now that every field exists: a method called on a half-built object sees another hidden class,
+    // and its optimised code would be thrown away at every construction.
+    this.sortGroups();
     this.stateCount[UNAWARE] = n;
     if (!this.mechanisms.awareness) for (let i = 0; i < n; i++) this.setState(i, AWARE);
     this.updateManagers();

@@ -108,9 +108,11 @@ export class Sketch {
   private readonly neg = new Store();
   private readonly inverseWidth: number;
   private readonly logGamma: number;
+  private readonly linear: boolean;
 
   constructor(kind: SketchKind) {
     this.kind = kind;
+    this.linear = kind.type === 'linear';
     this.inverseWidth = kind.type === 'linear' ? 1 / kind.width : 0;
     this.logGamma = kind.type === 'log' ? Math.log((1 + kind.alpha) / (1 - kind.alpha)) : 0;
     this.quantum = kind.quantum ?? DEFAULT_QUANTUM;
@@ -130,6 +132,7 @@ export class Sketch {
     addPartial(this.partials, q);
   }
 
+  /** Adds one value. The runner's main thread calls this for every week of every rollout: kept lean. */
   add(x: number): void {
     if (!Number.isFinite(x)) {
       this.nan++;
@@ -138,18 +141,31 @@ export class Sketch {
     this.n++;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    this.addToSum(Math.round(x * this.inverseQuantum) * this.quantum);
-    if (this.kind.type === 'linear') {
-      const i = Math.round(x * this.inverseWidth);
-      if (i >= 0) this.pos.add(i);
-      else this.neg.add(-i);
+    const q = Math.round(x * this.inverseQuantum) * this.quantum;
+    const t = this.total + q;
+    if (this.partials === null && Math.abs(t) < this.limit) this.total = t;
+    else this.addToSum(q);
+    let store: Store;
+    let index: number;
+    if (this.linear) {
+      index = Math.round(x * this.inverseWidth);
+      store = index >= 0 ? this.pos : this.neg;
+      if (index < 0) index = -index;
     } else if (x > ZERO_LIMIT) {
-      this.pos.add(Math.ceil(Math.log(x) / this.logGamma));
+      index = Math.ceil(Math.log(x) / this.logGamma);
+      store = this.pos;
     } else if (x < -ZERO_LIMIT) {
-      this.neg.add(Math.ceil(Math.log(-x) / this.logGamma));
+      index = Math.ceil(Math.log(-x) / this.logGamma);
+      store = this.neg;
     } else {
       this.zero++;
+      return;
     }
+    // Fast path: the bucket is inside the store's current range.
+    const j = index - store.offset;
+    const counts = store.counts;
+    if (j >= 0 && j < counts.length) counts[j]! += 1;
+    else store.add(index);
   }
 
   /** Numbers held in memory (bucket slots and sum partials): bounded by the metric's range, not by the count. */
