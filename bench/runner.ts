@@ -2,9 +2,12 @@
  * The runner's benchmark figures, called by bench/run.ts (`npm run bench`):
  *
  * - workers2_efficiency: throughput on 2 workers / (2 × throughput on 1 worker),
- *   same work (rollouts of the bundled default scenario), pools warmed up first so
- *   worker start-up (0.3–0.5 s under tsx) is not counted; the main thread's
- *   aggregation of the results is counted. Best of two runs each, alternating.
+ *   same work (rollouts of the bundled default scenario) done as `uptake run` does
+ *   it: workers fold their summaries, the main thread writes nothing but collects
+ *   and merges them at the end (counted). Pools are warmed up first so worker
+ *   start-up (0.3–0.5 s under tsx) and the JIT's first compilations are not
+ *   counted. Best of three runs each, alternating, because this 2-vCPU machine's
+ *   speed drifts by ±15% from minute to minute.
  * - default_comparison_seconds: the bundled default scenario (3 strategies ×
  *   1,000 rollouts) end to end: load the scenario, run on every core, write
  *   the four output files. Process start-up is not included.
@@ -19,27 +22,31 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenarios/load.ts';
 import type { Experiment } from '../src/scenarios/experiment.ts';
 import { Aggregate } from '../src/runner/aggregate.ts';
-import { planBatches, runExperiment } from '../src/runner/execute.ts';
+import { experimentKey, planBatches, runExperiment } from '../src/runner/execute.ts';
 import { PoolRunner } from '../src/runner/pool.ts';
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
 
 /** Seconds to run `rollouts` rollouts (batches of 2) on a warmed-up pool of `workers`. */
 async function poolSeconds(experiment: Experiment, workers: number, rollouts: number): Promise<number> {
-  const runner = new PoolRunner(experiment, workers);
+  const key = experimentKey(experiment);
+  const runner = new PoolRunner(experiment, workers, { fold: { experimentKey: key } });
   try {
-    // Warm-up: four rollouts per worker (module loading and the JIT: one rollout leaves
-    // much code unoptimised, and the optimising compiler runs on a background thread
+    // Warm-up: eight rollouts per worker (module loading and the JIT: a few rollouts leave
+    // code unoptimised, and the optimising compiler runs on a background thread
     // that a lone worker gets for free on the idle core), not timed.
-    await Promise.all(Array.from({ length: workers }, (_, i) => runner.run({ start: 100_000 + 10 * i, end: 100_004 + 10 * i })));
-    const aggregate = new Aggregate(experiment, 'bench');
+    await Promise.all(Array.from({ length: workers }, (_, i) => runner.run({ start: 100_000 + 10 * i, end: 100_008 + 10 * i })));
+    await runner.collect();
+    const aggregate = new Aggregate(experiment, key);
     const tasks = planBatches(0, rollouts, 2);
     const t0 = performance.now();
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < tasks.length) aggregate.addBatch(await runner.run(tasks[next++]!));
+      while (next < tasks.length) await runner.run(tasks[next++]!);
     };
     await Promise.all(Array.from({ length: workers * 2 }, lane));
+    for (const part of await runner.collect()) aggregate.merge(part);
+    if (aggregate.rollouts !== rollouts) throw new Error(`bench folded ${aggregate.rollouts} rollouts, expected ${rollouts}`);
     return (performance.now() - t0) / 1000;
   } finally {
     await runner.close();
@@ -50,10 +57,10 @@ export async function runnerBench(log: (line: string) => void = () => {}): Promi
   const experiment = await loadScenario(DEFAULT_SCENARIO);
   // Enough tasks (72 of 2 rollouts) that the last one finishing alone costs little.
   const rollouts = 144;
-  // Best of two, alternating, so a busy moment on the machine does not decide the figure.
+  // Best of three, alternating, so a busy moment on the machine does not decide the figure.
   let one = Infinity;
   let two = Infinity;
-  for (let rep = 0; rep < 2; rep++) {
+  for (let rep = 0; rep < 3; rep++) {
     one = Math.min(one, await poolSeconds(experiment, 1, rollouts));
     two = Math.min(two, await poolSeconds(experiment, 2, rollouts));
   }

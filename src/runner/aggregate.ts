@@ -10,7 +10,7 @@ import { OBSERVABLE_COUNT, RESULT_COUNT } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { type BatchLayout, layoutOf, strategyOffset } from './batch.ts';
 import { OBSERVABLE_KINDS, RESULT_BETTER, RESULT_IS_WEEKS, RESULT_KINDS } from './metrics.ts';
-import { Sketch, type SketchJSON } from './sketch.ts';
+import { Sketch, SketchBank, type SketchJSON } from './sketch.ts';
 import type { Better } from './summary.ts';
 
 const PARTIAL_FORMAT = 'uptake-partial/1';
@@ -48,7 +48,7 @@ export class Aggregate {
   /** Rollouts folded in. */
   rollouts = 0;
   /** [s][week][k] flattened: (s * (weeks + 1) + week) * OBSERVABLE_COUNT + k. */
-  readonly series: Sketch[] = [];
+  readonly series: SketchBank;
   /** [s][j]: s * RESULT_COUNT + j. */
   readonly results: Sketch[] = [];
   /** [s][w]: s * layout.waves + w (only strategies with waves are reported). */
@@ -61,9 +61,11 @@ export class Aggregate {
     this.layout = layoutOf(experiment);
     this.experimentKey = experimentKey;
     const { strategies, weeks, waves } = this.layout;
+    const seriesKinds = [];
     for (let s = 0; s < strategies; s++) {
-      for (let w = 0; w <= weeks; w++) for (let k = 0; k < OBSERVABLE_COUNT; k++) this.series.push(new Sketch(OBSERVABLE_KINDS[k]!));
+      for (let w = 0; w <= weeks; w++) for (let k = 0; k < OBSERVABLE_COUNT; k++) seriesKinds.push(OBSERVABLE_KINDS[k]!);
     }
+    this.series = new SketchBank(seriesKinds);
     for (let s = 0; s < strategies; s++) for (let j = 0; j < RESULT_COUNT; j++) this.results.push(new Sketch(RESULT_KINDS[j]!));
     for (let s = 0; s < strategies; s++) for (let w = 0; w < waves; w++) this.waves.push(new Sketch({ type: 'linear', width: 1 }));
     this.pairList = strategyPairs(strategies);
@@ -83,10 +85,9 @@ export class Aggregate {
         const o = base + strategyOffset(L, s);
         for (let j = 0; j < RESULT_COUNT; j++) this.results[s * RESULT_COUNT + j]!.add(packed[o + j]!);
         for (let w = 0; w < L.waves; w++) this.waves[s * L.waves + w]!.add(packed[o + RESULT_COUNT + w]!);
-        const so = o + RESULT_COUNT + L.waves;
-        const cells = s * seriesPerStrategy;
-        for (let c = 0; c < seriesPerStrategy; c++) this.series[cells + c]!.add(packed[so + c]!);
+        this.series.setInRow(s * seriesPerStrategy, packed, o + RESULT_COUNT + L.waves, seriesPerStrategy);
       }
+      this.series.commitRow();
       for (let p = 0; p < this.pairList.length; p++) {
         const [a, b] = this.pairList[p]!;
         const oa = base + strategyOffset(L, a);
@@ -110,7 +111,7 @@ export class Aggregate {
     if (other.format !== PARTIAL_FORMAT) throw new Error(`not an uptake partial result (format ${String(other.format)})`);
     if (other.experimentKey !== this.experimentKey) throw new Error('partial results come from different experiments');
     this.rollouts += other.rollouts;
-    other.series.forEach((s, i) => this.series[i]!.merge(s));
+    other.series.forEach((s, i) => this.series.merge(i, s));
     other.results.forEach((s, i) => this.results[i]!.merge(s));
     other.waves.forEach((s, i) => this.waves[i]!.merge(s));
     other.pairs.forEach((p, i) => {
@@ -127,7 +128,7 @@ export class Aggregate {
       format: PARTIAL_FORMAT,
       experimentKey: this.experimentKey,
       rollouts: this.rollouts,
-      series: this.series.map((s) => s.toJSON()),
+      series: Array.from({ length: this.series.size }, (_, c) => this.series.toJSON(c)),
       results: this.results.map((s) => s.toJSON()),
       waves: this.waves.map((s) => s.toJSON()),
       pairs: this.pairs.map((p) => ({ wins: p.wins, losses: p.losses, ties: p.ties, diff: p.diff.toJSON() })),
@@ -136,14 +137,15 @@ export class Aggregate {
 
   /** Numbers held by all summaries (see Sketch.footprint). */
   footprint(): number {
-    let total = 0;
-    for (const list of [this.series, this.results, this.waves]) for (const s of list) total += s.footprint();
+    let total = this.series.footprint();
+    for (const list of [this.results, this.waves]) for (const s of list) total += s.footprint();
     for (const p of this.pairs) total += p.diff.footprint() + 3;
     return total;
   }
 
+  /** A Sketch built from the bank cell: read from it, do not add to it. */
   seriesSketch(s: number, week: number, k: number): Sketch {
-    return this.series[(s * (this.layout.weeks + 1) + week) * OBSERVABLE_COUNT + k]!;
+    return this.series.sketch((s * (this.layout.weeks + 1) + week) * OBSERVABLE_COUNT + k);
   }
 
   resultSketch(s: number, j: number): Sketch {

@@ -126,6 +126,9 @@ interface Checkpoint {
   aggregate: AggregateJSON;
 }
 
+/** Finished batches kept for an interrupt before a collect is forced (memory stays flat). */
+const MAX_UNCOLLECTED_BYTES = 64 * 1024 * 1024;
+
 function batchFile(workDir: string, index: number): string {
   return join(workDir, 'batches', `${String(index).padStart(7, '0')}.csv`);
 }
@@ -160,7 +163,10 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
 
   const total = end - start;
   const pending = tasks.map((_, i) => i).filter((i) => !completed.has(i));
-  const runner: BatchRunner = createRunner(experiment, options.workers, options.runner ?? 'auto', pending.length);
+  // Summaries are folded where the batches run (see worker.ts) and collected at checkpoints and at the end.
+  const runner: BatchRunner = createRunner(experiment, options.workers, options.runner ?? 'auto', pending.length, {
+    fold: { experimentKey: aggregate.experimentKey },
+  });
 
   const writeCheckpoint = (): void => {
     const tmp = `${checkpointFile}.tmp`;
@@ -169,16 +175,33 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   };
 
   const inFlight = new Map<number, BatchTask>();
-  let lastCheckpoint = performance.now();
+  /**
+   * Batches finished (rows written) whose summaries still sit in the workers, kept until the next
+   * collect so an interrupt can fold them here and lose nothing.
+   */
+  const uncollected = new Map<number, Float64Array>();
+  let uncollectedBytes = 0;
+  let lastCollect = performance.now();
   const checkpointMs = (options.checkpointSeconds ?? 10) * 1000;
   const doneBefore = resumedRollouts;
   const report = (): void => options.onProgress?.(Math.min(total, doneBefore + runner.progress()), total);
   const ticker = options.onProgress ? setInterval(report, 250) : undefined;
 
+  /** Brings the workers' partial summaries into the aggregate; the batches they hold become completed. */
+  const collect = async (): Promise<void> => {
+    const parts = await runner.collect();
+    for (const part of parts) aggregate.merge(part);
+    for (const index of uncollected.keys()) completed.add(index);
+    uncollected.clear();
+    uncollectedBytes = 0;
+    lastCollect = performance.now();
+  };
+
   try {
     await new Promise<void>((resolveAll, rejectAll) => {
       let next = 0;
       let stopped = false;
+      let collecting = false;
       const limit = Math.max(2, runner.workers * 2);
       const stop = (err: unknown): void => {
         if (stopped) return;
@@ -188,8 +211,32 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       const onAbort = (): void => stop(new Error('aborted'));
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = (): void => {
+        options.signal?.removeEventListener('abort', onAbort);
+        resolveAll();
+      };
+      // A checkpoint (and the retained batches' memory) needs a collect, and a collect needs no batch in flight.
+      const collectDue = (): boolean =>
+        uncollected.size > 0 && (performance.now() - lastCollect > checkpointMs || uncollectedBytes > MAX_UNCOLLECTED_BYTES);
+      const collectThenContinue = (): void => {
+        collecting = true;
+        collect().then(
+          () => {
+            if (stopped) return;
+            collecting = false;
+            if (next >= pending.length) return finish();
+            try {
+              writeCheckpoint();
+            } catch (err) {
+              return stop(err);
+            }
+            launch();
+          },
+          (err: unknown) => stop(err),
+        );
+      };
       const launch = (): void => {
-        while (!stopped && inFlight.size < limit && next < pending.length) {
+        while (!stopped && !collecting && inFlight.size < limit && next < pending.length && !collectDue()) {
           const index = pending[next++]!;
           const task = tasks[index]!;
           inFlight.set(index, task);
@@ -197,28 +244,22 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
             (packed) => {
               if (stopped) return;
               try {
-                // Rows first, then the summaries: a checkpoint never counts a batch whose rows are missing.
+                // Rows first: a checkpoint never counts a batch whose rows are missing.
                 writeFileDurably(batchFile(workDir, index), rolloutRows(experiment, layout, packed, task.start));
-                aggregate.addBatch(packed);
-                completed.add(index);
+                uncollected.set(index, packed);
+                uncollectedBytes += packed.byteLength;
                 inFlight.delete(index);
                 report();
-                if (performance.now() - lastCheckpoint > checkpointMs) {
-                  writeCheckpoint();
-                  lastCheckpoint = performance.now();
-                }
               } catch (err) {
                 return stop(err);
               }
-              if (inFlight.size === 0 && next >= pending.length) {
-                options.signal?.removeEventListener('abort', onAbort);
-                resolveAll();
-              } else launch();
+              if (inFlight.size === 0 && (next >= pending.length || collectDue())) collectThenContinue();
+              else launch();
             },
             (err: unknown) => stop(err),
           );
         }
-        if (pending.length === 0) resolveAll();
+        if (inFlight.size === 0 && !collecting && !stopped && (next >= pending.length || collectDue())) collectThenContinue();
       };
       launch();
     });
@@ -233,6 +274,11 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted) {
       let discarded = 0;
       for (const t of inFlight.values()) discarded += t.end - t.start;
+      // The workers' partial summaries are gone with them: fold the finished batches they held here.
+      for (const [index, packed] of uncollected) {
+        aggregate.addBatch(packed);
+        completed.add(index);
+      }
       writeCheckpoint();
       throw new RunInterrupted(discarded, aggregate.rollouts, total, workDir);
     }

@@ -1,17 +1,31 @@
 /**
  * Two ways to run batches behind one interface: a Piscina pool of worker
  * threads, and a sequential runner on the main thread (tests, tiny runs,
- * --rollout). Both report progress through the same shared counter.
+ * --rollout). Both report progress through the same shared counter and, when
+ * asked to fold, keep partial summaries of the batches they ran until
+ * `collect()` hands them over (see worker.ts).
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Experiment } from '../scenarios/experiment.ts';
+import { Aggregate, type AggregateJSON } from './aggregate.ts';
 import { runBatch, type BatchTask } from './batch.ts';
+import type { RunnerWorkerData, WorkerTask } from './worker.ts';
+
+export interface RunnerOptions {
+  /** Fold every batch into partial summaries where it runs; collect() hands them over. */
+  fold?: { experimentKey: string };
+}
 
 export interface BatchRunner {
   readonly kind: 'pool' | 'sequential';
   readonly workers: number;
   run(task: BatchTask): Promise<Float64Array>;
+  /**
+   * The partial summaries of every batch whose run() has resolved since the last collect
+   * (runners made with `fold` only). Call it with no batch in flight.
+   */
+  collect(): Promise<AggregateJSON[]>;
   /** Rollouts finished so far, including those of batches still running. */
   progress(): number;
   /** Waits for nothing more and lets the process exit. */
@@ -29,13 +43,26 @@ export class SequentialRunner implements BatchRunner {
   readonly workers = 1;
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
-  constructor(private readonly experiment: Experiment) {}
+  private partial: Aggregate | null = null;
+  constructor(
+    private readonly experiment: Experiment,
+    private readonly options: RunnerOptions = {},
+  ) {}
 
   async run(task: BatchTask): Promise<Float64Array> {
     // Yield first so signals and timers get a turn between batches.
     await new Promise((resolve) => setImmediate(resolve));
     if (this.stopped) throw new Error('runner stopped');
-    return runBatch(this.experiment, task, this.counter);
+    const packed = runBatch(this.experiment, task, this.counter);
+    const fold = this.options.fold;
+    if (fold) (this.partial ??= new Aggregate(this.experiment, fold.experimentKey)).addBatch(packed);
+    return packed;
+  }
+
+  async collect(): Promise<AggregateJSON[]> {
+    const json = this.partial?.toJSON();
+    this.partial = null;
+    return json ? [json] : [];
   }
 
   progress(): number {
@@ -62,25 +89,35 @@ function workerExecArgv(): string[] {
 export class PoolRunner implements BatchRunner {
   readonly kind = 'pool';
   readonly workers: number;
-  private readonly pool: Piscina<BatchTask, Float64Array>;
+  private readonly pool: Piscina<WorkerTask, Float64Array | AggregateJSON | null>;
   private readonly counter: Int32Array;
 
-  constructor(experiment: Experiment, workers: number) {
+  constructor(experiment: Experiment, workers: number, options: RunnerOptions = {}) {
     this.workers = workers;
     const shared = new SharedArrayBuffer(4);
     this.counter = new Int32Array(shared);
+    const workerData: RunnerWorkerData = {
+      experiment, progress: shared, fold: options.fold !== undefined, experimentKey: options.fold?.experimentKey ?? '',
+    };
     this.pool = new Piscina({
       filename: new URL('./worker.ts', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,
       execArgv: workerExecArgv(),
-      workerData: { experiment, progress: shared },
+      workerData,
     });
   }
 
   run(task: BatchTask): Promise<Float64Array> {
-    return this.pool.run(task);
+    return this.pool.run(task) as Promise<Float64Array>;
+  }
+
+  async collect(): Promise<AggregateJSON[]> {
+    // One collect task per worker; the barrier (worker.ts) makes each worker take exactly one.
+    const barrier = new SharedArrayBuffer(4);
+    const parts = await Promise.all(Array.from({ length: this.workers }, () => this.pool.run({ kind: 'collect', workers: this.workers, barrier })));
+    return parts.filter((p): p is AggregateJSON => p !== null);
   }
 
   progress(): number {
@@ -96,7 +133,11 @@ export class PoolRunner implements BatchRunner {
   }
 }
 
-export function createRunner(experiment: Experiment, workers: number, kind: 'auto' | 'pool' | 'sequential', batches: number): BatchRunner {
+export function createRunner(
+  experiment: Experiment, workers: number, kind: 'auto' | 'pool' | 'sequential', batches: number, options: RunnerOptions = {},
+): BatchRunner {
   const pool = kind === 'pool' || (kind === 'auto' && workers > 1 && batches > 1);
-  return pool ? new PoolRunner(experiment, Math.max(1, Math.min(workers, kind === 'pool' ? workers : batches))) : new SequentialRunner(experiment);
+  return pool
+    ? new PoolRunner(experiment, Math.max(1, Math.min(workers, kind === 'pool' ? workers : batches)), options)
+    : new SequentialRunner(experiment, options);
 }

@@ -107,6 +107,13 @@ describe('a run', () => {
     same(reference, out);
   });
 
+  it('gives the same bytes when the workers hand over their summaries after every batch (a collect per checkpoint)', async () => {
+    const out = join(root, 'collect-often');
+    // Checkpoints every 0 s: each batch is followed by a collect from both workers and a checkpoint.
+    await runExperiment({ experiment, out, workers: 2, runner: 'pool', checkpointSeconds: 0, batchSize: 2 });
+    same(reference, out);
+  });
+
   it('merges shards 1/3, 2/3 and 3/3 into the same bytes as the unsharded run', async () => {
     const dirs: string[] = [];
     for (const index of [3, 1, 2]) {
