@@ -36,47 +36,6 @@ export const DEFAULT_QUANTUM = 2 ** -16;
 const ZERO_LIMIT = 1e-9;
 const MAX_BUCKETS = 1 << 22;
 
-/** Counts over a contiguous, growing range of bucket indices. */
-class Store {
-  offset = 0;
-  counts: Float64Array = new Float64Array(0);
-
-  add(index: number, count = 1): void {
-    const len = this.counts.length;
-    if (len === 0) {
-      this.counts = new Float64Array(8);
-      this.offset = index - 4;
-    } else if (index < this.offset || index >= this.offset + len) {
-      const lo = Math.min(this.offset, index);
-      const hi = Math.max(this.offset + len - 1, index);
-      // Grow with slack on the side that grew, so a drifting stream does not copy every time.
-      const extra = Math.max(8, (hi - lo + 1) >> 1);
-      const newLo = index < this.offset ? lo - extra : lo;
-      const newLen = hi - newLo + 1 + (index >= this.offset + len ? extra : 0);
-      // A share of 1e6 would ask for a billion buckets: a bug upstream, not something to allocate.
-      if (newLen > MAX_BUCKETS) throw new RangeError(`a summary would need ${newLen} buckets: value far outside the range of its metric`);
-      const next = new Float64Array(newLen);
-      next.set(this.counts, this.offset - newLo);
-      this.counts = next;
-      this.offset = newLo;
-    }
-    this.counts[index - this.offset]! += count;
-  }
-
-  /** [offset, counts] with zero ends trimmed: a compact, canonical form. */
-  toJSON(): [number, number[]] {
-    let a = 0;
-    let b = this.counts.length;
-    while (a < b && this.counts[a] === 0) a++;
-    while (b > a && this.counts[b - 1] === 0) b--;
-    return [this.offset + a, Array.from(this.counts.subarray(a, b))];
-  }
-
-  addAll([offset, counts]: [number, number[]]): void {
-    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) this.add(offset + i, counts[i]!);
-  }
-}
-
 export interface SketchJSON {
   kind: SketchKind;
   n: number;
@@ -89,88 +48,41 @@ export interface SketchJSON {
   neg: [number, number[]];
 }
 
+/** One stream of numbers: a one-cell view of a SketchBank, with the reading side (quantiles, means). */
 export class Sketch {
   readonly kind: SketchKind;
-  /** Finite values added. */
-  n = 0;
-  /** NaN (and other non-finite) values added: "never". */
-  nan = 0;
-  min = Infinity;
-  max = -Infinity;
-  /** Exact sum while |total| < limit; then `partials` take over. */
-  private total = 0;
-  private partials: number[] | null = null;
-  private readonly quantum: number;
-  private readonly inverseQuantum: number;
-  private readonly limit: number;
-  private zero = 0;
-  private readonly pos = new Store();
-  private readonly neg = new Store();
-  private readonly inverseWidth: number;
-  private readonly logGamma: number;
-  private readonly linear: boolean;
+  private readonly bank: SketchBank;
 
   constructor(kind: SketchKind) {
     this.kind = kind;
-    this.linear = kind.type === 'linear';
-    this.inverseWidth = kind.type === 'linear' ? 1 / kind.width : 0;
-    this.logGamma = kind.type === 'log' ? Math.log((1 + kind.alpha) / (1 - kind.alpha)) : 0;
-    this.quantum = kind.quantum ?? DEFAULT_QUANTUM;
-    this.inverseQuantum = 1 / this.quantum;
-    this.limit = 2 ** 53 * this.quantum;
+    this.bank = new SketchBank([kind], 64);
   }
 
-  private addToSum(q: number): void {
-    if (this.partials === null) {
-      const t = this.total + q;
-      if (Math.abs(t) < this.limit) {
-        this.total = t;
-        return;
-      }
-      this.partials = [this.total];
-    }
-    addPartial(this.partials, q);
+  /** Finite values added. */
+  get n(): number {
+    return this.bank.count(0);
   }
 
-  /** Adds one value. The runner's main thread calls this for every week of every rollout: kept lean. */
+  /** NaN (and other non-finite) values added: "never". */
+  get nan(): number {
+    return this.bank.nanCount(0);
+  }
+
+  get min(): number {
+    return this.bank.minimum(0);
+  }
+
+  get max(): number {
+    return this.bank.maximum(0);
+  }
+
   add(x: number): void {
-    if (!Number.isFinite(x)) {
-      this.nan++;
-      return;
-    }
-    this.n++;
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
-    const q = Math.round(x * this.inverseQuantum) * this.quantum;
-    const t = this.total + q;
-    if (this.partials === null && Math.abs(t) < this.limit) this.total = t;
-    else this.addToSum(q);
-    let store: Store;
-    let index: number;
-    if (this.linear) {
-      index = Math.round(x * this.inverseWidth);
-      store = index >= 0 ? this.pos : this.neg;
-      if (index < 0) index = -index;
-    } else if (x > ZERO_LIMIT) {
-      index = Math.ceil(Math.log(x) / this.logGamma);
-      store = this.pos;
-    } else if (x < -ZERO_LIMIT) {
-      index = Math.ceil(Math.log(-x) / this.logGamma);
-      store = this.neg;
-    } else {
-      this.zero++;
-      return;
-    }
-    // Fast path: the bucket is inside the store's current range.
-    const j = index - store.offset;
-    const counts = store.counts;
-    if (j >= 0 && j < counts.length) counts[j]! += 1;
-    else store.add(index);
+    this.bank.add(0, x);
   }
 
   /** Numbers held in memory (bucket slots and sum partials): bounded by the metric's range, not by the count. */
   footprint(): number {
-    return this.pos.counts.length + this.neg.counts.length + (this.partials?.length ?? 1);
+    return this.bank.footprint();
   }
 
   /** Exact mean (correctly rounded sum / n); NaN when empty. */
@@ -180,7 +92,7 @@ export class Sketch {
 
   /** Exact sum, correctly rounded. */
   sum(): number {
-    return this.partials === null ? this.total : exactTotal(this.partials);
+    return this.bank.sum(0);
   }
 
   /**
@@ -215,50 +127,31 @@ export class Sketch {
 
   /** Visits buckets in increasing order of value with their representative value and count. */
   forEachBucket(visit: (value: number, count: number) => void): void {
-    const negCounts = this.neg.counts;
+    const { pos, neg, zero } = this.bank.toJSON(0);
+    const [negOffset, negCounts] = neg;
     for (let j = negCounts.length - 1; j >= 0; j--) {
-      if (negCounts[j] !== 0) visit(-this.representative(this.neg.offset + j), negCounts[j]!);
+      if (negCounts[j] !== 0) visit(-this.representative(negOffset + j), negCounts[j]!);
     }
-    if (this.zero !== 0) visit(0, this.zero);
-    const posCounts = this.pos.counts;
+    if (zero !== 0) visit(0, zero);
+    const [posOffset, posCounts] = pos;
     for (let j = 0; j < posCounts.length; j++) {
-      if (posCounts[j] !== 0) visit(this.representative(this.pos.offset + j), posCounts[j]!);
+      if (posCounts[j] !== 0) visit(this.representative(posOffset + j), posCounts[j]!);
     }
   }
 
   private representative(index: number): number {
     if (this.kind.type === 'linear') return index * this.kind.width;
     const gamma = (1 + this.kind.alpha) / (1 - this.kind.alpha);
-    return (2 * Math.exp(index * this.logGamma)) / (gamma + 1);
+    return (2 * Math.exp(index * Math.log(gamma))) / (gamma + 1);
   }
 
   /** Adds another sketch of the same kind: the result is as if every value had been added here. */
   merge(other: Sketch | SketchJSON): void {
-    const o = other instanceof Sketch ? other.toJSON() : other;
-    if (o.kind.type !== this.kind.type) throw new Error('cannot merge sketches of different kinds');
-    this.n += o.n;
-    this.nan += o.nan;
-    if (o.min !== null && o.min < this.min) this.min = o.min;
-    if (o.max !== null && o.max > this.max) this.max = o.max;
-    // Partials of an exact sum of quanta are multiples of the quantum too.
-    for (const p of o.sum) this.addToSum(p);
-    this.zero += o.zero;
-    this.pos.addAll(o.pos);
-    this.neg.addAll(o.neg);
+    this.bank.merge(0, other instanceof Sketch ? other.toJSON() : other);
   }
 
   toJSON(): SketchJSON {
-    return {
-      kind: this.kind,
-      n: this.n,
-      nan: this.nan,
-      min: this.n ? this.min : null,
-      max: this.n ? this.max : null,
-      sum: this.partials === null ? [this.total] : [...this.partials],
-      zero: this.zero,
-      pos: this.pos.toJSON(),
-      neg: this.neg.toJSON(),
-    };
+    return this.bank.toJSON(0);
   }
 
   static fromJSON(json: SketchJSON): Sketch {
@@ -312,14 +205,14 @@ export function exactTotal(partials: readonly number[]): number {
 }
 
 /**
- * Many sketches in flat typed arrays: the runner folds one value into each of
- * thousands of per-week sketches per rollout, and with one object graph per
- * sketch (sketch, boxed numbers, stores, typed arrays) each value cost a dozen
- * cache misses. Here a cell's scalars sit together in one Float64Array, its
- * bucket ranges in one Int32Array and its counts in one growing arena, so a
- * value costs about three. A cell behaves exactly as a Sketch of its kind fed
- * the same values: `toJSON(c)` gives the same object, and `sketch(c)` a Sketch
- * to read from.
+ * The storage of many sketches (cells) in flat typed arrays: the runner folds
+ * one value into each of thousands of per-week sketches per rollout, and with
+ * one object graph per sketch (boxed numbers, stores, typed arrays) each value
+ * cost a dozen cache misses. Here a cell's scalars sit together in one
+ * Float64Array, its bucket ranges in one Int32Array and its counts in one
+ * growing arena. Each cell has positive and negative buckets, a zero count,
+ * the NaN count, exact minimum and maximum, and the exact sum (see the top of
+ * this file). A Sketch is a one-cell bank; `sketch(c)` reads a cell as one.
  */
 export class SketchBank {
   readonly size: number;
@@ -341,7 +234,7 @@ export class SketchBank {
    * where it starts in the arena, its length, and the bucket index of its first slot.
    */
   private readonly regions: Int32Array;
-  private arena = new Float64Array(1 << 16);
+  private arena: Float64Array;
   private arenaUsed = 0;
   /**
    * Rows (one value per cell) waiting to be folded. Folding row by row sends every value to a random
@@ -351,10 +244,12 @@ export class SketchBank {
   private readonly pending: Float64Array;
   private pendingRows = 0;
 
-  constructor(kinds: SketchKind[]) {
+  /** `arena`: initial bucket slots (the arena grows as needed). */
+  constructor(kinds: SketchKind[], arena = 1 << 16) {
     const size = kinds.length;
     this.size = size;
     this.kinds = kinds;
+    this.arena = new Float64Array(arena);
     this.pending = new Float64Array(PENDING_ROWS * size);
     const distinct: SketchKind[] = [];
     const keys: string[] = [];
@@ -504,7 +399,7 @@ export class SketchBank {
     const regions = this.regions;
     let live = 0;
     for (let r = 0; r < regions.length; r += 3) live += regions[r + 1]!;
-    const next = new Float64Array(Math.max(1 << 16, 2 * (live + needed)));
+    const next = new Float64Array(Math.max(this.arena.length, 2 * (live + needed)));
     let at = 0;
     for (let r = 0; r < regions.length; r += 3) {
       const length = regions[r + 1]!;
@@ -566,17 +461,44 @@ export class SketchBank {
     }
   }
 
+  count(c: number): number {
+    this.flush();
+    return this.scalars[c * SCALARS + N]!;
+  }
+
+  nanCount(c: number): number {
+    this.flush();
+    return this.scalars[c * SCALARS + NAN]!;
+  }
+
+  minimum(c: number): number {
+    this.flush();
+    return this.scalars[c * SCALARS + MIN]!;
+  }
+
+  maximum(c: number): number {
+    this.flush();
+    return this.scalars[c * SCALARS + MAX]!;
+  }
+
+  /** Exact sum of cell c, correctly rounded. */
+  sum(c: number): number {
+    this.flush();
+    const partials = this.partials.get(c);
+    return partials === undefined ? this.scalars[c * SCALARS + TOTAL]! : exactTotal(partials);
+  }
+
   /** Cell c as a Sketch, to read quantiles and means from. */
   sketch(c: number): Sketch {
     return Sketch.fromJSON(this.toJSON(c));
   }
 
-  /** Numbers held in memory: scalars, bucket slots (abandoned ones included) and sum partials. */
+  /** Numbers held in memory: bucket slots in use (abandoned ones included) and sum partials beyond the first. */
   footprint(): number {
     this.flush();
     let partials = 0;
     for (const p of this.partials.values()) partials += p.length - 1;
-    return this.arenaUsed + this.size * SCALARS + this.pending.length + partials;
+    return this.arenaUsed + this.size + partials;
   }
 }
 
