@@ -53,6 +53,9 @@ const GROUP_OF = Uint8Array.from([
   G_IDLE, G_LAPSED, G_LAPSED, // lapsed
 ]);
 
+/** Moves between decision groups before they are put back in index order, at least (see decideTransitions). */
+const RESORT_MOVES = 4096;
+
 /** The decision group of an employee in `state` with `access` (0 none, 1 free, 2 licensed). */
 export function decisionGroup(state: number, access: number): number {
   return GROUP_OF[state * 3 + access]!;
@@ -717,8 +720,9 @@ export class Simulation {
     let changes = 0;
 
     // Walk group by group: the state branch of a mixed-state loop is mispredicted for most agents and
-    // was its largest cost. Moves scatter a group's order; index order keeps memory access sequential.
-    if (this.groupMoves > n >> 2) this.sortGroups();
+    // was its largest cost. Moves scatter a group's order; index order keeps memory access sequential,
+    // which matters once the arrays outgrow the caches (a small organisation is re-sorted rarely).
+    if (this.groupMoves > Math.max(n >> 6, RESORT_MOVES)) this.sortGroups();
     const members = this.groupMembers;
     const size = this.groupSize;
 

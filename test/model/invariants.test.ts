@@ -33,6 +33,30 @@ describe('conservation', () => {
     });
   }
 
+  it('keeps the decision groups exact through their re-sorting (over 4,096 moves in a 6,000-person launch)', () => {
+    const params = withDefaults({ weeks: 20, organisation: { employees: 6000 } });
+    const sim = new Simulation(params, builtinStrategy('top_down'), { organisation: 2, dynamics: 2 });
+    let sortedWeeks = 0;
+    for (let week = 1; week <= params.weeks; week++) {
+      sim.step();
+      const seen = new Uint8Array(6000);
+      for (let g = 0; g < GROUP_COUNT; g++) {
+        const members = sim.groupMembersOf(g);
+        let ascending = true;
+        for (let k = 0; k < members.length; k++) {
+          const i = members[k]!;
+          expect(decisionGroup(sim.state[i]!, sim.access[i]!)).toBe(g);
+          seen[i]! += 1;
+          if (k > 0 && members[k - 1]! > i) ascending = false;
+        }
+        if (ascending && g === 1 && members.length > 1000) sortedWeeks++;
+      }
+      expect(seen.every((c) => c === 1)).toBe(true);
+    }
+    // Aware people with access, after thousands of moves, were put back in index order at least once.
+    expect(sortedWeeks).toBeGreaterThan(0);
+  });
+
   it('keeps every incrementally updated count equal to a recount from scratch', () => {
     const sim = new Simulation(small, builtinStrategy('phased_pilot'), { organisation: 5, dynamics: 6 }).run();
     const { org } = sim;
