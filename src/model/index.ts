@@ -13,7 +13,7 @@ export * from './observe.ts';
 export * from './rng.ts';
 export { buildOrganisation, type Organisation } from './organisation.ts';
 export {
-  Simulation, runRollout, type RolloutSeeds, type RolloutOutput, UNAWARE, AWARE, TRYING, ACTIVE, LAPSED, STATE_NAMES,
+  Simulation, runRollout, type RolloutSeeds, type RolloutOutput, type SimulationOptions, UNAWARE, AWARE, TRYING, ACTIVE, LAPSED, STATE_NAMES,
 } from './simulation.ts';
 export { READER, CONTRIBUTOR, PRODUCER, organisationBytes } from './organisation.ts';
 export {

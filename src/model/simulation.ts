@@ -53,6 +53,9 @@ const GROUP_OF = Uint8Array.from([
   G_IDLE, G_LAPSED, G_LAPSED, // lapsed
 ]);
 
+/** Longest an active user's value check is skipped at once (weeks): keeps week arithmetic in Int32 range. */
+const SAFE_WEEKS_MAX = 100_000;
+
 /** Moves between decision groups before they are put back in index order, at least (see decideTransitions). */
 const RESORT_MOVES = 4096;
 
@@ -68,6 +71,14 @@ export const GOVERNANCE_NONE = 0;
 export const GOVERNANCE_PAID = 1;
 export const GOVERNANCE_RESTRICTED = 2;
 export const GOVERNANCE_SHUT_DOWN = 3;
+
+export interface SimulationOptions {
+  /**
+   * Compute every active user's value every week instead of skipping those certain to stay
+   * (valueSafeUntil). The results are the same bit for bit; tests use it to show that.
+   */
+  checkEveryWeek?: boolean;
+}
 
 export interface RolloutSeeds {
   organisation: number;
@@ -136,6 +147,13 @@ export class Simulation {
   readonly spontaneousAwareness: Int32Array;
   /** Week at which an active user lapses for no reason (base lapse, geometric, drawn on becoming active). */
   readonly baseLapseWeek: Int32Array;
+  /**
+   * Week before which an active user certainly finds enough value to stay (no empty-room draw), so the
+   * decision loop skips their value computation; 0 when unknown. Set when a user's margin over the
+   * threshold is enough to outlast the most their team's time cost can rise a week; reset to 0 by anything
+   * else that can lower their value (a contact lapsing, a community dying) and on becoming active.
+   */
+  private readonly valueSafeUntil: Int32Array;
   // Per team.
   readonly style: Float64Array;
   readonly coachedUntil: Int32Array;
@@ -212,7 +230,12 @@ export class Simulation {
   /** log(1 - baseLapse), or 0 when active users never lapse for no reason. */
   private readonly logKeep: number;
 
-  constructor(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation) {
+  /** Active users' weekly value checks skipped because their margin was known to be enough. */
+  valueChecksSkipped = 0;
+  private readonly checkEveryWeek: boolean;
+
+  constructor(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation, options: SimulationOptions = {}) {
+    this.checkEveryWeek = options.checkEveryWeek ?? false;
     validateParams(params);
     this.params = params;
     this.plan = plan;
@@ -244,6 +267,7 @@ export class Simulation {
     this.personalCost = new Float32Array(n);
     this.spontaneousAwareness = new Int32Array(n);
     this.baseLapseWeek = new Int32Array(n);
+    this.valueSafeUntil = new Int32Array(n);
     this.logKeep = this.mechanisms.lapsing && params.adoption.baseLapse > 0 ? Math.log1p(-Math.min(params.adoption.baseLapse, 1 - 1e-12)) : 0;
     for (let i = 0; i < n; i++) {
       this.personalCost[i] = (1 - this.org.timeSlack[i]!) * (1 + (params.adoption.producerTimeCost * this.org.role[i]!) / 2);
@@ -662,7 +686,12 @@ export class Simulation {
   private setCommunityAlive(c: number, alive: boolean): void {
     this.communityStatus[c] = alive ? 1 : 2;
     const { communityStart, communityMembers } = this.org;
-    for (let k = communityStart[c]!; k < communityStart[c + 1]!; k++) this.aliveCommunities[communityMembers[k]!]! += alive ? 1 : -1;
+    for (let k = communityStart[c]!; k < communityStart[c + 1]!; k++) {
+      const i = communityMembers[k]!;
+      this.aliveCommunities[i]! += alive ? 1 : -1;
+      // A community's death lowers its members' value.
+      if (!alive) this.valueSafeUntil[i] = 0;
+    }
   }
 
   // ---- 4. decisions -----------------------------------------------------------------------------
@@ -783,9 +812,26 @@ export class Simulation {
     }
 
     // Trying or active: stay or leave depending on the value found against the time it costs.
+    // The most an active user's time cost can rise in a week: their manager relapsing at the full rate.
+    const costDrift = mech.managerInfluence && mech.managerDynamics
+      ? (mech.timeCost ? a.timeCost : 0) * this.params.managers.gatekeeperCost * 2 * this.params.managers.relapseRate
+      : 0;
+    // In a fully mixed network anyone's lapse lowers everyone's value: nothing can be skipped.
+    const skipSafe = !complete && !this.checkEveryWeek;
+    let skipped = 0;
+    const noise = a.decisionNoise;
+    const valueSafeUntil = this.valueSafeUntil;
     for (let g = G_TRYING; g <= G_ACTIVE; g++) {
       for (let k = g * n, end = g * n + size[g]!; k < end; k++) {
         const i = members[k]!;
+        if (g === G_ACTIVE && week < valueSafeUntil[i]!) {
+          skipped++;
+          if (week >= baseLapseWeek[i]!) {
+            changed[changes] = i;
+            changedTo[changes++] = LAPSED;
+          }
+          continue;
+        }
         const content = complete ? globalContent : contactContent[i]!;
         const c = content > 0 ? content : 0;
         // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
@@ -816,11 +862,21 @@ export class Simulation {
           if (week >= baseLapseWeek[i]! || (extra > 0 && rng.next() * oneMinusBase < extra)) {
             changed[changes] = i;
             changedTo[changes++] = LAPSED;
+          } else if (skipSafe && stay === 1) {
+            // Enough value to stay for sure (stay = 1 needs value − cost ≥ noise). Without the showcase, which
+            // fades, the margin left over must outlast the cost's largest weekly rise, with room for rounding.
+            const margin = (value - (pushLive ? showcaseBase[i]! * pushScale * (0.5 + innovative) : 0)) - cost - noise - 1e-9 * (1 + value + cost);
+            if (margin > 0) {
+              const rise = personalCost[i]! * costDrift;
+              const weeks = rise > 0 ? Math.min(Math.floor(margin / rise), SAFE_WEEKS_MAX) : SAFE_WEEKS_MAX;
+              valueSafeUntil[i] = week + 1 + weeks;
+            }
           }
         }
       }
     }
     this.changes = changes;
+    this.valueChecksSkipped += skipped;
   }
 
   /** The members of decision group g, in walking order (a copy; for tests and inspection). */
@@ -886,6 +942,7 @@ export class Simulation {
     const w = org.production[i]!;
     const dept = org.department[i]!;
     if (isActive) {
+      this.valueSafeUntil[i] = 0;
       const keep = this.logKeep;
       const weeks = keep < 0 ? 1 + Math.floor(Math.log(1 - this.rng.next()) / keep) : Number.POSITIVE_INFINITY;
       this.baseLapseWeek[i] = Math.min(this.week + weeks, NEVER_WEEK);
@@ -913,10 +970,21 @@ export class Simulation {
     const dw = d * w;
     const cross = crossStart[i]!;
     const end = offsets[i + 1]!;
-    for (let e = offsets[i]!; e < end; e++) {
-      const j = neighbours[e]!;
-      activeContacts[j]! += d;
-      contactContent[j]! += dw;
+    if (isActive) {
+      for (let e = offsets[i]!; e < end; e++) {
+        const j = neighbours[e]!;
+        activeContacts[j]! += 1;
+        contactContent[j]! += dw;
+      }
+    } else {
+      // Contacts lose content: whatever value margin they were known to have is gone.
+      const valueSafeUntil = this.valueSafeUntil;
+      for (let e = offsets[i]!; e < end; e++) {
+        const j = neighbours[e]!;
+        activeContacts[j]! -= 1;
+        contactContent[j]! += dw;
+        valueSafeUntil[j] = 0;
+      }
     }
     for (let e = cross; e < end; e++) {
       const j = neighbours[e]!;
