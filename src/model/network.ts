@@ -159,7 +159,7 @@ function splitByDepartment(n: number, offsets: Int32Array, neighbours: Int32Arra
       else cross[crossing++] = j;
     }
     crossStart[i] = write;
-    neighbours.set(cross.subarray(0, crossing), write);
+    for (let k = 0; k < crossing; k++) neighbours[write + k] = cross[k]!;
   }
   return crossStart;
 }
