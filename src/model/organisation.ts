@@ -10,7 +10,7 @@
  * department plus the chief executive, who manages it.
  */
 import { type ModelParams, validateParams } from './params.ts';
-import { createRandom, betaMean, normal, shuffle, type Random } from './rng.ts';
+import { createRandom, betaMean, indices, normal, shuffle, type Random } from './rng.ts';
 import { AliasTable, buildNetwork, type Network } from './network.ts';
 
 export const READER = 0;
@@ -128,7 +128,7 @@ export function buildOrganisation(params: ModelParams, seed: number): Organisati
   // Traits. Roles are dealt at random: about producerShare producers, then contributors, then readers.
   const role = new Uint8Array(n);
   const production = new Float32Array(n);
-  const order = shuffle(random, Int32Array.from({ length: n }, (_, i) => i));
+  const order = shuffle(random, indices(n));
   const producers = Math.round(p.producerShare * n);
   const contributors = Math.round(p.contributorShare * n);
   for (let k = 0; k < n; k++) {

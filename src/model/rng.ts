@@ -98,6 +98,13 @@ export function betaMean(random: Random, mean: number, concentration = 4): numbe
 }
 
 /** Fisher-Yates shuffle in place. */
+/** 0, 1, …, n − 1 (what shuffles and sorts of employees start from). */
+export function indices(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
 export function shuffle<T extends { length: number; [i: number]: number } | number[]>(random: Random, items: T): T {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

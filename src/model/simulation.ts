@@ -20,7 +20,7 @@ import {
   conditionVariableNames, CONDITION_VARIABLES, scheduleAt,
 } from './plan.ts';
 import { buildOrganisation, PRODUCER, type Organisation } from './organisation.ts';
-import { Xor4096, createRandom, deriveSeed, shuffle, type Random } from './rng.ts';
+import { Xor4096, createRandom, deriveSeed, indices, shuffle, type Random } from './rng.ts';
 import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
 import { assignWaves } from './waves.ts';
 
@@ -542,7 +542,7 @@ export class Simulation {
     let members: Int32Array | null = null;
     switch (kind) {
       case 'all':
-        members = needList ? Int32Array.from({ length: n }, (_, i) => i) : null;
+        members = needList ? indices(n) : null;
         break;
       case 'departments': {
         const wanted = new Set((target as { departments: number[] }).departments);
@@ -555,12 +555,12 @@ export class Simulation {
         break;
       }
       case 'share': {
-        const all = shuffle(random, Int32Array.from({ length: n }, (_, i) => i));
+        const all = shuffle(random, indices(n));
         members = all.slice(0, Math.round((target as { share: number }).share * n)).sort();
         break;
       }
       case 'enthusiasts': {
-        const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+        const order = indices(n).sort(
           (a, b) => this.org.innovativeness[b]! - this.org.innovativeness[a]! || a - b,
         );
         members = order.slice(0, Math.max(1, Math.round((target as { share: number }).share * n))).sort();
