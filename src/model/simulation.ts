@@ -74,8 +74,8 @@ export const GOVERNANCE_SHUT_DOWN = 3;
 
 export interface SimulationOptions {
   /**
-   * Compute every active user's value every week instead of skipping those certain to stay
-   * (valueSafeUntil). The results are the same bit for bit; tests use it to show that.
+   * Check every employee every week instead of skipping those whose outcome is known (quietUntil,
+   * valueSafeUntil). The results are the same bit for bit; tests use it to show that.
    */
   checkEveryWeek?: boolean;
 }
@@ -154,6 +154,12 @@ export class Simulation {
    * else that can lower their value (a contact lapsing, a community dying) and on becoming active.
    */
   private readonly valueSafeUntil: Int32Array;
+  /**
+   * Week before which an unaware employee certainly stays unaware except through outside influence: no
+   * active contact and no push (nothing to draw), until their scheduled spontaneousAwareness; 0 when
+   * unknown. Reset by a contact becoming active and by a push.
+   */
+  private readonly quietUntil: Int32Array;
   // Per team.
   readonly style: Float64Array;
   readonly coachedUntil: Int32Array;
@@ -230,8 +236,8 @@ export class Simulation {
   /** log(1 - baseLapse), or 0 when active users never lapse for no reason. */
   private readonly logKeep: number;
 
-  /** Active users' weekly value checks skipped because their margin was known to be enough. */
-  valueChecksSkipped = 0;
+  /** Weekly checks skipped because their outcome was known: quiet unaware employees, active users sure to stay. */
+  checksSkipped = 0;
   private readonly checkEveryWeek: boolean;
 
   constructor(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation, options: SimulationOptions = {}) {
@@ -268,6 +274,7 @@ export class Simulation {
     this.spontaneousAwareness = new Int32Array(n);
     this.baseLapseWeek = new Int32Array(n);
     this.valueSafeUntil = new Int32Array(n);
+    this.quietUntil = new Int32Array(n);
     this.logKeep = this.mechanisms.lapsing && params.adoption.baseLapse > 0 ? Math.log1p(-Math.min(params.adoption.baseLapse, 1 - 1e-12)) : 0;
     for (let i = 0; i < n; i++) {
       this.personalCost[i] = (1 - this.org.timeSlack[i]!) * (1 + (params.adoption.producerTimeCost * this.org.role[i]!) / 2);
@@ -497,6 +504,7 @@ export class Simulation {
     if (this.pushBase[i]! * this.pushScale >= strength) return;
     const base = strength / this.pushScale;
     this.pushBase[i] = base;
+    this.quietUntil[i] = 0;
     if (base > this.pushPeak) this.pushPeak = base;
     this.pushLive = true;
   }
@@ -755,15 +763,27 @@ export class Simulation {
     const members = this.groupMembers;
     const size = this.groupSize;
 
+    // Skipping checks whose outcome is known (see quietUntil, valueSafeUntil). In a fully mixed network
+    // anyone's change moves everyone's hazard: nothing can be skipped.
+    const skipping = !complete && !this.checkEveryWeek;
+    const quietUntil = this.quietUntil;
+    let skipped = 0;
+
     // Unaware: outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn
     // with probability r / (1 - p), so that the week's chance is exactly p + r.
     for (let k = 0, end = size[G_UNAWARE]!; k < end; k++) {
       const i = members[k]!;
+      if (week < quietUntil[i]!) {
+        skipped++;
+        continue;
+      }
       let rest = wordOfMouth * (complete ? globalShare : activeContacts[i]! * invDegree[i]!);
       if (pushLive) rest += pushBase[i]! * pushScale;
       if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
         changed[changes] = i;
         changedTo[changes++] = AWARE;
+      } else if (skipping && !(rest > 0)) {
+        quietUntil[i] = spontaneousAwareness[i]!;
       }
     }
 
@@ -808,6 +828,7 @@ export class Simulation {
         }
       }
       this.changes = changes;
+      this.checksSkipped += skipped;
       return;
     }
 
@@ -816,9 +837,6 @@ export class Simulation {
     const costDrift = mech.managerInfluence && mech.managerDynamics
       ? (mech.timeCost ? a.timeCost : 0) * this.params.managers.gatekeeperCost * 2 * this.params.managers.relapseRate
       : 0;
-    // In a fully mixed network anyone's lapse lowers everyone's value: nothing can be skipped.
-    const skipSafe = !complete && !this.checkEveryWeek;
-    let skipped = 0;
     const noise = a.decisionNoise;
     const valueSafeUntil = this.valueSafeUntil;
     for (let g = G_TRYING; g <= G_ACTIVE; g++) {
@@ -862,7 +880,7 @@ export class Simulation {
           if (week >= baseLapseWeek[i]! || (extra > 0 && rng.next() * oneMinusBase < extra)) {
             changed[changes] = i;
             changedTo[changes++] = LAPSED;
-          } else if (skipSafe && stay === 1) {
+          } else if (skipping && stay === 1) {
             // Enough value to stay for sure (stay = 1 needs value − cost ≥ noise). Without the showcase, which
             // fades, the margin left over must outlast the cost's largest weekly rise, with room for rounding.
             const margin = (value - (pushLive ? showcaseBase[i]! * pushScale * (0.5 + innovative) : 0)) - cost - noise - 1e-9 * (1 + value + cost);
@@ -876,7 +894,7 @@ export class Simulation {
       }
     }
     this.changes = changes;
-    this.valueChecksSkipped += skipped;
+    this.checksSkipped += skipped;
   }
 
   /** The members of decision group g, in walking order (a copy; for tests and inspection). */
@@ -971,10 +989,13 @@ export class Simulation {
     const cross = crossStart[i]!;
     const end = offsets[i + 1]!;
     if (isActive) {
+      // Contacts gain an active contact: an unaware one is no longer quiet.
+      const quietUntil = this.quietUntil;
       for (let e = offsets[i]!; e < end; e++) {
         const j = neighbours[e]!;
         activeContacts[j]! += 1;
         contactContent[j]! += dw;
+        quietUntil[j] = 0;
       }
     } else {
       // Contacts lose content: whatever value margin they were known to have is gone.
