@@ -704,74 +704,53 @@ export class Simulation {
 
   // ---- 4. decisions -----------------------------------------------------------------------------
 
-  /** Everyone's move this week, from the state at the start of the week. The hot loop. */
+  /**
+   * Everyone's move this week, from the state at the start of the week: the hot loop, one group at a
+   * time (one hot loop per method, so each is optimised with the type feedback of its own loop). The
+   * state branch of a mixed-state loop is mispredicted for most employees and was its largest cost.
+   */
   private decideTransitions(): void {
-    const org = this.org;
-    const n = org.employees;
-    const a = this.params.adoption;
-    const mech = this.mechanisms;
-    const rng = this.rng;
-    const changed = this.changed;
-    const changedTo = this.changedTo;
-    const innovativeness = org.innovativeness;
-    const required = org.requiredActive;
-    const team = org.team;
-    const activeContacts = this.activeContacts;
-    const invDegree = this.invDegree;
-    const contactContent = this.contactContent;
-    const trained = this.trained;
-    const personalCost = this.personalCost;
-    const teamCostFactor = this.teamCostFactor;
-    const teamTrial = this.teamTrial;
-    const aliveCommunities = this.aliveCommunities;
-    const spontaneousAwareness = this.spontaneousAwareness;
-    const baseLapseWeek = this.baseLapseWeek;
-    const week = this.week;
-
-    // Branch on configuration once, outside the loops.
-    const complete = org.network.complete;
-    const globalActive = this.stateCount[ACTIVE]!;
-    const globalShare = complete ? globalActive / n : 0;
-    const globalContent = complete ? (this.activeContent * (this.params.organisation.weakTies + this.params.organisation.teamSize)) / n : 0;
-    const p = mech.externalInfluence ? a.externalInfluence : 0;
-    const oneMinusP = 1 - p;
-    const q = mech.imitation ? a.imitation : 0;
-    const wordOfMouth = mech.awareness ? a.awarenessWordOfMouth : 0;
-    const thresholdRate = mech.complexContagion ? a.thresholdAdoptRate : 0;
-    const managerTrial = mech.managerInfluence;
-    const criticalMass = mech.criticalMass;
-    const lapsing = mech.lapsing;
-    const valueWeight = a.valueWeight;
-    const half = a.valueHalfSaturation;
-    const communityValue = mech.communities ? a.communityValue : 0;
-    const trainingValue = a.trainingValue;
-    const innovatorValue = a.innovatorValue;
-    const conversion = a.trialConversion;
-    const oneMinusBase = 1 - (lapsing ? a.baseLapse : 0);
-    const emptyRoom = lapsing && criticalMass ? a.emptyRoomLapse : 0;
-    const invNoise2 = 1 / (2 * a.decisionNoise);
-    const pushLive = this.pushLive;
-    const pushScale = this.pushScale;
-    const pushBase = this.pushBase;
-    const showcaseBase = this.showcaseBase;
-    let changes = 0;
-
-    // Walk group by group: the state branch of a mixed-state loop is mispredicted for most agents and
-    // was its largest cost. Moves scatter a group's order; index order keeps memory access sequential,
-    // which matters once the arrays outgrow the caches (a small organisation is re-sorted rarely).
+    // Moves scatter a group's order; index order keeps memory access sequential, which matters once the
+    // arrays outgrow the caches (a small organisation is re-sorted rarely).
+    const n = this.org.employees;
     if (this.groupMoves > Math.max(n >> 6, RESORT_MOVES)) this.sortGroups();
+    this.changes = 0;
+    this.decideUnaware();
+    this.decideTrials();
+    // Trying or active without access: they lapse.
+    for (let k = G_LOST_ACCESS * n, end = G_LOST_ACCESS * n + this.groupSize[G_LOST_ACCESS]!; k < end; k++) {
+      this.changed[this.changes] = this.groupMembers[k]!;
+      this.changedTo[this.changes++] = LAPSED;
+    }
+    if (this.mechanisms.criticalMass) this.decideUsers();
+    else this.decideUsersWithoutValue();
+  }
+
+  /** Skipping checks whose outcome is known (quietUntil, valueSafeUntil): never in a fully mixed network, where anyone's change moves everyone's hazard. */
+  private get skipping(): boolean {
+    return !this.org.network.complete && !this.checkEveryWeek;
+  }
+
+  /**
+   * Unaware: outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn
+   * with probability r / (1 - p), so that the week's chance is exactly p + r.
+   */
+  private decideUnaware(): void {
+    const n = this.org.employees;
     const members = this.groupMembers;
-    const size = this.groupSize;
-
-    // Skipping checks whose outcome is known (see quietUntil, valueSafeUntil). In a fully mixed network
-    // anyone's change moves everyone's hazard: nothing can be skipped.
-    const skipping = !complete && !this.checkEveryWeek;
-    const quietUntil = this.quietUntil;
+    const { changed, changedTo, rng, activeContacts, invDegree, pushBase, spontaneousAwareness, quietUntil } = this;
+    const a = this.params.adoption;
+    const complete = this.org.network.complete;
+    const globalShare = complete ? this.stateCount[ACTIVE]! / n : 0;
+    const p = this.mechanisms.externalInfluence ? a.externalInfluence : 0;
+    const oneMinusP = 1 - p;
+    const wordOfMouth = this.mechanisms.awareness ? a.awarenessWordOfMouth : 0;
+    const { pushLive, pushScale } = this;
+    const skipping = this.skipping;
+    const week = this.week;
+    let changes = this.changes;
     let skipped = 0;
-
-    // Unaware: outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn
-    // with probability r / (1 - p), so that the week's chance is exactly p + r.
-    for (let k = 0, end = size[G_UNAWARE]!; k < end; k++) {
+    for (let k = 0, end = this.groupSize[G_UNAWARE]!; k < end; k++) {
       const i = members[k]!;
       if (week < quietUntil[i]!) {
         skipped++;
@@ -786,12 +765,32 @@ export class Simulation {
         quietUntil[i] = spontaneousAwareness[i]!;
       }
     }
+    this.changes = changes;
+    this.checksSkipped += skipped;
+  }
 
-    // Aware or lapsed, with access: try the platform.
-    const tried = criticalMass ? TRYING : ACTIVE;
+  /** Aware or lapsed, with access: try the platform (or adopt at once without critical mass). */
+  private decideTrials(): void {
+    const org = this.org;
+    const n = org.employees;
+    const members = this.groupMembers;
+    const { changed, changedTo, rng, activeContacts, invDegree, pushBase, teamTrial } = this;
+    const { innovativeness, requiredActive: required, team } = org;
+    const a = this.params.adoption;
+    const mech = this.mechanisms;
+    const complete = org.network.complete;
+    const globalActive = this.stateCount[ACTIVE]!;
+    const globalShare = complete ? globalActive / n : 0;
+    const p = mech.externalInfluence ? a.externalInfluence : 0;
+    const q = mech.imitation ? a.imitation : 0;
+    const thresholdRate = mech.complexContagion ? a.thresholdAdoptRate : 0;
+    const managerTrial = mech.managerInfluence;
+    const { pushLive, pushScale } = this;
+    const tried = mech.criticalMass ? TRYING : ACTIVE;
+    let changes = this.changes;
     for (let g = G_AWARE; g <= G_LAPSED; g++) {
       const trust = g === G_AWARE ? this.trust : this.trust * a.retrial;
-      for (let k = g * n, end = g * n + size[g]!; k < end; k++) {
+      for (let k = g * n, end = g * n + this.groupSize[g]!; k < end; k++) {
         const i = members[k]!;
         const contacts = complete ? globalActive : activeContacts[i]!;
         let h = p + q * (complete ? globalShare : contacts * invDegree[i]!);
@@ -805,42 +804,67 @@ export class Simulation {
         }
       }
     }
+    this.changes = changes;
+  }
 
-    // Trying or active without access: they lapse.
-    for (let k = G_LOST_ACCESS * n, end = G_LOST_ACCESS * n + size[G_LOST_ACCESS]!; k < end; k++) {
+  /** Without the critical-mass mechanism there is no value test: trials convert at once, and users lapse only for no reason (scheduled). */
+  private decideUsersWithoutValue(): void {
+    const n = this.org.employees;
+    const members = this.groupMembers;
+    const { changed, changedTo, baseLapseWeek } = this;
+    const week = this.week;
+    let changes = this.changes;
+    for (let k = G_TRYING * n, end = G_TRYING * n + this.groupSize[G_TRYING]!; k < end; k++) {
       changed[changes] = members[k]!;
-      changedTo[changes++] = LAPSED;
+      changedTo[changes++] = ACTIVE;
     }
-
-    if (!criticalMass) {
-      // No value test: a trial converts at once, and active users lapse only for no reason (scheduled).
-      for (let k = G_TRYING * n, end = G_TRYING * n + size[G_TRYING]!; k < end; k++) {
-        changed[changes] = members[k]!;
-        changedTo[changes++] = ACTIVE;
-      }
-      if (lapsing) {
-        for (let k = G_ACTIVE * n, end = G_ACTIVE * n + size[G_ACTIVE]!; k < end; k++) {
-          const i = members[k]!;
-          if (week >= baseLapseWeek[i]!) {
-            changed[changes] = i;
-            changedTo[changes++] = LAPSED;
-          }
+    if (this.mechanisms.lapsing) {
+      for (let k = G_ACTIVE * n, end = G_ACTIVE * n + this.groupSize[G_ACTIVE]!; k < end; k++) {
+        const i = members[k]!;
+        if (week >= baseLapseWeek[i]!) {
+          changed[changes] = i;
+          changedTo[changes++] = LAPSED;
         }
       }
-      this.changes = changes;
-      this.checksSkipped += skipped;
-      return;
     }
+    this.changes = changes;
+  }
 
-    // Trying or active: stay or leave depending on the value found against the time it costs.
+  /** Trying or active: stay or leave depending on the value found against the time it costs. */
+  private decideUsers(): void {
+    const org = this.org;
+    const n = org.employees;
+    const members = this.groupMembers;
+    const {
+      changed, changedTo, rng, contactContent, trained, personalCost, teamCostFactor, aliveCommunities, baseLapseWeek,
+      showcaseBase, valueSafeUntil,
+    } = this;
+    const { innovativeness, team } = org;
+    const a = this.params.adoption;
+    const mech = this.mechanisms;
+    const complete = org.network.complete;
+    const globalContent = complete ? (this.activeContent * (this.params.organisation.weakTies + this.params.organisation.teamSize)) / n : 0;
+    const valueWeight = a.valueWeight;
+    const half = a.valueHalfSaturation;
+    const communityValue = mech.communities ? a.communityValue : 0;
+    const trainingValue = a.trainingValue;
+    const innovatorValue = a.innovatorValue;
+    const conversion = a.trialConversion;
+    const oneMinusBase = 1 - (mech.lapsing ? a.baseLapse : 0);
+    const emptyRoom = mech.lapsing ? a.emptyRoomLapse : 0;
+    const noise = a.decisionNoise;
+    const invNoise2 = 1 / (2 * noise);
     // The most an active user's time cost can rise in a week: their manager relapsing at the full rate.
     const costDrift = mech.managerInfluence && mech.managerDynamics
       ? (mech.timeCost ? a.timeCost : 0) * this.params.managers.gatekeeperCost * 2 * this.params.managers.relapseRate
       : 0;
-    const noise = a.decisionNoise;
-    const valueSafeUntil = this.valueSafeUntil;
+    const { pushLive, pushScale } = this;
+    const skipping = this.skipping;
+    const week = this.week;
+    let changes = this.changes;
+    let skipped = 0;
     for (let g = G_TRYING; g <= G_ACTIVE; g++) {
-      for (let k = g * n, end = g * n + size[g]!; k < end; k++) {
+      for (let k = g * n, end = g * n + this.groupSize[g]!; k < end; k++) {
         const i = members[k]!;
         if (g === G_ACTIVE && week < valueSafeUntil[i]!) {
           skipped++;
