@@ -501,20 +501,21 @@ export class Simulation {
 
   /** Raises employee i's announcement push to at least `strength` (this week's value). */
   private raisePush(i: number, strength: number): void {
-    if (this.pushBase[i]! * this.pushScale >= strength) return;
-    const base = strength / this.pushScale;
-    this.pushBase[i] = base;
-    this.quietUntil[i] = 0;
-    if (base > this.pushPeak) this.pushPeak = base;
-    this.pushLive = true;
+    if (this.raiseFading(this.pushBase, i, strength)) this.quietUntil[i] = 0;
   }
 
   private raiseShowcase(i: number, value: number): void {
-    if (this.showcaseBase[i]! * this.pushScale >= value) return;
+    this.raiseFading(this.showcaseBase, i, value);
+  }
+
+  /** Raises a fading value (pushBase or showcaseBase, stored over pushScale) to at least `value`; true if it rose. */
+  private raiseFading(bases: Float64Array, i: number, value: number): boolean {
+    if (bases[i]! * this.pushScale >= value) return false;
     const base = value / this.pushScale;
-    this.showcaseBase[i] = base;
+    bases[i] = base;
     if (base > this.pushPeak) this.pushPeak = base;
     this.pushLive = true;
+    return true;
   }
 
   /** This week's pushes were used: they fade, and are dropped once the strongest is below 1e-4. */
@@ -527,6 +528,13 @@ export class Simulation {
       this.pushLive = false;
       this.pushScale = 1;
       this.pushPeak = 0;
+    } else if (this.pushScale < 1e-150) {
+      // Pushes renewed week after week keep them alive for long: fold the scale into the stored values
+      // before it underflows (a fast decay passes 1e-308 within a few hundred weeks).
+      const scale = this.pushScale;
+      for (const bases of [this.pushBase, this.showcaseBase]) for (let i = 0; i < bases.length; i++) bases[i]! *= scale;
+      this.pushPeak *= scale;
+      this.pushScale = 1;
     }
   }
 

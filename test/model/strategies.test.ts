@@ -1,6 +1,6 @@
 /** Strategies and interventions: timing, conditions, pilot waves and their gates. */
 import { describe, expect, it } from 'vitest';
-import { OBS, Simulation, builtinStrategy, withDefaults, type StrategyPlan } from '../../src/model/index.ts';
+import { MECHANISM_NAMES, OBS, Simulation, builtinStrategy, withDefaults, type MechanismSwitches, type StrategyPlan } from '../../src/model/index.ts';
 import { seriesAt } from './helpers.ts';
 
 const p = withDefaults({ weeks: 80, organisation: { employees: 1000 } });
@@ -94,5 +94,42 @@ describe('interventions without a duration', () => {
     const weekly = sim.org.teams * p.costs.coachingPerManagerWeek + 2 * p.costs.communityManagerWeek;
     expect(seriesAt(sim.series, 80, OBS.cost)).toBeCloseTo(80 * weekly, 6);
     expect(Array.from(sim.coachedUntil).every((w) => w > 80)).toBe(true);
+  });
+});
+
+describe('announcement pushes over a long horizon', () => {
+  it('still move people in year 20: fading pushes survive 1,000 weeks of a fast decay', () => {
+    // Only pushes make anyone try; 2 people trained (pushed) a week for 1,000 weeks; pushes keep 20% a week,
+    // so their shared fading scale passes 1e-308 near week 440 and must be rescaled, not underflow.
+    const mechanisms = {} as MechanismSwitches;
+    for (const m of MECHANISM_NAMES) mechanisms[m] = m === 'externalInfluence';
+    const params = withDefaults({
+      weeks: 1040, organisation: { employees: 2000 }, adoption: { externalInfluence: 0, announcementDecay: 0.2 }, mechanisms,
+    });
+    const plan: StrategyPlan = {
+      name: 'long training',
+      interventions: [{ type: 'access', at: 0 }, { type: 'training', at: 0, capacity: 2, weeks: 1000 }],
+    };
+    const sim = new Simulation(params, plan, { organisation: 1, dynamics: 1 });
+    const trainedWeek = new Int32Array(2000).fill(-1);
+    for (let week = 1; week <= params.weeks; week++) {
+      sim.step();
+      for (let i = 0; i < 2000; i++) if (sim.trained[i] && trainedWeek[i] < 0) trainedWeek[i] = week;
+    }
+    const triedShare = (from: number, to: number): number => {
+      let cohort = 0;
+      let tried = 0;
+      for (let i = 0; i < 2000; i++) {
+        if (trainedWeek[i] < from || trainedWeek[i] > to) continue;
+        cohort++;
+        if (sim.everActive[i]) tried++;
+      }
+      return tried / cohort;
+    };
+    const early = triedShare(1, 300);
+    const late = triedShare(600, 1000);
+    // Cohorts of 600 and 800 with a share near 0.3: 0.12 is about four standard errors of the difference.
+    expect(early).toBeGreaterThan(0.1);
+    expect(Math.abs(late - early)).toBeLessThan(0.12);
   });
 });
