@@ -143,7 +143,7 @@ export class Aggregate {
     return total;
   }
 
-  /** A Sketch built from the bank cell: read from it, do not add to it. */
+  /** The sketch of strategy s, week and observable k: a view of its cell. */
   seriesSketch(s: number, week: number, k: number): Sketch {
     return this.series.sketch((s * (this.layout.weeks + 1) + week) * OBSERVABLE_COUNT + k);
   }

@@ -48,39 +48,44 @@ export interface SketchJSON {
   neg: [number, number[]];
 }
 
-/** One stream of numbers: a one-cell view of a SketchBank, with the reading side (quantiles, means). */
+/**
+ * One stream of numbers, with the reading side (quantiles, means): a view of one cell of a SketchBank,
+ * its own one-cell bank unless made by SketchBank.sketch.
+ */
 export class Sketch {
   readonly kind: SketchKind;
   private readonly bank: SketchBank;
+  private readonly cell: number;
 
-  constructor(kind: SketchKind) {
+  constructor(kind: SketchKind, bank?: SketchBank, cell = 0) {
     this.kind = kind;
-    this.bank = new SketchBank([kind], 64);
+    this.bank = bank ?? new SketchBank([kind], 64);
+    this.cell = cell;
   }
 
   /** Finite values added. */
   get n(): number {
-    return this.bank.count(0);
+    return this.bank.count(this.cell);
   }
 
   /** NaN (and other non-finite) values added: "never". */
   get nan(): number {
-    return this.bank.nanCount(0);
+    return this.bank.nanCount(this.cell);
   }
 
   get min(): number {
-    return this.bank.minimum(0);
+    return this.bank.minimum(this.cell);
   }
 
   get max(): number {
-    return this.bank.maximum(0);
+    return this.bank.maximum(this.cell);
   }
 
   add(x: number): void {
-    this.bank.add(0, x);
+    this.bank.add(this.cell, x);
   }
 
-  /** Numbers held in memory (bucket slots and sum partials): bounded by the metric's range, not by the count. */
+  /** Numbers held in memory by its bank (bucket slots and sum partials): bounded by the metric's range, not by the count. */
   footprint(): number {
     return this.bank.footprint();
   }
@@ -92,7 +97,7 @@ export class Sketch {
 
   /** Exact sum, correctly rounded. */
   sum(): number {
-    return this.bank.sum(0);
+    return this.bank.sum(this.cell);
   }
 
   /**
@@ -127,31 +132,16 @@ export class Sketch {
 
   /** Visits buckets in increasing order of value with their representative value and count. */
   forEachBucket(visit: (value: number, count: number) => void): void {
-    const { pos, neg, zero } = this.bank.toJSON(0);
-    const [negOffset, negCounts] = neg;
-    for (let j = negCounts.length - 1; j >= 0; j--) {
-      if (negCounts[j] !== 0) visit(-this.representative(negOffset + j), negCounts[j]!);
-    }
-    if (zero !== 0) visit(0, zero);
-    const [posOffset, posCounts] = pos;
-    for (let j = 0; j < posCounts.length; j++) {
-      if (posCounts[j] !== 0) visit(this.representative(posOffset + j), posCounts[j]!);
-    }
-  }
-
-  private representative(index: number): number {
-    if (this.kind.type === 'linear') return index * this.kind.width;
-    const gamma = (1 + this.kind.alpha) / (1 - this.kind.alpha);
-    return (2 * Math.exp(index * Math.log(gamma))) / (gamma + 1);
+    this.bank.forEachBucket(this.cell, visit);
   }
 
   /** Adds another sketch of the same kind: the result is as if every value had been added here. */
   merge(other: Sketch | SketchJSON): void {
-    this.bank.merge(0, other instanceof Sketch ? other.toJSON() : other);
+    this.bank.merge(this.cell, other instanceof Sketch ? other.toJSON() : other);
   }
 
   toJSON(): SketchJSON {
-    return this.bank.toJSON(0);
+    return this.bank.toJSON(this.cell);
   }
 
   static fromJSON(json: SketchJSON): Sketch {
@@ -462,23 +452,24 @@ export class SketchBank {
   }
 
   count(c: number): number {
-    this.flush();
-    return this.scalars[c * SCALARS + N]!;
+    return this.scalar(c, N);
   }
 
   nanCount(c: number): number {
-    this.flush();
-    return this.scalars[c * SCALARS + NAN]!;
+    return this.scalar(c, NAN);
   }
 
   minimum(c: number): number {
-    this.flush();
-    return this.scalars[c * SCALARS + MIN]!;
+    return this.scalar(c, MIN);
   }
 
   maximum(c: number): number {
+    return this.scalar(c, MAX);
+  }
+
+  private scalar(c: number, field: number): number {
     this.flush();
-    return this.scalars[c * SCALARS + MAX]!;
+    return this.scalars[c * SCALARS + field]!;
   }
 
   /** Exact sum of cell c, correctly rounded. */
@@ -488,9 +479,31 @@ export class SketchBank {
     return partials === undefined ? this.scalars[c * SCALARS + TOTAL]! : exactTotal(partials);
   }
 
-  /** Cell c as a Sketch, to read quantiles and means from. */
+  /** Visits cell c's buckets in increasing order of value with their representative value and count. */
+  forEachBucket(c: number, visit: (value: number, count: number) => void): void {
+    this.flush();
+    const kind = this.kinds[c]!;
+    const representative = kind.type === 'linear'
+      ? (index: number) => index * kind.width
+      : (index: number) => (2 * Math.exp(index * this.kindLogGamma[this.kindOf[c]!]!)) / ((1 + kind.alpha) / (1 - kind.alpha) + 1);
+    const { regions, arena } = this;
+    const neg = (2 * c + 1) * 3;
+    for (let j = regions[neg + 1]! - 1; j >= 0; j--) {
+      const count = arena[regions[neg]! + j]!;
+      if (count !== 0) visit(-representative(regions[neg + 2]! + j), count);
+    }
+    const zero = this.scalars[c * SCALARS + ZERO]!;
+    if (zero !== 0) visit(0, zero);
+    const pos = 2 * c * 3;
+    for (let j = 0; j < regions[pos + 1]!; j++) {
+      const count = arena[regions[pos]! + j]!;
+      if (count !== 0) visit(representative(regions[pos + 2]! + j), count);
+    }
+  }
+
+  /** Cell c as a Sketch (a view: adding to it adds to the cell). */
   sketch(c: number): Sketch {
-    return Sketch.fromJSON(this.toJSON(c));
+    return new Sketch(this.kinds[c]!, this, c);
   }
 
   /** Numbers held in memory: bucket slots in use (abandoned ones included) and sum partials beyond the first. */
