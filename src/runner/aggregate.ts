@@ -178,3 +178,23 @@ export function compare(x: number, y: number, better: Better, weeks: boolean): n
   const higher = x > y ? 1 : -1;
   return better === 'lower' ? -higher : higher;
 }
+
+/** Summaries folded where batches run (a worker, or the sequential runner) until they are handed over. */
+export class PartialSummaries {
+  private partial: Aggregate | null = null;
+  constructor(
+    private readonly experiment: Experiment,
+    private readonly experimentKey: string,
+  ) {}
+
+  fold(packed: Float64Array): void {
+    (this.partial ??= new Aggregate(this.experiment, this.experimentKey)).addBatch(packed);
+  }
+
+  /** What was folded since the last take (null if nothing), and a fresh start. */
+  take(): AggregateJSON | null {
+    const json = this.partial?.toJSON() ?? null;
+    this.partial = null;
+    return json;
+  }
+}

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Experiment } from '../scenarios/experiment.ts';
-import { Aggregate, type AggregateJSON } from './aggregate.ts';
+import { PartialSummaries, type AggregateJSON } from './aggregate.ts';
 import { runBatch, type BatchTask } from './batch.ts';
 import type { RunnerWorkerData, WorkerTask } from './worker.ts';
 
@@ -43,25 +43,25 @@ export class SequentialRunner implements BatchRunner {
   readonly workers = 1;
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
-  private partial: Aggregate | null = null;
+  private readonly partial: PartialSummaries | null;
   constructor(
     private readonly experiment: Experiment,
-    private readonly options: RunnerOptions = {},
-  ) {}
+    options: RunnerOptions = {},
+  ) {
+    this.partial = options.fold ? new PartialSummaries(experiment, options.fold.experimentKey) : null;
+  }
 
   async run(task: BatchTask): Promise<Float64Array> {
     // Yield first so signals and timers get a turn between batches.
     await new Promise((resolve) => setImmediate(resolve));
     if (this.stopped) throw new Error('runner stopped');
     const packed = runBatch(this.experiment, task, this.counter);
-    const fold = this.options.fold;
-    if (fold) (this.partial ??= new Aggregate(this.experiment, fold.experimentKey)).addBatch(packed);
+    this.partial?.fold(packed);
     return packed;
   }
 
   async collect(): Promise<AggregateJSON[]> {
-    const json = this.partial?.toJSON();
-    this.partial = null;
+    const json = this.partial?.take();
     return json ? [json] : [];
   }
 

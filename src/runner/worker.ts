@@ -9,7 +9,7 @@
  * to every worker at once, and a barrier keeps any worker from taking two.
  */
 import { move, workerData } from 'piscina';
-import { Aggregate, type AggregateJSON } from './aggregate.ts';
+import { PartialSummaries, type AggregateJSON } from './aggregate.ts';
 import { runBatch, type BatchTask } from './batch.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 
@@ -37,12 +37,12 @@ const BARRIER_TIMEOUT_SECONDS = 600;
 
 const data = workerData as RunnerWorkerData;
 const progress = new Int32Array(data.progress);
-let partial: Aggregate | null = null;
+const partial = data.fold ? new PartialSummaries(data.experiment, data.experimentKey) : null;
 
 export default function runTask(task: WorkerTask): Float64Array | AggregateJSON | null {
   if ('kind' in task) return collect(task);
   const packed = runBatch(data.experiment, task, progress);
-  if (data.fold) (partial ??= new Aggregate(data.experiment, data.experimentKey)).addBatch(packed);
+  partial?.fold(packed);
   return move(packed) as unknown as Float64Array;
 }
 
@@ -57,7 +57,5 @@ function collect(task: CollectTask): AggregateJSON | null {
     if (Date.now() > deadline) throw new Error(`collecting partial summaries: only ${count} of ${task.workers} workers answered`);
     Atomics.wait(arrived, 0, count, 1000);
   }
-  const json = partial?.toJSON() ?? null;
-  partial = null;
-  return json;
+  return partial?.take() ?? null;
 }
