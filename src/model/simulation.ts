@@ -160,6 +160,16 @@ export class Simulation {
    * unknown. Reset by a contact becoming active and by a push.
    */
   private readonly quietUntil: Int32Array;
+  /**
+   * How far each employee is from their next move, by inversion of its survival function: on entering a
+   * decision group it is 1 / U for a fresh uniform U in (0, 1]; each week it is multiplied by (1 − the
+   * week's chance of moving), and the employee moves in the first week it falls below 1. That week has
+   * exactly the chance written, given the weeks before (the survival S so far falls below U with
+   * probability (S_prev − S) / S_prev), and a week with no chance leaves it as it is. One random number
+   * per move instead of one a week; where a move has two outcomes, the uniform's place inside the last
+   * week's step picks one (see decideUsers).
+   */
+  private readonly survival: Float64Array;
   // Per team.
   readonly style: Float64Array;
   readonly coachedUntil: Int32Array;
@@ -275,6 +285,7 @@ export class Simulation {
     this.baseLapseWeek = new Int32Array(n);
     this.valueSafeUntil = new Int32Array(n);
     this.quietUntil = new Int32Array(n);
+    this.survival = new Float64Array(n);
     this.logKeep = this.mechanisms.lapsing && params.adoption.baseLapse > 0 ? Math.log1p(-Math.min(params.adoption.baseLapse, 1 - 1e-12)) : 0;
     for (let i = 0; i < n; i++) {
       this.personalCost[i] = (1 - this.org.timeSlack[i]!) * (1 + (params.adoption.producerTimeCost * this.org.role[i]!) / 2);
@@ -335,6 +346,7 @@ export class Simulation {
       const weeks = p > 0 ? 1 + Math.floor(Math.log(1 - this.rng.next()) / logStay) : Number.POSITIVE_INFINITY;
       this.spontaneousAwareness[i] = Math.min(weeks, NEVER_WEEK);
     }
+    for (let i = 0; i < n; i++) this.survival[i] = 1 / (1 - this.rng.next());
     // Only now that every field exists: a method called on a half-built object sees another hidden class,
     // and its optimised code would be thrown away at every construction.
     this.sortGroups();
@@ -740,18 +752,18 @@ export class Simulation {
   }
 
   /**
-   * Unaware: outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, is drawn
-   * with probability r / (1 - p), so that the week's chance is exactly p + r.
+   * Unaware: outside influence p is scheduled (spontaneousAwareness); the rest of the hazard, r, acts
+   * with probability r / (1 - p) (through survival), so that the week's chance is exactly p + r.
    */
   private decideUnaware(): void {
     const n = this.org.employees;
     const members = this.groupMembers;
-    const { changed, changedTo, rng, activeContacts, invDegree, pushBase, spontaneousAwareness, quietUntil } = this;
+    const { changed, changedTo, activeContacts, invDegree, pushBase, spontaneousAwareness, quietUntil, survival } = this;
     const a = this.params.adoption;
     const complete = this.org.network.complete;
     const globalShare = complete ? this.stateCount[ACTIVE]! / n : 0;
     const p = this.mechanisms.externalInfluence ? a.externalInfluence : 0;
-    const oneMinusP = 1 - p;
+    const invOneMinusP = 1 / (1 - p);
     const wordOfMouth = this.mechanisms.awareness ? a.awarenessWordOfMouth : 0;
     const { pushLive, pushScale } = this;
     const skipping = this.skipping;
@@ -766,10 +778,18 @@ export class Simulation {
       }
       let rest = wordOfMouth * (complete ? globalShare : activeContacts[i]! * invDegree[i]!);
       if (pushLive) rest += pushBase[i]! * pushScale;
-      if (week >= spontaneousAwareness[i]! || (rest > 0 && rng.next() * oneMinusP < rest)) {
+      if (week >= spontaneousAwareness[i]!) {
         changed[changes] = i;
         changedTo[changes++] = AWARE;
-      } else if (skipping && !(rest > 0)) {
+      } else if (rest > 0) {
+        const left = survival[i]! * (1 - rest * invOneMinusP);
+        if (left < 1) {
+          changed[changes] = i;
+          changedTo[changes++] = AWARE;
+        } else {
+          survival[i] = left;
+        }
+      } else if (skipping) {
         quietUntil[i] = spontaneousAwareness[i]!;
       }
     }
@@ -782,7 +802,7 @@ export class Simulation {
     const org = this.org;
     const n = org.employees;
     const members = this.groupMembers;
-    const { changed, changedTo, rng, activeContacts, invDegree, pushBase, teamTrial } = this;
+    const { changed, changedTo, activeContacts, invDegree, pushBase, teamTrial, survival } = this;
     const { innovativeness, requiredActive: required, team } = org;
     const a = this.params.adoption;
     const mech = this.mechanisms;
@@ -806,9 +826,12 @@ export class Simulation {
         if (contacts >= required[i]!) h += thresholdRate;
         if (managerTrial) h *= teamTrial[team[i]!]!;
         h *= trust;
-        if (h > 0 && rng.next() < h) {
+        const left = survival[i]! * (1 - h);
+        if (left < 1) {
           changed[changes] = i;
           changedTo[changes++] = tried;
+        } else {
+          survival[i] = left;
         }
       }
     }
@@ -844,8 +867,8 @@ export class Simulation {
     const n = org.employees;
     const members = this.groupMembers;
     const {
-      changed, changedTo, rng, contactContent, trained, personalCost, teamCostFactor, aliveCommunities, baseLapseWeek,
-      showcaseBase, valueSafeUntil,
+      changed, changedTo, contactContent, trained, personalCost, teamCostFactor, aliveCommunities, baseLapseWeek,
+      showcaseBase, valueSafeUntil, survival,
     } = this;
     const { innovativeness, team } = org;
     const a = this.params.adoption;
@@ -858,7 +881,7 @@ export class Simulation {
     const trainingValue = a.trainingValue;
     const innovatorValue = a.innovatorValue;
     const conversion = a.trialConversion;
-    const oneMinusBase = 1 - (mech.lapsing ? a.baseLapse : 0);
+    const invOneMinusBase = 1 / (1 - (mech.lapsing ? a.baseLapse : 0));
     const emptyRoom = mech.lapsing ? a.emptyRoomLapse : 0;
     const noise = a.decisionNoise;
     const invNoise2 = 1 / (2 * noise);
@@ -895,21 +918,30 @@ export class Simulation {
         let stay = 0.5 + (value - cost) * invNoise2;
         stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
         if (g === G_TRYING) {
-          const u = rng.next();
+          // Leaving trial this week: converting (conversion × stay) or lapsing (emptyRoom × (1 − stay)).
           const pConvert = conversion * stay;
-          if (u < pConvert) {
+          const before = survival[i]!;
+          const left = before * (1 - pConvert - emptyRoom * (1 - stay));
+          if (left < 1) {
+            // The uniform sits at (before − 1) / (before − left) of this week's step, uniformly: the first
+            // pConvert of the step's length converts.
             changed[changes] = i;
-            changedTo[changes++] = ACTIVE;
-          } else if (u < pConvert + emptyRoom * (1 - stay)) {
-            changed[changes] = i;
-            changedTo[changes++] = LAPSED;
+            changedTo[changes++] = before - 1 < before * pConvert ? ACTIVE : LAPSED;
+          } else {
+            survival[i] = left;
           }
         } else {
-          // The base lapse is scheduled (baseLapseWeek); the empty-room part e is drawn with probability
+          // The base lapse is scheduled (baseLapseWeek); the empty-room part e acts with probability
           // e / (1 - baseLapse), so that the week's chance is exactly baseLapse + e. A user who finds
-          // plenty of value (stay = 1) costs no draw.
+          // plenty of value (stay = 1) has no such chance.
           const extra = emptyRoom * (1 - stay);
-          if (week >= baseLapseWeek[i]! || (extra > 0 && rng.next() * oneMinusBase < extra)) {
+          let lapse = week >= baseLapseWeek[i]!;
+          if (!lapse && extra > 0) {
+            const left = survival[i]! * (1 - extra * invOneMinusBase);
+            lapse = left < 1;
+            survival[i] = left;
+          }
+          if (lapse) {
             changed[changes] = i;
             changedTo[changes++] = LAPSED;
           } else if (skipping && stay === 1) {
@@ -966,6 +998,8 @@ export class Simulation {
     groupPos[i] = at;
     this.groupOf[i] = to;
     this.groupMoves++;
+    // A new group, a new waiting time.
+    this.survival[i] = 1 / (1 - this.rng.next());
   }
 
   // ---- 5. apply ---------------------------------------------------------------------------------

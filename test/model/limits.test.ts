@@ -128,3 +128,108 @@ describe('the Granovetter threshold cascade', () => {
     expect(cascade(thresholds)).toBe(1);
   });
 });
+
+describe('announcements alone', () => {
+  it('make people aware at the fading push\'s weekly chance: the unaware share follows the product of (1 − s·d^(t−1))', () => {
+    // On the organisation network, where an unaware employee with nothing to draw is skipped until a push
+    // reaches them, and each employee's move comes from one uniform (inversion of the survival function).
+    const strength = 0.5;
+    const decay = 0.7;
+    const ap = params({
+      weeks: 30, organisation: { employees: 3000, executiveSponsorship: 1 },
+      adoption: { externalInfluence: 0, announcementDecay: decay }, mechanisms: onlyMechanisms('awareness', 'externalInfluence'),
+    });
+    const org = buildOrganisation(ap, 4);
+    const announce = { name: 'announce', interventions: [{ type: 'announcement' as const, at: 3, target: { kind: 'all' as const }, strength }] };
+    const curves = Array.from({ length: 16 }, (_, r) => runRollout(ap, announce, { organisation: 4, dynamics: r }, org).series);
+    let expected = 1;
+    for (let t = 1; t <= 30; t++) {
+      // Nothing before the announcement in week 3; then its push, fading by `decay` a week.
+      if (t >= 3) expected *= 1 - strength * decay ** (t - 3);
+      const values = curves.map((s) => seriesAt(s, t, OBS.unaware_share));
+      expect(Math.abs(mean(values) - expected), `week ${t}: ${mean(values)} vs ${expected}`).toBeLessThanOrEqual(4 * standardError(values) + 2e-4);
+    }
+    expect(expected).toBeLessThan(0.2);
+  });
+});
+
+describe('trial alone', () => {
+  it('ends each week with chance trialConversion × stay (converting) plus emptyRoomLapse × (1 − stay) (lapsing)', () => {
+    // Value and cost fixed per person (no value from others, no manager effects): stay is a constant of
+    // each person, so each person's weekly chances are known exactly.
+    const tp = params({
+      weeks: 20, organisation: { employees: 2000 },
+      adoption: { valueWeight: 0, baseLapse: 0, decisionNoise: 1 }, mechanisms: onlyMechanisms('criticalMass', 'lapsing', 'timeCost'),
+    });
+    const a = tp.adoption;
+    let converted = 0;
+    let expectConverted = 0;
+    let varConverted = 0;
+    const weekly = [1, 3].map(() => ({ left: 0, expect: 0, variance: 0, active: 0, expectActive: 0, varActive: 0 }));
+    const stayedActive = { count: 0, expect: 0, variance: 0 };
+    for (let seed = 0; seed < 4; seed++) {
+      const sim = new Simulation(tp, { name: 'nothing', interventions: [] }, { organisation: seed, dynamics: seed });
+      const { innovativeness, team } = sim.org;
+      const n = sim.org.employees;
+      const stay = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const value = a.innovatorValue * innovativeness[i]! ** 2;
+        const cost = sim.personalCost[i]! * sim.teamCostFactor[team[i]!]!;
+        stay[i] = Math.min(1, Math.max(0, 0.5 + (value - cost) / (2 * a.decisionNoise)));
+        sim.setAccess(i, 2);
+        sim.setState(i, 2); // trying
+      }
+      for (let k = 0; k < 2; k++) {
+        const weeks = [1, 3][k]!;
+        while (sim.week < weeks) {
+          const activeBefore = sim.week === 1 ? Uint8Array.from(sim.state, (x) => (x === 3 ? 1 : 0)) : null;
+          sim.step();
+          // A second move, in another group, has its own chance: users who converted in week 1 lapse in
+          // week 2 with chance emptyRoomLapse × (1 − stay).
+          if (activeBefore) {
+            for (let i = 0; i < n; i++) {
+              if (!activeBefore[i]) continue;
+              const lapse = a.emptyRoomLapse * (1 - stay[i]!);
+              stayedActive.expect += 1 - lapse;
+              stayedActive.variance += lapse * (1 - lapse);
+              stayedActive.count += sim.state[i] === 3 ? 1 : 0;
+            }
+          }
+        }
+        const w = weekly[k]!;
+        for (let i = 0; i < n; i++) {
+          const exit = a.trialConversion * stay[i]! + a.emptyRoomLapse * (1 - stay[i]!);
+          const left = 1 - (1 - exit) ** weeks;
+          w.expect += left;
+          w.variance += left * (1 - left);
+          if (weeks === 1) {
+            const convert = a.trialConversion * stay[i]!;
+            w.expectActive += convert;
+            w.varActive += convert * (1 - convert);
+          }
+        }
+        w.left += n - sim.stateCount[2]!;
+        if (weeks === 1) w.active += sim.stateCount[3]!;
+      }
+      sim.run();
+      for (let i = 0; i < n; i++) {
+        const c = a.trialConversion * stay[i]!;
+        const l = a.emptyRoomLapse * (1 - stay[i]!);
+        const pc = c / (c + l);
+        expectConverted += pc;
+        varConverted += pc * (1 - pc);
+        converted += sim.everActive[i]!;
+      }
+    }
+    for (const [k, w] of weekly.entries()) {
+      expect(Math.abs(w.left - w.expect), `left trial by week ${[1, 3][k]}`).toBeLessThanOrEqual(4 * Math.sqrt(w.variance));
+    }
+    expect(Math.abs(weekly[0]!.active - weekly[0]!.expectActive), 'converted in week 1').toBeLessThanOrEqual(4 * Math.sqrt(weekly[0]!.varActive));
+    expect(Math.abs(converted - expectConverted), 'ever converted').toBeLessThanOrEqual(4 * Math.sqrt(varConverted));
+    expect(Math.abs(stayedActive.count - stayedActive.expect), 'converted in week 1, still active in week 2').toBeLessThanOrEqual(4 * Math.sqrt(stayedActive.variance));
+    expect(stayedActive.expect).toBeGreaterThan(500);
+    // Stay really varies between people, so the split is no trivial 0 or 1.
+    expect(expectConverted / (4 * 2000)).toBeGreaterThan(0.15);
+    expect(expectConverted / (4 * 2000)).toBeLessThan(0.85);
+  });
+});
