@@ -148,12 +148,15 @@ export class Simulation {
   /** Week at which an active user lapses for no reason (base lapse, geometric, drawn on becoming active). */
   readonly baseLapseWeek: Int32Array;
   /**
-   * Week before which an active user certainly finds enough value to stay (no empty-room draw), so the
-   * decision loop skips their value computation; 0 when unknown. Set when a user's margin over the
-   * threshold is enough to outlast the most their team's time cost can rise a week; reset to 0 by anything
-   * else that can lower their value (a contact lapsing, a community dying) and on becoming active.
+   * Week before which an active user certainly finds enough value to stay (no empty-room chance), as long
+   * as their contacts' content stays at or above contentFloor, so the decision loop skips their value
+   * computation; 0 when unknown. Set when a user's margin over the threshold is enough: half of it may go
+   * to the time cost rising at its fastest, half to contacts lapsing. Reset to 0 by a community dying and
+   * on becoming active.
    */
   private readonly valueSafeUntil: Int32Array;
+  /** The least content of active contacts (contactContent) with which an active user is still safe (valueSafeUntil). */
+  private readonly contentFloor: Float64Array;
   /**
    * Week before which an unaware employee certainly stays unaware except through outside influence: no
    * active contact and no push (nothing to draw), until their scheduled spontaneousAwareness; 0 when
@@ -284,6 +287,7 @@ export class Simulation {
     this.spontaneousAwareness = new Int32Array(n);
     this.baseLapseWeek = new Int32Array(n);
     this.valueSafeUntil = new Int32Array(n);
+    this.contentFloor = new Float64Array(n);
     this.quietUntil = new Int32Array(n);
     this.survival = new Float64Array(n);
     this.logKeep = this.mechanisms.lapsing && params.adoption.baseLapse > 0 ? Math.log1p(-Math.min(params.adoption.baseLapse, 1 - 1e-12)) : 0;
@@ -868,7 +872,7 @@ export class Simulation {
     const members = this.groupMembers;
     const {
       changed, changedTo, contactContent, trained, personalCost, teamCostFactor, aliveCommunities, baseLapseWeek,
-      showcaseBase, valueSafeUntil, survival,
+      showcaseBase, valueSafeUntil, contentFloor, survival,
     } = this;
     const { innovativeness, team } = org;
     const a = this.params.adoption;
@@ -885,10 +889,14 @@ export class Simulation {
     const emptyRoom = mech.lapsing ? a.emptyRoomLapse : 0;
     const noise = a.decisionNoise;
     const invNoise2 = 1 / (2 * noise);
-    // The most an active user's time cost can rise in a week: their manager relapsing at the full rate.
-    const costDrift = mech.managerInfluence && mech.managerDynamics
-      ? (mech.timeCost ? a.timeCost : 0) * this.params.managers.gatekeeperCost * 2 * this.params.managers.relapseRate
-      : 0;
+    // A team's time cost rises only as its manager relapses toward their initial style: by at most
+    // styleCost × relapseRate a week, and by styleCost × (style − initial style) in all (no manager relapses
+    // below their initial style; every other force raises the style). Per unit of personal cost and of
+    // (1 − job-description relief).
+    const styleCost = mech.managerInfluence && mech.managerDynamics ? (mech.timeCost ? a.timeCost : 0) * this.params.managers.gatekeeperCost * 2 : 0;
+    const relapseRate = this.params.managers.relapseRate;
+    const { style, teamRelief } = this;
+    const initialStyle = org.initialStyle;
     const { pushLive, pushScale } = this;
     const skipping = this.skipping;
     const week = this.week;
@@ -897,7 +905,7 @@ export class Simulation {
     for (let g = G_TRYING; g <= G_ACTIVE; g++) {
       for (let k = g * n, end = g * n + this.groupSize[g]!; k < end; k++) {
         const i = members[k]!;
-        if (g === G_ACTIVE && week < valueSafeUntil[i]!) {
+        if (g === G_ACTIVE && week < valueSafeUntil[i]! && contactContent[i]! >= contentFloor[i]!) {
           skipped++;
           if (week >= baseLapseWeek[i]!) {
             changed[changes] = i;
@@ -946,12 +954,26 @@ export class Simulation {
             changedTo[changes++] = LAPSED;
           } else if (skipping && stay === 1) {
             // Enough value to stay for sure (stay = 1 needs value − cost ≥ noise). Without the showcase, which
-            // fades, the margin left over must outlast the cost's largest weekly rise, with room for rounding.
+            // fades, the margin left over (with room for rounding) must cover the cost's rise and contacts
+            // lapsing (content falling to contentFloor): the whole rise the manager's relapse allows if that
+            // is at most half of it, else half of it spent at the cost's fastest weekly rise; the rest to content.
             const margin = (value - (pushLive ? showcaseBase[i]! * pushScale * (0.5 + innovative) : 0)) - cost - noise - 1e-9 * (1 + value + cost);
             if (margin > 0) {
-              const rise = personalCost[i]! * costDrift;
-              const weeks = rise > 0 ? Math.min(Math.floor(margin / rise), SAFE_WEEKS_MAX) : SAFE_WEEKS_MAX;
+              const t = team[i]!;
+              const perStyle = personalCost[i]! * styleCost * (1 - teamRelief[t]!);
+              const above = style[t]! - initialStyle[t]!;
+              const totalRise = above > 0 ? perStyle * above : 0;
+              let contentMargin = 0.5 * margin;
+              let weeks = SAFE_WEEKS_MAX;
+              if (totalRise <= contentMargin) {
+                contentMargin = margin - totalRise;
+              } else {
+                weeks = Math.min(Math.floor(contentMargin / (perStyle * relapseRate)), SAFE_WEEKS_MAX);
+              }
               valueSafeUntil[i] = week + 1 + weeks;
+              // The content value may fall by contentMargin: saturation x = C / (C + half) down to xFloor.
+              const xFloor = c / (c + half) - contentMargin / ((0.5 + innovative) * valueWeight);
+              contentFloor[i] = xFloor > 0 ? (half * xFloor) / (1 - xFloor) : Number.NEGATIVE_INFINITY;
             }
           }
         }
@@ -1064,13 +1086,11 @@ export class Simulation {
         quietUntil[j] = 0;
       }
     } else {
-      // Contacts lose content: whatever value margin they were known to have is gone.
-      const valueSafeUntil = this.valueSafeUntil;
+      // Contacts lose content (an active one's safe skip is bounded by contentFloor).
       for (let e = offsets[i]!; e < end; e++) {
         const j = neighbours[e]!;
         activeContacts[j]! -= 1;
         contactContent[j]! += dw;
-        valueSafeUntil[j] = 0;
       }
     }
     for (let e = cross; e < end; e++) {
