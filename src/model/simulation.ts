@@ -634,13 +634,16 @@ export class Simulation {
         members = needList ? indices(n) : null;
         break;
       case 'departments': {
-        const wanted = new Set((target as { departments: number[] }).departments);
-        members = Int32Array.from(filterIndex(n, (i) => wanted.has(this.org.department[i]!)));
+        const wanted = new Uint8Array(this.org.departments);
+        for (const d of (target as { departments: number[] }).departments) if (d >= 0 && d < wanted.length) wanted[d] = 1;
+        members = membersWhere(this.org.department, wanted);
         break;
       }
       case 'wave': {
+        const wanted = new Uint8Array(this.waveCount);
         const w = (target as { wave: number }).wave;
-        members = Int32Array.from(filterIndex(n, (i) => this.wave[i] === w));
+        if (w >= 0 && w < wanted.length) wanted[w] = 1;
+        members = membersWhere(this.wave, wanted);
         break;
       }
       case 'share': {
@@ -648,13 +651,9 @@ export class Simulation {
         members = all.slice(0, Math.round((target as { share: number }).share * n)).sort();
         break;
       }
-      case 'enthusiasts': {
-        const order = indices(n).sort(
-          (a, b) => this.org.innovativeness[b]! - this.org.innovativeness[a]! || a - b,
-        );
-        members = order.slice(0, Math.max(1, Math.round((target as { share: number }).share * n))).sort();
+      case 'enthusiasts':
+        members = mostInnovative(this.org.innovativeness, Math.min(n, Math.max(1, Math.round((target as { share: number }).share * n))));
         break;
-      }
     }
     // Training reaches people in a random order, so capacity is shared fairly across teams.
     if (needList && members) shuffle(random, members);
@@ -1389,9 +1388,31 @@ export function runRollout(params: ModelParams, plan: StrategyPlan, seeds: Rollo
   return { series: sim.series, results: sim.results(), waveOpenWeeks: Float64Array.from(sim.waveOpenWeek) };
 }
 
-function filterIndex(n: number, keep: (i: number) => boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) if (keep(i)) out.push(i);
+/** Employees i (in index order) whose label[i] is wanted (wanted[label] = 1; negative labels never are). */
+function membersWhere(label: ArrayLike<number>, wanted: Uint8Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < label.length; i++) if (wanted[label[i]!] === 1) count++;
+  const out = new Int32Array(count);
+  for (let i = 0, k = 0; i < label.length; i++) if (wanted[label[i]!] === 1) out[k++] = i;
+  return out;
+}
+
+/**
+ * The k most innovative employees, in index order; ties at the cut go to the lower indices (as sorting by
+ * innovativeness, then index). A native numeric sort finds the cut, with no comparator called per pair.
+ */
+export function mostInnovative(innovativeness: Float32Array, k: number): Int32Array {
+  const n = innovativeness.length;
+  if (k <= 0) return new Int32Array(0);
+  const cut = Float32Array.from(innovativeness).sort()[n - Math.min(k, n)]!;
+  let above = 0;
+  for (let i = 0; i < n; i++) if (innovativeness[i]! > cut) above++;
+  let atCut = Math.min(k, n) - above;
+  const out = new Int32Array(Math.min(k, n));
+  for (let i = 0, j = 0; i < n; i++) {
+    const x = innovativeness[i]!;
+    if (x > cut || (x === cut && atCut-- > 0)) out[j++] = i;
+  }
   return out;
 }
 

@@ -1,6 +1,9 @@
 /** Strategies and interventions: timing, conditions, pilot waves and their gates. */
 import { describe, expect, it } from 'vitest';
-import { MECHANISM_NAMES, OBS, Simulation, builtinStrategy, withDefaults, type MechanismSwitches, type StrategyPlan } from '../../src/model/index.ts';
+import { mostInnovative } from '../../src/model/simulation.ts';
+import {
+  MECHANISM_NAMES, OBS, Simulation, builtinStrategy, createRandom, withDefaults, type MechanismSwitches, type StrategyPlan,
+} from '../../src/model/index.ts';
 import { seriesAt } from './helpers.ts';
 
 const p = withDefaults({ weeks: 80, organisation: { employees: 1000 } });
@@ -131,5 +134,22 @@ describe('announcement pushes over a long horizon', () => {
     // Cohorts of 600 and 800 with a share near 0.3: 0.12 is about four standard errors of the difference.
     expect(early).toBeGreaterThan(0.1);
     expect(Math.abs(late - early)).toBeLessThan(0.12);
+  });
+});
+
+describe('the most innovative employees (the enthusiasts target)', () => {
+  it('are the top k by innovativeness, ties at the cut to the lower indices, in index order: as a full sort would give', () => {
+    const random = createRandom('ties');
+    for (const [n, levels] of [[50, 5], [1000, 20], [1000, 1000], [7, 1]] as const) {
+      // Few distinct values, so many ties at the cut.
+      const innovativeness = Float32Array.from({ length: n }, () => Math.floor(random() * levels) / levels);
+      for (const k of [1, 2, Math.floor(n / 3), n - 1, n]) {
+        const reference = Array.from({ length: n }, (_, i) => i)
+          .sort((a, b) => innovativeness[b]! - innovativeness[a]! || a - b)
+          .slice(0, k)
+          .sort((a, b) => a - b);
+        expect(Array.from(mostInnovative(innovativeness, k)), `n ${n}, ${levels} values, k ${k}`).toEqual(reference);
+      }
+    }
   });
 });
