@@ -67,42 +67,6 @@ export function decisionGroup(state: number, access: number): number {
 /** A week past any horizon that still fits the Int32Arrays holding weeks ("until the horizon", "never"). */
 const NEVER_WEEK = 2 ** 31 - 1;
 
-/**
- * Levels of the trial clock's bound (decideTrials): eight a doubling, so a bound is rounded up by at most
- * 12.5%. Level 8e + m (e = 1..CLOCK_OCTAVES, m = 0..7) holds chances in [2^−e (1 + m/8), 2^−e (1 + (m+1)/8))
- * and bounds them by the top; level 0 holds chances of 1 and more, CLOCK_TINY those below 2^−CLOCK_OCTAVES
- * and CLOCK_NONE chance 0 (rate 0: no candidate ever). Each level's rate −log(1 − bound) is computed once,
- * so a clock costs no logarithm.
- */
-const CLOCK_OCTAVES = 26;
-const CLOCK_TINY = 8 * (CLOCK_OCTAVES + 1);
-const CLOCK_NONE = CLOCK_TINY + 1;
-const CLOCK_LEVELS = CLOCK_NONE + 1;
-const CLOCK_BOUND = new Float64Array(CLOCK_LEVELS);
-const CLOCK_RATE = new Float64Array(CLOCK_LEVELS);
-CLOCK_BOUND[0] = 1;
-CLOCK_RATE[0] = Number.POSITIVE_INFINITY;
-for (let e = 1; e <= CLOCK_OCTAVES; e++) {
-  for (let m = 0; m < 8; m++) {
-    const bound = 2 ** -e * (1 + (m + 1) / 8);
-    CLOCK_BOUND[8 * e + m] = bound;
-    CLOCK_RATE[8 * e + m] = -Math.log1p(-bound);
-  }
-}
-CLOCK_BOUND[CLOCK_TINY] = 2 ** -CLOCK_OCTAVES;
-CLOCK_RATE[CLOCK_TINY] = -Math.log1p(-(2 ** -CLOCK_OCTAVES));
-
-/** The level of CLOCK_BOUND that bounds a weekly chance: from its binary exponent and three more bits. */
-function clockLevel(chance: number): number {
-  if (chance >= 1) return 0;
-  // Exact for chances of at least 2^−CLOCK_OCTAVES: the integer keeps 31 bits below the point.
-  const bits = (chance * 2147483648) >>> 0;
-  if (bits < 2 ** (31 - CLOCK_OCTAVES)) return chance > 0 ? CLOCK_TINY : CLOCK_NONE;
-  const e = Math.clz32(bits); // the leading 1 is bit 31 − e: chance in [2^−e, 2^(1−e))
-  const m = ((bits << e) >>> 28) & 7; // the three bits after it
-  return 8 * e + m;
-}
-
 export const GOVERNANCE_NONE = 0;
 export const GOVERNANCE_PAID = 1;
 export const GOVERNANCE_RESTRICTED = 2;
@@ -110,17 +74,10 @@ export const GOVERNANCE_SHUT_DOWN = 3;
 
 export interface SimulationOptions {
   /**
-   * Check every employee every week instead of skipping those whose outcome is known (drawWeek,
+   * Check every employee every week instead of skipping those whose outcome is known (quietUntil,
    * valueSafeUntil). The results are the same bit for bit; tests use it to show that.
    */
   checkEveryWeek?: boolean;
-  /**
-   * Look at every aware or lapsed employee with access every week (their chance of trying applied through
-   * survival, as for everyone else) instead of only at the candidate weeks of their thinned clock (see
-   * decideTrials). The distribution of every result is the same, the random stream is not; tests use it
-   * to show that.
-   */
-  drawEveryWeek?: boolean;
 }
 
 export interface RolloutSeeds {
@@ -201,20 +158,11 @@ export class Simulation {
   /** The least content of active contacts (contactContent) with which an active user is still safe (valueSafeUntil). */
   private readonly contentFloor: Float64Array;
   /**
-   * Next week an unaware employee, or an aware or lapsed one with access, must be looked at; 0 when now.
-   * Unaware: with no active contact and no push (no chance but outside influence), their scheduled
-   * spontaneousAwareness. Aware or lapsed with access: the next candidate week of their trial clock (see
-   * decideTrials). Reset to 0 by a contact becoming active, by a push, and on changing decision group.
+   * Week before which an unaware employee certainly stays unaware except through outside influence: no
+   * active contact and no push (nothing to draw), until their scheduled spontaneousAwareness; 0 when
+   * unknown. Reset by a contact becoming active and by a push.
    */
-  private readonly drawWeek: Int32Array;
-  /**
-   * Trial clock of an aware or lapsed employee with access (see decideTrials): the week it runs from (−1:
-   * not started since they joined the group), its rate a week and the bound of the weekly chance it
-   * stands for. The clock's Exp(1) threshold is kept in `survival`.
-   */
-  private readonly clockStart: Int32Array;
-  private readonly clockRate: Float64Array;
-  private readonly clockBound: Float64Array;
+  private readonly quietUntil: Int32Array;
   /**
    * How far each employee is from their next move, by inversion of its survival function: on entering a
    * decision group it is 1 / U for a fresh uniform U in (0, 1]; each week it is multiplied by (1 − the
@@ -304,11 +252,9 @@ export class Simulation {
   /** Weekly checks skipped because their outcome was known: quiet unaware employees, active users sure to stay. */
   checksSkipped = 0;
   private readonly checkEveryWeek: boolean;
-  private readonly drawEveryWeek: boolean;
 
   constructor(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation, options: SimulationOptions = {}) {
     this.checkEveryWeek = options.checkEveryWeek ?? false;
-    this.drawEveryWeek = options.drawEveryWeek ?? false;
     validateParams(params);
     this.params = params;
     this.plan = plan;
@@ -342,10 +288,7 @@ export class Simulation {
     this.baseLapseWeek = new Int32Array(n);
     this.valueSafeUntil = new Int32Array(n);
     this.contentFloor = new Float64Array(n);
-    this.drawWeek = new Int32Array(n);
-    this.clockStart = new Int32Array(n);
-    this.clockRate = new Float64Array(n);
-    this.clockBound = new Float64Array(n);
+    this.quietUntil = new Int32Array(n);
     this.survival = new Float64Array(n);
     this.logKeep = this.mechanisms.lapsing && params.adoption.baseLapse > 0 ? Math.log1p(-Math.min(params.adoption.baseLapse, 1 - 1e-12)) : 0;
     for (let i = 0; i < n; i++) {
@@ -574,7 +517,7 @@ export class Simulation {
 
   /** Raises employee i's announcement push to at least `strength` (this week's value). */
   private raisePush(i: number, strength: number): void {
-    if (this.raiseFading(this.pushBase, i, strength)) this.drawWeek[i] = 0;
+    if (this.raiseFading(this.pushBase, i, strength)) this.quietUntil[i] = 0;
   }
 
   private raiseShowcase(i: number, value: number): void {
@@ -806,14 +749,9 @@ export class Simulation {
     else this.decideUsersWithoutValue();
   }
 
-  /** Skipping checks whose outcome is known (drawWeek of the unaware, valueSafeUntil): never in a fully mixed network, where anyone's change moves everyone's hazard. */
+  /** Skipping checks whose outcome is known (quietUntil, valueSafeUntil): never in a fully mixed network, where anyone's change moves everyone's hazard. */
   private get skipping(): boolean {
     return !this.org.network.complete && !this.checkEveryWeek;
-  }
-
-  /** Thinning the trial chances (decideTrials): not in a fully mixed network either, for the same reason. */
-  private get thinning(): boolean {
-    return !this.org.network.complete && !this.drawEveryWeek;
   }
 
   /**
@@ -823,7 +761,7 @@ export class Simulation {
   private decideUnaware(): void {
     const n = this.org.employees;
     const members = this.groupMembers;
-    const { changed, changedTo, activeContacts, invDegree, pushBase, spontaneousAwareness, drawWeek, survival } = this;
+    const { changed, changedTo, activeContacts, invDegree, pushBase, spontaneousAwareness, quietUntil, survival } = this;
     const a = this.params.adoption;
     const complete = this.org.network.complete;
     const globalShare = complete ? this.stateCount[ACTIVE]! / n : 0;
@@ -837,7 +775,7 @@ export class Simulation {
     let skipped = 0;
     for (let k = 0, end = this.groupSize[G_UNAWARE]!; k < end; k++) {
       const i = members[k]!;
-      if (week < drawWeek[i]!) {
+      if (week < quietUntil[i]!) {
         skipped++;
         continue;
       }
@@ -855,30 +793,19 @@ export class Simulation {
           survival[i] = left;
         }
       } else if (skipping) {
-        drawWeek[i] = spontaneousAwareness[i]!;
+        quietUntil[i] = spontaneousAwareness[i]!;
       }
     }
     this.changes = changes;
     this.checksSkipped += skipped;
   }
 
-  /**
-   * Aware or lapsed, with access: try the platform (or adopt at once without critical mass).
-   *
-   * Thinning (Lewis and Shedler 1979, in discrete time). The chance h of trying only falls until a contact
-   * becomes active or a push arrives, which reset drawWeek: contacts lapse, pushes fade, trust falls, and
-   * the manager factor stays below a full catalyst's. So H, this week's h with a full catalyst's factor,
-   * rounded up to a level of CLOCK_LEVELS, bounds h until then. Weeks are candidates with chance H each,
-   * independently, and a candidate is a trial with chance h / H: each week's chance is H × h / H = h, and
-   * only candidate weeks are looked at. Candidates come from a clock: an Exp(1) threshold crossed at the
-   * rate λ = −log(1 − H) a week, so the next candidate is floor(threshold / λ) weeks on. After a reset
-   * the threshold's unused part, still Exp(1) by memorylessness, runs on at the new rate: no new draw.
-   */
+  /** Aware or lapsed, with access: try the platform (or adopt at once without critical mass). */
   private decideTrials(): void {
     const org = this.org;
     const n = org.employees;
     const members = this.groupMembers;
-    const { changed, changedTo, rng, activeContacts, invDegree, pushBase, teamTrial, survival, drawWeek, clockStart, clockRate, clockBound } = this;
+    const { changed, changedTo, activeContacts, invDegree, pushBase, teamTrial, survival } = this;
     const { innovativeness, requiredActive: required, team } = org;
     const a = this.params.adoption;
     const mech = this.mechanisms;
@@ -889,72 +816,29 @@ export class Simulation {
     const q = mech.imitation ? a.imitation : 0;
     const thresholdRate = mech.complexContagion ? a.thresholdAdoptRate : 0;
     const managerTrial = mech.managerInfluence;
-    // A full catalyst's manager factor, the largest (updateManagers).
-    const catalystBoost = this.params.managers.catalystBoost;
-    const trialMax = managerTrial ? (1 + catalystBoost) * (1 / (1 + 0.5 * catalystBoost)) : 1;
-    const { pushLive, pushScale, thinning } = this;
+    const { pushLive, pushScale } = this;
     const tried = mech.criticalMass ? TRYING : ACTIVE;
-    const week = this.week;
     let changes = this.changes;
     for (let g = G_AWARE; g <= G_LAPSED; g++) {
       const trust = g === G_AWARE ? this.trust : this.trust * a.retrial;
       for (let k = g * n, end = g * n + this.groupSize[g]!; k < end; k++) {
         const i = members[k]!;
-        let due = drawWeek[i]!;
-        if (week < due) continue;
         const contacts = complete ? globalActive : activeContacts[i]!;
-        let base = p + q * (complete ? globalShare : contacts * invDegree[i]!);
-        if (pushLive) base += pushBase[i]! * pushScale * innovativeness[i]!;
-        if (contacts >= required[i]!) base += thresholdRate;
-        base *= trust;
-        const h = managerTrial ? base * teamTrial[team[i]!]! : base;
-        if (!thinning) {
-          const left = survival[i]! * (1 - h);
-          if (left < 1) {
-            changed[changes] = i;
-            changedTo[changes++] = tried;
-          } else {
-            survival[i] = left;
-          }
-          continue;
-        }
-        if (due === 0) {
-          // Joined the group (survival holds 1 / U: the threshold is log of it) or reset: the clock runs on
-          // from this week at the present bound.
-          const from = clockStart[i]!;
-          const elapsed = week - from;
-          const threshold = from < 0 ? Math.log(survival[i]!) : elapsed > 0 ? survival[i]! - clockRate[i]! * elapsed : survival[i]!;
-          due = this.startClock(i, week, threshold, base * trialMax);
-          if (due > week) {
-            drawWeek[i] = due;
-            continue;
-          }
-        }
-        // A candidate week of a clock at bound clockBound.
-        if (rng.next() * clockBound[i]! < h) {
+        let h = p + q * (complete ? globalShare : contacts * invDegree[i]!);
+        if (pushLive) h += pushBase[i]! * pushScale * innovativeness[i]!;
+        if (contacts >= required[i]!) h += thresholdRate;
+        if (managerTrial) h *= teamTrial[team[i]!]!;
+        h *= trust;
+        const left = survival[i]! * (1 - h);
+        if (left < 1) {
           changed[changes] = i;
           changedTo[changes++] = tried;
         } else {
-          drawWeek[i] = this.startClock(i, week + 1, -Math.log(1 - rng.next()), base * trialMax);
+          survival[i] = left;
         }
       }
     }
     this.changes = changes;
-  }
-
-  /**
-   * Starts employee i's trial clock at week `from` with an Exp(1) threshold, for a weekly chance of at most
-   * `bound`; returns its first candidate week.
-   */
-  private startClock(i: number, from: number, threshold: number, bound: number): number {
-    const level = clockLevel(bound);
-    const rate = CLOCK_RATE[level]!;
-    this.survival[i] = threshold;
-    this.clockStart[i] = from;
-    this.clockRate[i] = rate;
-    this.clockBound[i] = CLOCK_BOUND[level]!;
-    const at = from + Math.floor(threshold / rate);
-    return at < NEVER_WEEK ? at : NEVER_WEEK;
   }
 
   /** Without the critical-mass mechanism there is no value test: trials convert at once, and users lapse only for no reason (scheduled). */
@@ -1137,8 +1021,6 @@ export class Simulation {
     this.groupMoves++;
     // A new group, a new waiting time.
     this.survival[i] = 1 / (1 - this.rng.next());
-    this.drawWeek[i] = 0;
-    this.clockStart[i] = -1;
   }
 
   // ---- 5. apply ---------------------------------------------------------------------------------
@@ -1194,13 +1076,13 @@ export class Simulation {
     const cross = crossStart[i]!;
     const end = offsets[i + 1]!;
     if (isActive) {
-      // Contacts gain an active contact: their chance of hearing of it and of trying it rises.
-      const drawWeek = this.drawWeek;
+      // Contacts gain an active contact: an unaware one is no longer quiet.
+      const quietUntil = this.quietUntil;
       for (let e = offsets[i]!; e < end; e++) {
         const j = neighbours[e]!;
         activeContacts[j]! += 1;
         contactContent[j]! += dw;
-        drawWeek[j] = 0;
+        quietUntil[j] = 0;
       }
     } else {
       // Contacts lose content (an active one's safe skip is bounded by contentFloor).

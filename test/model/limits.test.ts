@@ -3,7 +3,7 @@
  * population, its network variant, and Granovetter's (1978) threshold cascade.
  */
 import { describe, expect, it } from 'vitest';
-import { OBS, RES, Simulation, buildOrganisation, builtinStrategy, runRollout } from '../../src/model/index.ts';
+import { OBS, Simulation, buildOrganisation, runRollout } from '../../src/model/index.ts';
 import { accessForAll, mean, onlyMechanisms, params, seriesAt, standardError } from './helpers.ts';
 
 const p = 0.01;
@@ -231,50 +231,5 @@ describe('trial alone', () => {
     // Stay really varies between people, so the split is no trivial 0 or 1.
     expect(expectConverted / (4 * 2000)).toBeGreaterThan(0.15);
     expect(expectConverted / (4 * 2000)).toBeLessThan(0.85);
-  });
-});
-
-describe('the thinned trial clock', () => {
-  it('gives the same result distributions as applying every aware or lapsed employee\'s chance every week', () => {
-    // Thinning looks at aware and lapsed employees only at candidate weeks drawn from a bound of their
-    // chance of trying; drawEveryWeek applies the chance every week. Different random streams, so the
-    // comparison is statistical: two independent samples per case, at several weeks and results. The last
-    // case has strong catalysts (the manager factor far above 1, which the bound must cover) and an
-    // announcement reaching people who already have access (a push must restart their clock).
-    const base = { weeks: 60, organisation: { employees: 1000 } };
-    const lateAnnouncement = {
-      name: 'late_announcement',
-      interventions: [
-        { type: 'access' as const, at: 0, target: { kind: 'all' as const } },
-        { type: 'announcement' as const, at: 12, target: { kind: 'all' as const }, strength: 1 },
-      ],
-    };
-    const cases = [
-      ...(['top_down', 'bottom_up', 'phased_pilot'] as const).map((name) => ({ name, tp: params(base), plan: builtinStrategy(name) })),
-      { name: 'late announcement, strong catalysts', tp: params({ ...base, managers: { styleMean: 0.95, styleSd: 0.05, catalystBoost: 4 } }), plan: lateAnnouncement },
-    ];
-    const rollouts = 60;
-    const results = [RES.active_share, RES.peak_share, RES.churn, RES.cross_flow_total];
-    for (const { name, tp, plan } of cases) {
-      const sample = (drawEveryWeek: boolean) => Array.from({ length: rollouts }, (_, r) => {
-        const sim = new Simulation(tp, plan, { organisation: r, dynamics: drawEveryWeek ? 10_000 + r : r }, undefined, { drawEveryWeek }).run();
-        return { series: sim.series, results: sim.results() };
-      });
-      const thinned = sample(false);
-      const weekly = sample(true);
-      const compare = (label: string, pick: (x: (typeof thinned)[number]) => number) => {
-        const a = thinned.map(pick);
-        const b = weekly.map(pick);
-        const tolerance = 4 * Math.hypot(standardError(a), standardError(b)) + 1e-9;
-        expect(Math.abs(mean(a) - mean(b)), `${name} ${label}: thinned ${mean(a)} vs weekly ${mean(b)}`).toBeLessThanOrEqual(tolerance);
-      };
-      for (const week of [4, 8, 13, 16, 26, 60]) {
-        compare(`aware share at week ${week}`, (x) => seriesAt(x.series, week, OBS.aware_share));
-        compare(`trying share at week ${week}`, (x) => seriesAt(x.series, week, OBS.trying_share));
-        compare(`active share at week ${week}`, (x) => seriesAt(x.series, week, OBS.active_share));
-      }
-      for (const k of results) compare(`result ${k}`, (x) => x.results[k]!);
-      compare('share reaching critical mass', (x) => (Number.isNaN(x.results[RES.weeks_to_critical_mass]!) ? 0 : 1));
-    }
   });
 });
