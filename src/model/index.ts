@@ -12,6 +12,7 @@ export * from './plan.ts';
 export * from './observe.ts';
 export * from './rng.ts';
 export { buildOrganisation, type Organisation } from './organisation.ts';
+export { BufferPool } from './buffers.ts';
 export {
   Simulation, runRollout, type RolloutSeeds, type RolloutOutput, type SimulationOptions, UNAWARE, AWARE, TRYING, ACTIVE, LAPSED, STATE_NAMES,
 } from './simulation.ts';

@@ -23,6 +23,7 @@ import { buildOrganisation, PRODUCER, type Organisation } from './organisation.t
 import { Xor4096, createRandom, deriveSeed, indices, shuffle, type Random } from './rng.ts';
 import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
 import { assignWaves } from './waves.ts';
+import type { BufferPool } from './buffers.ts';
 
 export const UNAWARE = 0;
 export const AWARE = 1;
@@ -78,6 +79,11 @@ export interface SimulationOptions {
    * valueSafeUntil). The results are the same bit for bit; tests use it to show that.
    */
   checkEveryWeek?: boolean;
+  /**
+   * Take the per-employee state arrays from this pool; release() gives them back when the rollout's
+   * outputs have been read (a worker running rollout after rollout then allocates almost nothing).
+   */
+  buffers?: BufferPool;
 }
 
 export interface RolloutSeeds {
@@ -252,6 +258,7 @@ export class Simulation {
   /** Weekly checks skipped because their outcome was known: quiet unaware employees, active users sure to stay. */
   checksSkipped = 0;
   private readonly checkEveryWeek: boolean;
+  private readonly buffers: BufferPool | null;
 
   constructor(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation, options: SimulationOptions = {}) {
     this.checkEveryWeek = options.checkEveryWeek ?? false;
@@ -269,27 +276,31 @@ export class Simulation {
     this.rng = new Xor4096(seeds.dynamics);
     this.rewardCompetition = params.flow.rewardCompetition;
 
-    this.state = new Uint8Array(n);
-    this.access = new Uint8Array(n);
-    this.trained = new Uint8Array(n);
-    this.everActive = new Uint8Array(n);
-    this.activeContacts = new Int32Array(n);
-    this.crossActiveContacts = new Int32Array(n);
-    this.contactContent = new Float64Array(n);
-    this.pushBase = new Float64Array(n);
-    this.showcaseBase = new Float64Array(n);
-    this.groupMembers = new Int32Array(GROUP_COUNT * n);
-    this.groupOf = new Uint8Array(n).fill(G_UNAWARE);
-    this.groupPos = new Int32Array(n);
-    this.invDegree = new Float32Array(n);
-    this.aliveCommunities = new Uint8Array(n);
-    this.personalCost = new Float32Array(n);
-    this.spontaneousAwareness = new Int32Array(n);
-    this.baseLapseWeek = new Int32Array(n);
-    this.valueSafeUntil = new Int32Array(n);
-    this.contentFloor = new Float64Array(n);
-    this.quietUntil = new Int32Array(n);
-    this.survival = new Float64Array(n);
+    const pool = options.buffers;
+    this.buffers = pool ?? null;
+    const take = <T extends Float64Array | Float32Array | Int32Array | Uint8Array>(kind: new (length: number) => T, length: number): T =>
+      pool ? pool.take(kind, length) : new kind(length);
+    this.state = take(Uint8Array, n);
+    this.access = take(Uint8Array, n);
+    this.trained = take(Uint8Array, n);
+    this.everActive = take(Uint8Array, n);
+    this.activeContacts = take(Int32Array, n);
+    this.crossActiveContacts = take(Int32Array, n);
+    this.contactContent = take(Float64Array, n);
+    this.pushBase = take(Float64Array, n);
+    this.showcaseBase = take(Float64Array, n);
+    this.groupMembers = take(Int32Array, GROUP_COUNT * n);
+    this.groupOf = take(Uint8Array, n).fill(G_UNAWARE);
+    this.groupPos = take(Int32Array, n);
+    this.invDegree = take(Float32Array, n);
+    this.aliveCommunities = take(Uint8Array, n);
+    this.personalCost = take(Float32Array, n);
+    this.spontaneousAwareness = take(Int32Array, n);
+    this.baseLapseWeek = take(Int32Array, n);
+    this.valueSafeUntil = take(Int32Array, n);
+    this.contentFloor = take(Float64Array, n);
+    this.quietUntil = take(Int32Array, n);
+    this.survival = take(Float64Array, n);
     this.logKeep = this.mechanisms.lapsing && params.adoption.baseLapse > 0 ? Math.log1p(-Math.min(params.adoption.baseLapse, 1 - 1e-12)) : 0;
     for (let i = 0; i < n; i++) {
       this.personalCost[i] = (1 - this.org.timeSlack[i]!) * (1 + (params.adoption.producerTimeCost * this.org.role[i]!) / 2);
@@ -328,9 +339,9 @@ export class Simulation {
     this.waveOpenWeek = new Float64Array(this.waveCount).fill(Number.NaN);
     for (let i = 0; i < n; i++) if (this.wave[i]! >= 0) this.waveSize[this.wave[i]!]! += 1;
 
-    this.changed = new Int32Array(n);
-    this.changedTo = new Uint8Array(n);
-    this.series = new Float64Array((this.weeks + 1) * OBSERVABLE_COUNT);
+    this.changed = take(Int32Array, n);
+    this.changedTo = take(Uint8Array, n);
+    this.series = take(Float64Array, (this.weeks + 1) * OBSERVABLE_COUNT);
 
     const names = conditionVariableNames(this.waveCount);
     this.context = new Float64Array(names.length);
@@ -1254,6 +1265,16 @@ export class Simulation {
     out[RES.cost] = at(last, OBS.cost);
     out[RES.governance] = this.governanceOutcome;
     return out;
+  }
+
+  /**
+   * Gives the arrays taken from options.buffers back to the pool. The simulation, and every array read from
+   * it (series included), must not be used afterwards.
+   */
+  release(): void {
+    const pool = this.buffers;
+    if (!pool) return;
+    for (const value of Object.values(this)) if (ArrayBuffer.isView(value)) pool.give(value);
   }
 
   /** Bytes held by this simulation's typed arrays (organisation excluded). */

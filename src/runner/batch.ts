@@ -9,7 +9,7 @@
  *     results (RESULT_COUNT), wave open weeks (W, NaN padded), series ((weeks + 1) × OBSERVABLE_COUNT)]
  */
 import {
-  OBSERVABLE_COUNT, RESULT_COUNT, buildOrganisation, getPath, runRollout, type StrategyPlan,
+  BufferPool, OBSERVABLE_COUNT, RESULT_COUNT, Simulation, buildOrganisation, getPath, type StrategyPlan,
 } from '../model/index.ts';
 import { type Experiment, rolloutSeed, sampleParams, seedsOf } from '../scenarios/experiment.ts';
 
@@ -85,6 +85,9 @@ function injectedFailure(): { strategy: string; rollout: number } | null {
   return { strategy: spec.slice(0, at), rollout: Number(spec.slice(at + 1)) };
 }
 
+/** This thread's state arrays, reused from rollout to rollout (see BufferPool). */
+const buffers = new BufferPool();
+
 /**
  * Runs rollouts [task.start, task.end) under every strategy. `progress`, if
  * given, is incremented (atomically) after each rollout so the main thread
@@ -108,13 +111,14 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
         const plan = experiment.strategies[s]!;
         strategy = plan.name;
         if (inject && inject.strategy === plan.name && inject.rollout === r) throw new Error('injected failure (UPTAKE_INJECT_FAILURE, test only)');
-        const result = runRollout(params, plan, seeds, organisation);
+        const sim = new Simulation(params, plan, seeds, organisation, { buffers }).run();
         let o = base + strategyOffset(layout, s);
-        out.set(result.results.subarray(0, RESULT_COUNT), o);
+        sim.results(out.subarray(o, o + RESULT_COUNT));
         o += RESULT_COUNT;
-        for (let w = 0; w < layout.waves; w++) out[o + w] = w < result.waveOpenWeeks.length ? result.waveOpenWeeks[w]! : NaN;
+        for (let w = 0; w < layout.waves; w++) out[o + w] = w < sim.waveCount ? sim.waveOpenWeek[w]! : NaN;
         o += layout.waves;
-        copySeries(result.series, out, o, layout);
+        copySeries(sim.series, out, o, layout);
+        sim.release();
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 /** Conservation, incremental counts and determinism: the bookkeeping the hot loop relies on. */
 import { describe, expect, it } from 'vitest';
-import { ACTIVE, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, runRollout, withDefaults } from '../../src/model/index.ts';
+import { ACTIVE, BufferPool, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, runRollout, withDefaults } from '../../src/model/index.ts';
 import { GROUP_COUNT, decisionGroup } from '../../src/model/simulation.ts';
 
 const small = withDefaults({ weeks: 60, organisation: { employees: 600 } });
@@ -151,5 +151,31 @@ describe('determinism', () => {
     const otherOrganisation = runRollout(small, builtinStrategy('top_down'), { organisation: 14, dynamics: 12 });
     expect(Buffer.from(base.series.buffer).equals(Buffer.from(otherDynamics.series.buffer))).toBe(false);
     expect(Buffer.from(base.series.buffer).equals(Buffer.from(otherOrganisation.series.buffer))).toBe(false);
+  });
+});
+
+describe('state arrays reused from rollout to rollout (BufferPool)', () => {
+  it('give the same bytes as fresh arrays, rollout after rollout, and the pool lends only zeroed arrays', () => {
+    const pool = new BufferPool();
+    for (const name of ['top_down', 'bottom_up', 'phased_pilot'] as const) {
+      for (const seed of [1, 2, 3]) {
+        const fresh = runRollout(small, builtinStrategy(name), { organisation: seed, dynamics: seed });
+        const pooled = new Simulation(small, builtinStrategy(name), { organisation: seed, dynamics: seed }, undefined, { buffers: pool }).run();
+        expect(Buffer.from(pooled.series.buffer).equals(Buffer.from(fresh.series.buffer)), `${name} seed ${seed}`).toBe(true);
+        expect(Array.from(pooled.results())).toEqual(Array.from(fresh.results));
+        pooled.release();
+      }
+    }
+    // Reused: the second take of a given-back array is the same array, zeroed.
+    const a = pool.take(Float64Array, 7);
+    a.fill(3);
+    pool.give(a);
+    const b = pool.take(Float64Array, 7);
+    expect(b).toBe(a);
+    expect(Array.from(b)).toEqual(new Array(7).fill(0));
+    // Arrays it did not lend are not taken in.
+    const foreign = new Float64Array(7).fill(5);
+    pool.give(foreign);
+    expect(pool.take(Float64Array, 7)).not.toBe(foreign);
   });
 });
