@@ -3,6 +3,7 @@
  * line per problem and never a stack trace, except for internal errors
  * (exit 3), whose stack appears with UPTAKE_DEBUG=1.
  */
+import { constants } from 'node:os';
 import { ParameterError } from '../model/params.ts';
 import { ScenarioError } from '../scenarios/errors.ts';
 
@@ -37,6 +38,11 @@ export class InternalError extends Error {
 
 export interface ErrorOutput {
   write(text: string): unknown;
+}
+
+/** Exit code of a run stopped by a signal: 128 + its number, the shell's convention (130 after Ctrl-C, 143 after SIGTERM). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? constants.signals.SIGINT);
 }
 
 /**

@@ -11,6 +11,7 @@
 import {
   BufferPool, OBSERVABLE_COUNT, RESULT_COUNT, Simulation, buildOrganisation, getPath, type StrategyPlan,
 } from '../model/index.ts';
+import { isMainThread } from 'node:worker_threads';
 import { type Experiment, rolloutSeed, sampleParams, seedsOf } from '../scenarios/experiment.ts';
 
 export interface BatchLayout {
@@ -75,6 +76,14 @@ export function parseFailure(err: unknown): RolloutFailureInfo | null {
 }
 
 /**
+ * Test-only: UPTAKE_INJECT_CRASH=<rollout> makes the worker thread that reaches that rollout exit, as a
+ * worker lost to a crash would, so tests can check that the finished rollouts are kept for --resume.
+ */
+function injectedCrash(r: number): void {
+  if (!isMainThread && process.env.UPTAKE_INJECT_CRASH === String(r)) process.exit(70);
+}
+
+/**
  * Test-only fault injection: UPTAKE_INJECT_FAILURE=<strategy>:<rollout> makes
  * that rollout throw, so tests can check how the runner handles a failing rollout.
  */
@@ -98,6 +107,7 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
   const out = new Float64Array((task.end - task.start) * layout.rolloutSize);
   const inject = injectedFailure();
   for (let r = task.start; r < task.end; r++) {
+    injectedCrash(r);
     const base = (r - task.start) * layout.rolloutSize;
     const seed = rolloutSeed(experiment.seed, r);
     const seeds = seedsOf(seed);

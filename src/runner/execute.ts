@@ -276,19 +276,36 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       rmSync(workDir, { recursive: true, force: true });
       throw new RolloutFailed(failure);
     }
-    if (options.signal?.aborted) {
-      let discarded = 0;
-      for (const t of inFlight.values()) discarded += t.end - t.start;
-      // The workers' partial summaries are gone with them: fold the finished batches they held here.
+    // The workers' partial summaries are gone with them: fold the finished batches they held here, and
+    // keep them all for --resume.
+    const keepFinished = (): void => {
       for (const [index, packed] of uncollected) {
         aggregate.addBatch(packed);
         completed.add(index);
       }
+      uncollected.clear();
       writeCheckpoint();
+    };
+    if (options.signal?.aborted) {
+      let discarded = 0;
+      for (const t of inFlight.values()) discarded += t.end - t.start;
+      keepFinished();
       throw new RunInterrupted(discarded, aggregate.rollouts, total, workDir);
     }
-    rmSync(workDir, { recursive: true, force: true });
-    throw err;
+    // Anything else (a worker thread lost, a full disk): what is finished is kept as after an interrupt.
+    const error = err instanceof Error ? err : new Error(String(err));
+    try {
+      keepFinished();
+    } catch {
+      rmSync(workDir, { recursive: true, force: true });
+      throw error;
+    }
+    if (aggregate.rollouts > 0) {
+      error.message += ` (the ${aggregate.rollouts} rollouts finished are kept in ${workDir}: run the same command with --resume to continue)`;
+    } else {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+    throw error;
   }
   if (ticker) clearInterval(ticker);
   await runner.close();

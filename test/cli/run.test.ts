@@ -73,6 +73,45 @@ describe('uptake run', () => {
     expect(workDirs()).toEqual([]);
   });
 
+  it('on SIGTERM stops the same way, with the exit code of a terminated process (143)', async () => {
+    const out = join(root, 'terminated');
+    const workDirs = (): string[] => readdirSync(root).filter((n) => n.startsWith('.terminated.uptake-'));
+    const run = await uptake(['run', FIXTURE, '--rollouts', '300', '--workers', '2', '--out', out, '--no-report'], {}, (child) => {
+      const timer = setInterval(() => {
+        const dirs = workDirs();
+        if (dirs.length && existsSync(join(root, dirs[0]!, 'batches')) && readdirSync(join(root, dirs[0]!, 'batches')).length >= 1) {
+          clearInterval(timer);
+          child.kill('SIGTERM');
+        }
+      }, 20);
+      child.on('close', () => clearInterval(timer));
+    });
+    expect(run.code).toBe(143);
+    expect(run.stderr).toMatch(/Interrupted: discarded \d+ rollouts? in progress/);
+    expect(existsSync(out)).toBe(false);
+    expect(workDirs().length).toBe(1);
+  });
+
+  it('keeps the finished rollouts when a worker thread is lost, and --resume then gives the bytes of an uninterrupted run', async () => {
+    const out = join(root, 'crashed');
+    const workDirs = (): string[] => readdirSync(root).filter((n) => n.startsWith('.crashed.uptake-'));
+    const run = await uptake(['run', FIXTURE, '--rollouts', '240', '--workers', '2', '--out', out, '--no-report'], { UPTAKE_INJECT_CRASH: '200' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/worker exited .*the \d+ rollouts finished are kept in .*run the same command with --resume to continue/);
+    expect(existsSync(out)).toBe(false);
+    expect(workDirs().length).toBe(1);
+
+    const resumed = await uptake(['run', FIXTURE, '--rollouts', '240', '--workers', '2', '--out', out, '--resume', '--quiet', '--no-report']);
+    expect(resumed.code).toBe(0);
+    expect(readRunOutputs(out).manifest.resumed).toBe(true);
+    const whole = join(root, 'whole');
+    expect((await uptake(['run', FIXTURE, '--rollouts', '240', '--workers', '1', '--out', whole, '--quiet', '--no-report'])).code).toBe(0);
+    for (const file of ['summary.json', 'timeseries.csv', 'rollouts.csv']) {
+      expect(readFileSync(join(out, file)).equals(readFileSync(join(whole, file))), file).toBe(true);
+    }
+    expect(workDirs()).toEqual([]);
+  });
+
   it('rejects bad flags with exit 2 and one line naming the flag', async () => {
     const run = await uptake(['run', FIXTURE, '--rollouts', 'many']);
     expect(run.code).toBe(2);

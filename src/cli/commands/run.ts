@@ -21,7 +21,7 @@ import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { parseShard, shardLabel } from '../../runner/shard.ts';
 import type { PairedComparison, RunSummary, ResultDistribution } from '../../runner/summary.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError, signalExitCode } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
@@ -125,9 +125,12 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
   }
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = (): void => {
+  // The shell's convention: 128 + the signal's number (130 after Ctrl-C, 143 after SIGTERM).
+  let interruptedCode = 130;
+  const onSigint = (signal: NodeJS.Signals): void => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    interruptedCode = signalExitCode(signal);
+    if (interrupts > 1) process.exit(interruptedCode);
     progress?.stop();
     process.stderr.write('\nStopping the workers…\n');
     controller.abort();
@@ -164,7 +167,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
           `${err.completedRollouts} of ${err.totalRollouts} rollouts are finished and kept in ${displayPath(err.workDir)}: ` +
           `run the same command with --resume to continue.\n`,
       );
-      process.exit(130);
+      process.exit(interruptedCode);
     }
     throw err;
   } finally {

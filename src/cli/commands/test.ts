@@ -14,7 +14,7 @@ import type { Experiment } from '../../scenarios/experiment.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import type { ScenarioTestReport } from '../../assumptions/run.ts';
 import { describeDecision, reportJson, showInterval, showValue } from '../../assumptions/format.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT, UsageError, signalExitCode } from '../errors.ts';
 import { formatDuration, paint, plural, renderTable, useColour } from '../format.ts';
 
 interface TestFlags {
@@ -155,8 +155,10 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   // Ctrl-C stops the workers; rollouts finished so far stay in the cache, so running again continues.
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = (): void => {
-    if (++interrupts > 1) process.exit(130);
+  let interruptedCode = 130;
+  const onSigint = (signal: NodeJS.Signals): void => {
+    interruptedCode = signalExitCode(signal);
+    if (++interrupts > 1) process.exit(interruptedCode);
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -185,7 +187,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
         if (err instanceof TestInterrupted) {
           const kept = flags.cache ? ' Finished rollouts are kept in the cache: run the same command again to continue.' : '';
           process.stderr.write(`\nInterrupted during ${experiment.name}: the rollouts in progress were discarded and no JUnit file was written.${kept}\n`);
-          process.exit(130);
+          process.exit(interruptedCode);
         }
         const info = parseFailure(err);
         if (info) {
