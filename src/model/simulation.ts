@@ -156,8 +156,9 @@ export class Simulation {
   /**
    * Week before which an active user certainly finds enough value to stay (no empty-room chance), as long
    * as their contacts' content stays at or above contentFloor, so the decision loop skips their value
-   * computation; 0 when unknown. Set when a user's margin over the threshold is enough: half of it may go
-   * to the time cost rising at its fastest, half to contacts lapsing. Reset to 0 by a community dying and
+   * computation; 0 when unknown. Set when a user's margin over the threshold is enough: part of it covers
+   * the time cost's rise (all the rise still possible, or half the margin spent at the fastest weekly rise,
+   * which bounds the weeks), the rest contacts lapsing (contentFloor). Reset to 0 by a community dying and
    * on becoming active.
    */
   private readonly valueSafeUntil: Int32Array;
