@@ -40,9 +40,35 @@ export interface ErrorOutput {
   write(text: string): unknown;
 }
 
-/** Exit code of a run stopped by a signal: 128 + its number, the shell's convention (130 after Ctrl-C, 143 after SIGTERM). */
-export function signalExitCode(signal: NodeJS.Signals): number {
-  return 128 + (constants.signals[signal] ?? constants.signals.SIGINT);
+/**
+ * Ctrl-C and SIGTERM during a long command: the first calls `stop` and aborts `signal`, so the work ends
+ * cleanly; a second exits at once. `exitCode` is then 128 + the signal's number, the shell's convention
+ * (130 after Ctrl-C, 143 after SIGTERM). `dispose()` removes the handlers.
+ */
+export class Interrupts {
+  exitCode: number = 128 + constants.signals.SIGINT;
+  private readonly controller = new AbortController();
+  private count = 0;
+  private readonly handler = (signal: NodeJS.Signals): void => {
+    this.exitCode = 128 + (constants.signals[signal] ?? constants.signals.SIGINT);
+    if (++this.count > 1) process.exit(this.exitCode);
+    this.stop?.();
+    this.controller.abort();
+  };
+
+  constructor(private readonly stop?: () => void) {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,6 +14,21 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'uptake-cli-run-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Sends `signal` to the run once its work folder (the first of `workDirs()`) holds `batches` finished batches. */
+function signalOnceBatchesWritten(workDirs: () => string[], batches: number, signal: NodeJS.Signals): (child: ChildProcess) => void {
+  return (child) => {
+    const timer = setInterval(() => {
+      const dir = workDirs()[0];
+      const done = dir ? join(root, dir, 'batches') : '';
+      if (dir && existsSync(done) && readdirSync(done).length >= batches) {
+        clearInterval(timer);
+        child.kill(signal);
+      }
+    }, 20);
+    child.on('close', () => clearInterval(timer));
+  };
+}
 
 describe('uptake run', () => {
   it('writes the output folder, prints JSON with --json, and --rollout N reproduces row N alone', async () => {
@@ -47,17 +63,7 @@ describe('uptake run', () => {
   it('on Ctrl-C stops the workers, says what was discarded, writes no output folder, and --resume finishes the run', async () => {
     const out = join(root, 'interrupted');
     const workDirs = (): string[] => readdirSync(root).filter((n) => n.startsWith('.interrupted.uptake-'));
-    const run = await uptake(['run', FIXTURE, '--rollouts', '300', '--workers', '2', '--out', out, '--no-report'], {}, (child) => {
-      // Interrupt once the first batches are on disk.
-      const timer = setInterval(() => {
-        const dirs = workDirs();
-        if (dirs.length && existsSync(join(root, dirs[0]!, 'batches')) && readdirSync(join(root, dirs[0]!, 'batches')).length >= 2) {
-          clearInterval(timer);
-          child.kill('SIGINT');
-        }
-      }, 20);
-      child.on('close', () => clearInterval(timer));
-    });
+    const run = await uptake(['run', FIXTURE, '--rollouts', '300', '--workers', '2', '--out', out, '--no-report'], {}, signalOnceBatchesWritten(workDirs, 2, 'SIGINT'));
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/Interrupted: discarded \d+ rollouts? in progress; no output folder was written/);
     expect(run.stderr).toContain('--resume');
@@ -76,16 +82,7 @@ describe('uptake run', () => {
   it('on SIGTERM stops the same way, with the exit code of a terminated process (143)', async () => {
     const out = join(root, 'terminated');
     const workDirs = (): string[] => readdirSync(root).filter((n) => n.startsWith('.terminated.uptake-'));
-    const run = await uptake(['run', FIXTURE, '--rollouts', '300', '--workers', '2', '--out', out, '--no-report'], {}, (child) => {
-      const timer = setInterval(() => {
-        const dirs = workDirs();
-        if (dirs.length && existsSync(join(root, dirs[0]!, 'batches')) && readdirSync(join(root, dirs[0]!, 'batches')).length >= 1) {
-          clearInterval(timer);
-          child.kill('SIGTERM');
-        }
-      }, 20);
-      child.on('close', () => clearInterval(timer));
-    });
+    const run = await uptake(['run', FIXTURE, '--rollouts', '300', '--workers', '2', '--out', out, '--no-report'], {}, signalOnceBatchesWritten(workDirs, 1, 'SIGTERM'));
     expect(run.code).toBe(143);
     expect(run.stderr).toMatch(/Interrupted: discarded \d+ rollouts? in progress/);
     expect(existsSync(out)).toBe(false);

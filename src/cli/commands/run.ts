@@ -21,7 +21,7 @@ import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { parseShard, shardLabel } from '../../runner/shard.ts';
 import type { PairedComparison, RunSummary, ResultDistribution } from '../../runner/summary.ts';
-import { EXIT, UsageError, signalExitCode } from '../errors.ts';
+import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
@@ -123,24 +123,14 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
     const earlier = interruptedRuns(out);
     if (earlier.length) process.stderr.write(`note: an interrupted run for ${out} exists; add --resume to continue it where possible.\n`);
   }
-  const controller = new AbortController();
-  let interrupts = 0;
-  // The shell's convention: 128 + the signal's number (130 after Ctrl-C, 143 after SIGTERM).
-  let interruptedCode = 130;
-  const onSigint = (signal: NodeJS.Signals): void => {
-    interrupts++;
-    interruptedCode = signalExitCode(signal);
-    if (interrupts > 1) process.exit(interruptedCode);
+  const interrupts = new Interrupts(() => {
     progress?.stop();
     process.stderr.write('\nStopping the workers…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  });
   const command = ['uptake', 'run', ...process.argv.slice(3)].join(' ');
   try {
     const result = await runExperiment({
-      experiment, out, workers, shard, resume: flags.resume, signal: controller.signal, command,
+      experiment, out, workers, shard, resume: flags.resume, signal: interrupts.signal, command,
       onProgress: progress?.update,
     });
     progress?.stop();
@@ -167,12 +157,11 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
           `${err.completedRollouts} of ${err.totalRollouts} rollouts are finished and kept in ${displayPath(err.workDir)}: ` +
           `run the same command with --resume to continue.\n`,
       );
-      process.exit(interruptedCode);
+      process.exit(interrupts.exitCode);
     }
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupts.dispose();
   }
 }
 

@@ -14,7 +14,7 @@ import type { Experiment } from '../../scenarios/experiment.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import type { ScenarioTestReport } from '../../assumptions/run.ts';
 import { describeDecision, reportJson, showInterval, showValue } from '../../assumptions/format.ts';
-import { EXIT, UsageError, signalExitCode } from '../errors.ts';
+import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, paint, plural, renderTable, useColour } from '../format.ts';
 
 interface TestFlags {
@@ -153,16 +153,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   const colour = useColour(process.stdout);
   const reports: ScenarioTestReport[] = [];
   // Ctrl-C stops the workers; rollouts finished so far stay in the cache, so running again continues.
-  const controller = new AbortController();
-  let interrupts = 0;
-  let interruptedCode = 130;
-  const onSigint = (signal: NodeJS.Signals): void => {
-    interruptedCode = signalExitCode(signal);
-    if (++interrupts > 1) process.exit(interruptedCode);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const interrupts = new Interrupts();
   try {
     for (const experiment of experiments) {
       if (!experiment.assumptions && !flags.updateBaselines && !flags.quiet) {
@@ -176,7 +167,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
           baselinesDir: flags.baselines,
           updateBaselines: flags.updateBaselines === true,
           onProgress: progress?.update,
-          signal: controller.signal,
+          signal: interrupts.signal,
         });
         progress?.stop();
         report.file = displayPath(report.file);
@@ -187,7 +178,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
         if (err instanceof TestInterrupted) {
           const kept = flags.cache ? ' Finished rollouts are kept in the cache: run the same command again to continue.' : '';
           process.stderr.write(`\nInterrupted during ${experiment.name}: the rollouts in progress were discarded and no JUnit file was written.${kept}\n`);
-          process.exit(interruptedCode);
+          process.exit(interrupts.exitCode);
         }
         const info = parseFailure(err);
         if (info) {
@@ -200,8 +191,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupts.dispose();
   }
 
   if (flags.json) process.stdout.write(`${JSON.stringify(reportJson(reports), null, 2)}\n`);
