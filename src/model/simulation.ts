@@ -791,12 +791,14 @@ export class Simulation {
         skipped++;
         continue;
       }
-      let rest = wordOfMouth * (complete ? globalShare : activeContacts[i]! * invDegree[i]!);
-      if (pushLive) rest += pushBase[i]! * pushScale;
       if (week >= spontaneousAwareness[i]!) {
         changed[changes] = i;
         changedTo[changes++] = AWARE;
-      } else if (rest > 0) {
+        continue;
+      }
+      let rest = wordOfMouth * (complete ? globalShare : activeContacts[i]! * invDegree[i]!);
+      if (pushLive) rest += pushBase[i]! * pushScale;
+      if (rest > 0) {
         const left = survival[i]! * (1 - rest * invOneMinusP);
         if (left < 1) {
           changed[changes] = i;
@@ -928,7 +930,8 @@ export class Simulation {
         const c = content > 0 ? content : 0;
         // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
         const innovative = innovativeness[i]!;
-        let value = valueWeight * (c / (c + half));
+        const saturation = c / (c + half);
+        let value = valueWeight * saturation;
         if (pushLive) value += showcaseBase[i]! * pushScale;
         value += trainingValue * trained[i]! + communityValue * Math.min(aliveCommunities[i]!, 2);
         value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
@@ -983,7 +986,7 @@ export class Simulation {
               }
               valueSafeUntil[i] = week + 1 + weeks;
               // The content value may fall by contentMargin: saturation x = C / (C + half) down to xFloor.
-              const xFloor = c / (c + half) - contentMargin / ((0.5 + innovative) * valueWeight);
+              const xFloor = saturation - contentMargin / ((0.5 + innovative) * valueWeight);
               contentFloor[i] = xFloor > 0 ? (half * xFloor) / (1 - xFloor) : Number.NEGATIVE_INFINITY;
             }
           }
@@ -1307,12 +1310,13 @@ function membersWhere(label: ArrayLike<number>, wanted: Uint8Array): Int32Array 
  */
 export function mostInnovative(innovativeness: Float32Array, k: number): Int32Array {
   const n = innovativeness.length;
-  if (k <= 0) return new Int32Array(0);
-  const cut = Float32Array.from(innovativeness).sort()[n - Math.min(k, n)]!;
+  const m = Math.min(k, n);
+  if (m <= 0) return new Int32Array(0);
+  const cut = Float32Array.from(innovativeness).sort()[n - m]!;
   let above = 0;
   for (let i = 0; i < n; i++) if (innovativeness[i]! > cut) above++;
-  let atCut = Math.min(k, n) - above;
-  const out = new Int32Array(Math.min(k, n));
+  let atCut = m - above;
+  const out = new Int32Array(m);
   for (let i = 0, j = 0; i < n; i++) {
     const x = innovativeness[i]!;
     if (x > cut || (x === cut && atCut-- > 0)) out[j++] = i;

@@ -78,9 +78,11 @@ export function parseFailure(err: unknown): RolloutFailureInfo | null {
 /**
  * Test-only: UPTAKE_INJECT_CRASH=<rollout> makes the worker thread that reaches that rollout exit, as a
  * worker lost to a crash would, so tests can check that the finished rollouts are kept for --resume.
+ * The rollout, or -1 (never; and never on the main thread, which would take the whole process).
  */
-function injectedCrash(r: number): void {
-  if (!isMainThread && process.env.UPTAKE_INJECT_CRASH === String(r)) process.exit(70);
+function injectedCrash(): number {
+  const spec = process.env.UPTAKE_INJECT_CRASH;
+  return spec && !isMainThread ? Number(spec) : -1;
 }
 
 /**
@@ -106,8 +108,9 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
   const layout = layoutOf(experiment);
   const out = new Float64Array((task.end - task.start) * layout.rolloutSize);
   const inject = injectedFailure();
+  const crash = injectedCrash();
   for (let r = task.start; r < task.end; r++) {
-    injectedCrash(r);
+    if (r === crash) process.exit(70);
     const base = (r - task.start) * layout.rolloutSize;
     const seed = rolloutSeed(experiment.seed, r);
     const seeds = seedsOf(seed);

@@ -293,18 +293,17 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       throw new RunInterrupted(discarded, aggregate.rollouts, total, workDir);
     }
     // Anything else (a worker thread lost, a full disk): what is finished is kept as after an interrupt.
+    // If even that cannot be written, an earlier checkpoint (written whole, then renamed) still stands.
     const error = err instanceof Error ? err : new Error(String(err));
+    let kept = '';
     try {
       keepFinished();
+      if (aggregate.rollouts > 0) kept = `the ${aggregate.rollouts} rollouts finished are kept`;
     } catch {
-      rmSync(workDir, { recursive: true, force: true });
-      throw error;
+      if (existsSync(checkpointFile)) kept = 'the rollouts of the last checkpoint are kept';
     }
-    if (aggregate.rollouts > 0) {
-      error.message += ` (the ${aggregate.rollouts} rollouts finished are kept in ${workDir}: run the same command with --resume to continue)`;
-    } else {
-      rmSync(workDir, { recursive: true, force: true });
-    }
+    if (kept) error.message += ` (${kept} in ${workDir}: run the same command with --resume to continue)`;
+    else rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
   if (ticker) clearInterval(ticker);
