@@ -97,7 +97,6 @@ export function betaMean(random: Random, mean: number, concentration = 4): numbe
   return a / (a + b);
 }
 
-/** Fisher-Yates shuffle in place. */
 /** 0, 1, …, n − 1 (what shuffles and sorts of employees start from). */
 export function indices(n: number): Int32Array {
   const out = new Int32Array(n);
@@ -105,6 +104,7 @@ export function indices(n: number): Int32Array {
   return out;
 }
 
+/** Fisher-Yates shuffle in place. */
 export function shuffle<T extends { length: number; [i: number]: number } | number[]>(random: Random, items: T): T {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -162,6 +162,36 @@ describe('a run', () => {
     expect(existsSync(interrupted.workDir)).toBe(false);
   });
 
+  it('when no checkpoint can be written any more (a full disk), keeps the last one and resumes from it to the same bytes', async () => {
+    const out = join(root, 'disk-full');
+    const workDir = (): string | undefined => readdirSync(root).filter((n) => n.startsWith('.disk-full.uptake-')).map((n) => join(root, n))[0];
+    // Checkpoints after every batch; once one stands, a directory where the next is written makes every later write fail.
+    let blocked = '';
+    const run = runExperiment({
+      experiment, out, workers: 1, runner: 'sequential', checkpointSeconds: 0, batchSize: 2,
+      onProgress: (done) => {
+        const dir = workDir();
+        if (!blocked && done >= 4 && dir && existsSync(join(dir, 'checkpoint.json'))) {
+          blocked = join(dir, 'checkpoint.json.tmp');
+          mkdirSync(blocked);
+        }
+      },
+    });
+    const err = await run.then(() => null, (e: unknown) => e);
+    expect(blocked).not.toBe('');
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/the rollouts of the last checkpoint are kept in .*disk-full.*--resume/);
+    expect(existsSync(out)).toBe(false);
+    const kept = JSON.parse(readFileSync(join(workDir()!, 'checkpoint.json'), 'utf8')) as { completed: number[] };
+    expect(kept.completed.length).toBeGreaterThan(0);
+    expect(kept.completed.length).toBeLessThan(6);
+    rmSync(blocked, { recursive: true });
+    const resumed = await runExperiment({ experiment, out, workers: 1, runner: 'sequential', batchSize: 2, resume: true });
+    expect(resumed.resumedRollouts).toBe(2 * kept.completed.length);
+    same(reference, out);
+    expect(workDir()).toBeUndefined();
+  });
+
   it('stops on a failing rollout, naming strategy, rollout and seed, and leaves no folder behind', async () => {
     const out = join(root, 'failing');
     process.env.UPTAKE_INJECT_FAILURE = 'bottom_up:5';
