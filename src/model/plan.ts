@@ -92,8 +92,11 @@ export type GovernanceDecision = 'pay' | 'restrict' | 'shutdown';
 /**
  * One intervention. `at` fixes the week it starts; `when` starts it at the
  * first week the condition holds (checked at the start of each week, after
- * `at` if both are given). It fires once, then acts for `weeks` weeks where
- * that applies (training, coaching, community managers, reverse mentoring).
+ * `at` if both are given), and `deadline`, a second condition, starts it anyway
+ * at the first week that one holds (a wait limit: a wave opens after so many
+ * weeks even if its gate was not met). It fires once, then acts for `weeks`
+ * weeks where that applies (training, coaching, community managers, reverse
+ * mentoring). A wave's opening records whether its deadline forced it.
  */
 export interface Intervention {
   type: InterventionType;
@@ -101,6 +104,9 @@ export interface Intervention {
   when?: Expr;
   /** Source text of `when`, kept for reports. */
   whenText?: string;
+  /** Starts it even though `when` does not hold (only with `when`). */
+  deadline?: Expr;
+  deadlineText?: string;
   target?: Target;
   /** announcement, showcase: push strength 0..1. */
   strength?: number;

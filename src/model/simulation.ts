@@ -98,6 +98,8 @@ export interface RolloutOutput {
   results: Float64Array;
   /** Week each wave opened (index 0: pilot); NaN if never; empty for plans without waves. */
   waveOpenWeeks: Float64Array;
+  /** Per wave: 1 if its deadline opened it (its gate was not met), 0 if its week or its gate did; NaN if never. */
+  waveForced: Float64Array;
 }
 
 /** An intervention prepared at construction: targets resolved, condition compiled. */
@@ -105,7 +107,10 @@ interface Prepared {
   spec: Intervention;
   members: Int32Array | null; // null: everyone
   when: CompiledExpr | null;
+  deadline: CompiledExpr | null;
   fired: boolean;
+  /** Fired by its deadline, `when` not holding. */
+  forced: boolean;
   firedWeek: number;
   until: number;
   cursor: number; // training: next member to train
@@ -208,6 +213,8 @@ export class Simulation {
   readonly waveActive: Int32Array;
   readonly waveAccess: Int32Array;
   readonly waveOpenWeek: Float64Array;
+  /** 1 if the wave's opening was forced by a deadline, 0 if not, NaN until it opens (see RolloutOutput). */
+  readonly waveForced: Float64Array;
 
   // Counters kept up to date by setState / setAccess.
   readonly stateCount = new Int32Array(5);
@@ -338,6 +345,7 @@ export class Simulation {
     this.waveActive = new Int32Array(this.waveCount);
     this.waveAccess = new Int32Array(this.waveCount);
     this.waveOpenWeek = new Float64Array(this.waveCount).fill(Number.NaN);
+    this.waveForced = new Float64Array(this.waveCount).fill(Number.NaN);
     for (let i = 0; i < n; i++) if (this.wave[i]! >= 0) this.waveSize[this.wave[i]!]! += 1;
 
     this.changed = take(Int32Array, n);
@@ -350,7 +358,9 @@ export class Simulation {
       spec,
       members: this.resolveTarget(spec.target, spec.type === 'training', planRandom),
       when: spec.when ? compile(spec.when, names) : null,
+      deadline: spec.when && spec.deadline ? compile(spec.deadline, names) : null,
       fired: false,
+      forced: false,
       firedWeek: -1,
       until: -1,
       cursor: 0,
@@ -399,7 +409,10 @@ export class Simulation {
       if (item.fired) continue;
       const { spec } = item;
       if (spec.at !== undefined && this.week < Math.max(1, spec.at)) continue;
-      if (item.when && evaluate(item.when, this.context) === 0) continue;
+      if (item.when && evaluate(item.when, this.context) === 0) {
+        if (!item.deadline || evaluate(item.deadline, this.context) === 0) continue;
+        item.forced = true;
+      }
       item.fired = true;
       item.firedWeek = this.week;
       item.until = spec.weeks && spec.weeks > 0 ? this.week + spec.weeks : NEVER_WEEK;
@@ -424,7 +437,11 @@ export class Simulation {
           const i = members ? members[k]! : k;
           if (this.access[i]! < level) this.setAccess(i, level);
         }
-        if (spec.target?.kind === 'wave' && Number.isNaN(this.waveOpenWeek[spec.target.wave]!)) this.waveOpenWeek[spec.target.wave] = this.week;
+        const wave = spec.target?.kind === 'wave' ? spec.target.wave : -1;
+        if (wave >= 0 && Number.isNaN(this.waveOpenWeek[wave]!)) {
+          this.waveOpenWeek[wave] = this.week;
+          this.waveForced[wave] = item.forced ? 1 : 0;
+        }
         break;
       }
       case 'announcement': {
@@ -1292,7 +1309,7 @@ export class Simulation {
 /** Builds (or reuses) the organisation, runs the plan to the horizon, returns series and results. */
 export function runRollout(params: ModelParams, plan: StrategyPlan, seeds: RolloutSeeds, organisation?: Organisation): RolloutOutput {
   const sim = new Simulation(params, plan, seeds, organisation).run();
-  return { series: sim.series, results: sim.results(), waveOpenWeeks: Float64Array.from(sim.waveOpenWeek) };
+  return { series: sim.series, results: sim.results(), waveOpenWeeks: Float64Array.from(sim.waveOpenWeek), waveForced: Float64Array.from(sim.waveForced) };
 }
 
 /** Employees i (in index order) whose label[i] is wanted (wanted[label] = 1; negative labels never are). */

@@ -63,7 +63,7 @@ export type BuiltinStrategyName = (typeof BUILTIN_STRATEGIES)[number];
 
 const num = (v: number): Expr => ({ k: 'num', v });
 const v = (name: string): Expr => ({ k: 'var', name });
-const op = (o: '>=' | 'and' | 'or', a: Expr, b: Expr): Expr => ({ k: 'op', op: o, a, b });
+const op = (o: '>=' | 'and', a: Expr, b: Expr): Expr => ({ k: 'op', op: o, a, b });
 
 export function topDown(options: Partial<TopDownOptions> = {}, name = 'top_down'): StrategyPlan {
   const o = { ...TOP_DOWN_DEFAULTS, ...options };
@@ -94,19 +94,19 @@ export function phasedPilot(options: Partial<PhasedPilotOptions> = {}, name = 'p
   const interventions: Intervention[] = [];
   const waveCount = o.waves + 1;
   for (let k = 0; k < waveCount; k++) {
-    let when: Expr | undefined;
-    let whenText: string | undefined;
+    let timing: Pick<Intervention, 'at' | 'when' | 'whenText' | 'deadline' | 'deadlineText'> = { at: 0 };
     if (k > 0) {
+      // The gate; the maximum wait is a deadline, so each rollout records which of the two opened the wave.
       const prev = `wave${k - 1}`;
-      const gate = op('and', op('>=', v(`${prev}.weeks_open`), num(o.gateMinWeeks)), op('>=', v(`${prev}.active_share`), num(o.gateActiveShare)));
-      whenText = `${prev}.weeks_open >= ${o.gateMinWeeks} and ${prev}.active_share >= ${o.gateActiveShare}`;
-      when = gate;
+      timing = {
+        when: op('and', op('>=', v(`${prev}.weeks_open`), num(o.gateMinWeeks)), op('>=', v(`${prev}.active_share`), num(o.gateActiveShare))),
+        whenText: `${prev}.weeks_open >= ${o.gateMinWeeks} and ${prev}.active_share >= ${o.gateActiveShare}`,
+      };
       if (o.gateMaxWeeks > 0) {
-        when = op('or', gate, op('>=', v(`${prev}.weeks_open`), num(o.gateMaxWeeks)));
-        whenText = `(${whenText}) or ${prev}.weeks_open >= ${o.gateMaxWeeks}`;
+        timing.deadline = op('>=', v(`${prev}.weeks_open`), num(o.gateMaxWeeks));
+        timing.deadlineText = `${prev}.weeks_open >= ${o.gateMaxWeeks}`;
       }
     }
-    const timing = k === 0 ? { at: 0 } : { when, whenText };
     const target = { kind: 'wave' as const, wave: k };
     interventions.push({ type: 'access', ...timing, target });
     interventions.push({ type: 'announcement', ...timing, target, strength: o.announcementStrength });

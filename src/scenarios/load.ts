@@ -627,17 +627,22 @@ function crossChecks(ctx: LoadContext, data: unknown): void {
       if (typeof item.at === 'number' && item.at > horizon) {
         ctx.at([...base, 'at'], `week ${item.at} is after the horizon (${horizon} weeks)`, `use a week from 0 to ${horizon}, or raise horizon:`);
       }
-      if (typeof item.when === 'string' && formulaIsValid(item.when)) {
+      for (const field of ['when', 'deadline'] as const) {
+        const text = item[field];
+        if (typeof text !== 'string' || !formulaIsValid(text)) continue;
         try {
-          compileFormula(item.when, { variables: conditionVariableNames(waveCount), kind: 'condition' });
+          compileFormula(text, { variables: conditionVariableNames(waveCount), kind: 'condition' });
         } catch (err) {
           if (!(err instanceof FormulaError)) throw err;
           // Syntax and names were already reported by the schema; add only wave numbers beyond this strategy's waves.
           if (/^unknown variable (pilot|wave\d+)\./.test(err.message)) {
             const hint = waveCount === 0 ? 'this strategy has no waves: add waves: {pilot_share: 0.1, waves: 2} (custom) or use type: phased_pilot' : `this strategy has waves 0 (pilot) to ${waveCount - 1}`;
-            ctx.at([...base, 'when'], err.message, hint, { offset: err.offset });
+            ctx.at([...base, field], err.message, hint, { offset: err.offset });
           }
         }
+      }
+      if (item.deadline !== undefined && item.when === undefined) {
+        ctx.at([...base, 'deadline'], 'a deadline needs a `when` condition: it starts the intervention if `when` has not by then', 'add when: (the gate), or give the week with at:');
       }
       if (typeof item.capacity === 'string') {
         try {
@@ -823,6 +828,10 @@ function expandIntervention(i: InterventionFile, horizon: number, departments: M
   if (typeof raw.when === 'string') {
     out.when = compileFormula(raw.when, { variables: conditionVariableNames(100), kind: 'condition', anyWave: true }) as Expr;
     out.whenText = raw.when;
+    if (typeof raw.deadline === 'string') {
+      out.deadline = compileFormula(raw.deadline, { variables: conditionVariableNames(100), kind: 'condition', anyWave: true }) as Expr;
+      out.deadlineText = raw.deadline;
+    }
   }
   if (typeof raw.at === 'number') out.at = raw.at;
   else if (out.when === undefined) out.at = 0;

@@ -245,6 +245,9 @@ const scheduleSchema = z
 const timing = {
   at: weekNumber.optional().meta({ description: 'Week it starts (0 = before the first week). Default 0 unless `when` is given.' }),
   when: conditionSchema.optional(),
+  deadline: conditionSchema.optional().meta({
+    description: 'Start anyway at the first week this condition holds, even if `when` does not (a maximum wait, e.g. "pilot.weeks_open >= 26"); needs `when`. A wave opened this way is recorded as forced (rollouts.csv: waveK_forced).',
+  }),
   target: targetSchema.optional(),
 };
 const actsFor = z.number().int().min(0).max(WEEKS_SPEC.max).optional().meta({ description: 'Weeks it acts for; 0 or absent: until the horizon.' });

@@ -41,6 +41,21 @@ describe('strategies', () => {
     }
   });
 
+  it('records whether each wave opened at its gate or was forced open by the maximum wait', () => {
+    const waves = (options: Record<string, number>) => {
+      const sim = new Simulation(p, builtinStrategy('phased_pilot', { waves: 3, ...options }), { organisation: 3, dynamics: 3 }).run();
+      return { open: Array.from(sim.waveOpenWeek), forced: Array.from(sim.waveForced) };
+    };
+    // A gate nobody can pass: every wave waits exactly its maximum after the one before.
+    expect(waves({ gateActiveShare: 1.01, gateMinWeeks: 4, gateMaxWeeks: 10 })).toEqual({ open: [1, 11, 21, 31], forced: [0, 1, 1, 1] });
+    // A gate passed as soon as it can be, on the week the maximum wait also ends: the gate opened it.
+    expect(waves({ gateActiveShare: 0, gateMinWeeks: 4, gateMaxWeeks: 4 })).toEqual({ open: [1, 5, 9, 13], forced: [0, 0, 0, 0] });
+    // Never opened: neither.
+    const closed = waves({ gateActiveShare: 1.01, gateMaxWeeks: 0 });
+    expect(closed.forced[0]).toBe(0);
+    expect(closed.forced.slice(1).every(Number.isNaN)).toBe(true);
+  });
+
   it('holds a wave closed when its gate is never met and there is no maximum wait', () => {
     const plan = builtinStrategy('phased_pilot', { gateActiveShare: 1.01, gateMaxWeeks: 0 });
     const sim = new Simulation(p, plan, { organisation: 2, dynamics: 2 }).run();

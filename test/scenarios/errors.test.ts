@@ -128,7 +128,7 @@ describe('unknown fields', () => {
 
   it('name the intervention type when a field does not belong to it', () => {
     expect(problem(withCustom('- {type: training, strength: 0.5}'))).toBe(
-      'test.yaml:23:26 strategies.plan.interventions[0].strength: unknown field strength for a training intervention — allowed here: type, at, when, target, capacity, weeks',
+      'test.yaml:23:26 strategies.plan.interventions[0].strength: unknown field strength for a training intervention — allowed here: type, at, when, deadline, target, capacity, weeks',
     );
   });
 
@@ -215,6 +215,15 @@ describe('bad formulas', () => {
   it('reject wave variables beyond the strategy\'s waves', () => {
     expect(problem(withCustom('- {type: access, when: "wave2.open > 0"}', '    waves: {pilot_share: 0.1, waves: 1}\n'))).toBe(
       'test.yaml:24:31 strategies.plan.interventions[0].when: unknown variable wave2.open at character 1 — this strategy has waves 0 (pilot) to 1',
+    );
+  });
+
+  it('check a deadline like a condition, and ask for the `when` it stands in for', () => {
+    expect(problem(withCustom('- {type: access, when: "pilot.active_share > 0.2", deadline: "wave2.weeks_open >= 10"}', '    waves: {pilot_share: 0.1, waves: 1}\n'))).toBe(
+      'test.yaml:24:69 strategies.plan.interventions[0].deadline: unknown variable wave2.weeks_open at character 1 — this strategy has waves 0 (pilot) to 1',
+    );
+    expect(problem(withCustom('- {type: access, deadline: "week >= 10"}'))).toBe(
+      'test.yaml:23:34 strategies.plan.interventions[0].deadline: a deadline needs a `when` condition: it starts the intervention if `when` has not by then — add when: (the gate), or give the week with at:',
     );
   });
 

@@ -64,6 +64,21 @@ describe('bundled scenarios', () => {
     expect(showcase.whenText).toBe('week >= 12 and active_share >= 0.2');
   });
 
+  it('reads a deadline beside its condition, and the phased pilot\'s maximum wait as one', async () => {
+    const e = loadScenarioText(
+      'name: d\nstrategies:\n  plan:\n    type: custom\n    waves: {pilot_share: 0.1, waves: 1}\n    interventions:\n'
+        + '      - {type: access, target: {wave: 1}, when: "pilot.active_share >= 0.3", deadline: "pilot.weeks_open >= 20"}\n'
+        + '  phased: {type: phased_pilot, options: {gate_max_weeks: 12}}\n',
+      'd.yaml',
+    );
+    const access = e.strategies[0]!.interventions[0]!;
+    expect(access.deadlineText).toBe('pilot.weeks_open >= 20');
+    expect(access.deadline).toEqual({ k: 'op', op: '>=', a: { k: 'var', name: 'pilot.weeks_open' }, b: { k: 'num', v: 20 } });
+    const wave1 = e.strategies[1]!.interventions.find((i) => i.type === 'access' && i.target?.kind === 'wave' && i.target.wave === 1)!;
+    expect(wave1.whenText).toBe('wave0.weeks_open >= 8 and wave0.active_share >= 0.3');
+    expect(wave1.deadlineText).toBe('wave0.weeks_open >= 12');
+  });
+
   it('the starter scenario written by uptake init loads', () => {
     const e = loadScenarioText(starterScenario('acme'), 'starter.yaml');
     expect(e.name).toBe('acme');
