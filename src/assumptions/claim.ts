@@ -100,11 +100,13 @@ export interface ClaimContext {
   waves?: Readonly<Record<string, number>>;
 }
 
-/** `pilot_open_week` is wave 0, `wave2_open_week` wave 2 (as in rollouts.csv); undefined for other names. */
-export function waveOfName(name: string): number | undefined {
-  if (name === 'pilot_open_week') return 0;
-  const m = /^wave(\d+)_open_week$/.exec(name);
-  return m ? Number(m[1]) : undefined;
+/**
+ * A wave column as in rollouts.csv: `pilot_open_week` is wave 0's opening week, `wave2_open_week` wave 2's,
+ * `wave2_forced` whether wave 2's deadline forced it open; undefined for other names.
+ */
+export function waveColumnOf(name: string): { wave: number; forced: boolean } | undefined {
+  const m = /^(?:pilot|wave(\d+))_(open_week|forced)$/.exec(name);
+  return m ? { wave: m[1] === undefined ? 0 : Number(m[1]), forced: m[2] === 'forced' } : undefined;
 }
 
 /**
@@ -260,8 +262,8 @@ function checkReferences(text: string, context: ClaimContext): string[] {
         throw new FormulaError(`week ${week} is after the horizon (${context.weeks} weeks) at character ${weekAt + 1}`, weekAt, `use a week from 0 to ${context.weeks}`);
       }
       columns.push(columnName(strategy, name, week));
-    } else if (waveOfName(name) !== undefined) {
-      const wave = waveOfName(name)!;
+    } else if (waveColumnOf(name) !== undefined) {
+      const { wave } = waveColumnOf(name)!;
       const count = context.waves?.[strategy] ?? 0;
       if (wave >= count) {
         const hint = count === 0 ? `strategy ${strategy} has no waves` : `strategy ${strategy} has pilot_open_week${count > 1 ? ` to wave${count - 1}_open_week` : ''}`;

@@ -13,13 +13,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OBS, RES, OBSERVABLE_COUNT, RESULT_COUNT, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
-import { layoutOf, strategyOffset, type BatchTask } from '../runner/batch.ts';
+import { OBS, RES, OBSERVABLE_COUNT, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
+import { layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt, type BatchTask } from '../runner/batch.ts';
 import { canonicalJson } from '../scenarios/load.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { createRunner, type BatchRunner } from '../runner/pool.ts';
 import { uptakeVersion } from '../cli/version.ts';
-import { columnName, parseColumn, waveOfName } from './claim.ts';
+import { columnName, parseColumn, waveColumnOf } from './claim.ts';
 import type { Sample } from './decide.ts';
 
 /** Every result of every strategy, then the extra observable columns. */
@@ -94,10 +94,10 @@ function extractors(experiment: Experiment, columns: readonly string[]): Int32Ar
     const s = names.indexOf(strategy);
     if (s < 0) throw new Error(`unknown strategy ${strategy}`);
     const base = strategyOffset(layout, s);
-    const wave = waveOfName(name);
-    if (wave !== undefined) return base + RESULT_COUNT + wave;
+    const wave = waveColumnOf(name);
+    if (wave !== undefined) return base + (wave.forced ? waveForcedAt(layout, wave.wave) : waveOpenAt(wave.wave));
     if (week === undefined) return base + RES[name as ResultName];
-    return base + RESULT_COUNT + layout.waves + week * OBSERVABLE_COUNT + OBS[name as ObservableName];
+    return base + seriesAt(layout) + week * OBSERVABLE_COUNT + OBS[name as ObservableName];
   });
 }
 

@@ -458,13 +458,18 @@ export function wavesChart(data: ReportData): Chart | undefined {
         p75: w.p75,
         p95: w.p95,
         never: w.neverShare,
-        neverText: w.neverShare > 0 ? `never opened in ${percent(w.neverShare)}` : '',
+        // Output folders written before forced openings were recorded have no forcedShare.
+        forced: w.forcedShare ?? null,
+        note: [
+          (w.forcedShare ?? 0) > 0 ? `forced open in ${percent(w.forcedShare!)}` : '',
+          w.neverShare > 0 ? `never opened in ${percent(w.neverShare)}` : '',
+        ].filter(Boolean).join(', '),
         // Place the note after the latest opening, or at week 0 when the wave never opened.
         noteAt: w.p95 ?? 0,
       });
     }
   }
-  const caption = `Week each wave opened, that is when its gate let it start: thick bar middle 50% of rollouts, thin line middle 90%, tick the median (among rollouts where the wave opened).`;
+  const caption = `Week each wave opened, once the wave before passed its gate: thick bar middle 50% of rollouts, thin line middle 90%, tick the median (among rollouts where the wave opened). Forced open: the share of rollouts in which the wave opened at its maximum wait instead, its gate not met.`;
   const x = (field: string, extra: VlSpec = {}): VlSpec => ({ field, type: 'quantitative', ...extra });
   const tooltip = [
     { field: 'strategy', title: 'Strategy' },
@@ -472,6 +477,7 @@ export function wavesChart(data: ReportData): Chart | undefined {
     { field: 'p50', title: 'Median opening week', format: '.0f' },
     { field: 'p25', title: 'Middle 50% from week', format: '.0f' },
     { field: 'p75', title: 'Middle 50% to week', format: '.0f' },
+    { field: 'forced', title: 'Forced open (gate not met)', format: '.0%' },
     { field: 'never', title: 'Never opened', format: '.0%' },
   ];
   const multiple = phased.length > 1;
@@ -499,7 +505,7 @@ export function wavesChart(data: ReportData): Chart | undefined {
         { mark: { type: 'tick', thickness: 3, size: multiple ? 14 : 22 }, encoding: { x: x('p50'), color: { value: '#1a1a1a' }, tooltip } },
         {
           mark: { type: 'text', align: 'left', dx: 6, fontSize: 11 },
-          encoding: { x: x('noteAt'), color: { value: '#444444' }, text: { field: 'neverText', type: 'nominal' } },
+          encoding: { x: x('noteAt'), color: { value: '#444444' }, text: { field: 'note', type: 'nominal' } },
         },
       ],
     },

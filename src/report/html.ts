@@ -295,7 +295,7 @@ const SECTION_INTROS: Record<ChartSection, string> = {
   timing: 'How many weeks each strategy needs to reach critical mass and the target share, across rollouts.',
   comparison: 'Because every strategy runs on the same simulated organisations, they can be compared rollout by rollout.',
   cost: 'Each strategy\'s total cost against the adoption it sustains at the end.',
-  waves: 'When each wave of a phased rollout opened: a wave opens when the previous wave passes its gate (or waits too long).',
+  waves: 'When each wave of a phased rollout opened: a wave opens when the previous wave passes its gate, or is forced open once it has waited the maximum (how often is noted beside each wave).',
 };
 
 export const CSS = `

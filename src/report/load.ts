@@ -30,7 +30,7 @@ const summarySchema = z.looseObject({
   timeseries: z.record(z.string(), z.record(z.string(), series)),
   distributions: z.record(z.string(), z.record(z.string(), z.looseObject({ ...quantiles, n: num, never: num, neverShare: num }))),
   comparisons: z.array(z.looseObject({ a: z.string(), b: z.string(), result: z.string(), better: z.enum(['higher', 'lower', 'neutral']), n: num, pBeats: num, ci: z.tuple([num, num]), medianDifference: nullableNum })),
-  waveOpenWeeks: z.record(z.string(), z.array(z.looseObject({ wave: z.number().int(), ...quantiles, n: num, never: num, neverShare: num }))),
+  waveOpenWeeks: z.record(z.string(), z.array(z.looseObject({ wave: z.number().int(), ...quantiles, n: num, never: num, neverShare: num, forced: num.optional(), forcedShare: num.optional() }))),
 });
 
 const manifestSchema = z.looseObject({

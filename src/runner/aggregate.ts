@@ -8,12 +8,13 @@
  */
 import { OBSERVABLE_COUNT, RESULT_COUNT } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
-import { type BatchLayout, layoutOf, strategyOffset } from './batch.ts';
+import { type BatchLayout, layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt } from './batch.ts';
 import { OBSERVABLE_KINDS, RESULT_BETTER, RESULT_IS_WEEKS, RESULT_KINDS } from './metrics.ts';
 import { Sketch, SketchBank, type SketchJSON } from './sketch.ts';
 import type { Better } from './summary.ts';
 
-const PARTIAL_FORMAT = 'uptake-partial/1';
+/** Version 2 added `forced`. */
+export const PARTIAL_FORMAT = 'uptake-partial/2';
 
 interface PairCell {
   wins: number;
@@ -31,6 +32,8 @@ export interface AggregateJSON {
   series: SketchJSON[];
   results: SketchJSON[];
   waves: SketchJSON[];
+  /** [s][w]: rollouts in which the wave was forced open by its deadline. */
+  forced: number[];
   pairs: { wins: number; losses: number; ties: number; diff: SketchJSON }[];
 }
 
@@ -53,6 +56,8 @@ export class Aggregate {
   readonly results: Sketch[] = [];
   /** [s][w]: s * layout.waves + w (only strategies with waves are reported). */
   readonly waves: Sketch[] = [];
+  /** [s][w]: rollouts in which the wave was forced open by its deadline. */
+  readonly forced: number[];
   /** [pair][j]: pair * RESULT_COUNT + j. */
   readonly pairs: PairCell[] = [];
   readonly pairList: [number, number][];
@@ -68,6 +73,7 @@ export class Aggregate {
     this.series = new SketchBank(seriesKinds);
     for (let s = 0; s < strategies; s++) for (let j = 0; j < RESULT_COUNT; j++) this.results.push(new Sketch(RESULT_KINDS[j]!));
     for (let s = 0; s < strategies; s++) for (let w = 0; w < waves; w++) this.waves.push(new Sketch({ type: 'linear', width: 1 }));
+    this.forced = new Array<number>(strategies * waves).fill(0);
     this.pairList = strategyPairs(strategies);
     for (let p = 0; p < this.pairList.length; p++) {
       for (let j = 0; j < RESULT_COUNT; j++) this.pairs.push({ wins: 0, losses: 0, ties: 0, diff: new Sketch(RESULT_KINDS[j]!) });
@@ -84,8 +90,11 @@ export class Aggregate {
       for (let s = 0; s < L.strategies; s++) {
         const o = base + strategyOffset(L, s);
         for (let j = 0; j < RESULT_COUNT; j++) this.results[s * RESULT_COUNT + j]!.add(packed[o + j]!);
-        for (let w = 0; w < L.waves; w++) this.waves[s * L.waves + w]!.add(packed[o + RESULT_COUNT + w]!);
-        this.series.setInRow(s * seriesPerStrategy, packed, o + RESULT_COUNT + L.waves, seriesPerStrategy);
+        for (let w = 0; w < L.waves; w++) {
+          this.waves[s * L.waves + w]!.add(packed[o + waveOpenAt(w)]!);
+          if (packed[o + waveForcedAt(L, w)] === 1) this.forced[s * L.waves + w]! += 1;
+        }
+        this.series.setInRow(s * seriesPerStrategy, packed, o + seriesAt(L), seriesPerStrategy);
       }
       this.series.commitRow();
       for (let p = 0; p < this.pairList.length; p++) {
@@ -108,12 +117,13 @@ export class Aggregate {
   }
 
   merge(other: AggregateJSON): void {
-    if (other.format !== PARTIAL_FORMAT) throw new Error(`not an uptake partial result (format ${String(other.format)})`);
+    if (other.format !== PARTIAL_FORMAT) throw new Error(`not an uptake partial result of this version (format ${String(other.format)}, expected ${PARTIAL_FORMAT})`);
     if (other.experimentKey !== this.experimentKey) throw new Error('partial results come from different experiments');
     this.rollouts += other.rollouts;
     other.series.forEach((s, i) => this.series.merge(i, s));
     other.results.forEach((s, i) => this.results[i]!.merge(s));
     other.waves.forEach((s, i) => this.waves[i]!.merge(s));
+    other.forced.forEach((count, i) => (this.forced[i]! += count));
     other.pairs.forEach((p, i) => {
       const cell = this.pairs[i]!;
       cell.wins += p.wins;
@@ -131,6 +141,7 @@ export class Aggregate {
       series: Array.from({ length: this.series.size }, (_, c) => this.series.toJSON(c)),
       results: this.results.map((s) => s.toJSON()),
       waves: this.waves.map((s) => s.toJSON()),
+      forced: [...this.forced],
       pairs: this.pairs.map((p) => ({ wins: p.wins, losses: p.losses, ties: p.ties, diff: p.diff.toJSON() })),
     };
   }
@@ -139,6 +150,7 @@ export class Aggregate {
   footprint(): number {
     let total = this.series.footprint();
     for (const list of [this.results, this.waves]) for (const s of list) total += s.footprint();
+    total += this.forced.length;
     for (const p of this.pairs) total += p.diff.footprint() + 3;
     return total;
   }
@@ -154,6 +166,11 @@ export class Aggregate {
 
   waveSketch(s: number, w: number): Sketch {
     return this.waves[s * this.layout.waves + w]!;
+  }
+
+  /** Rollouts in which wave w of strategy s was forced open by its deadline. */
+  waveForced(s: number, w: number): number {
+    return this.forced[s * this.layout.waves + w]!;
   }
 
   pairCell(p: number, j: number): PairCell {

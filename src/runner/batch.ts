@@ -6,7 +6,8 @@
  *
  * Packed layout, per rollout (BatchLayout.rolloutSize doubles):
  *   [seed, uncertainty values (U), then per strategy:
- *     results (RESULT_COUNT), wave open weeks (W, NaN padded), series ((weeks + 1) × OBSERVABLE_COUNT)]
+ *     results (RESULT_COUNT), wave open weeks (W, NaN padded), waves forced open by a deadline (W: 1, 0,
+ *     NaN if not opened), series ((weeks + 1) × OBSERVABLE_COUNT)]
  */
 import {
   BufferPool, OBSERVABLE_COUNT, RESULT_COUNT, Simulation, buildOrganisation, getPath, type StrategyPlan,
@@ -35,13 +36,28 @@ export function layoutOf(experiment: Experiment): BatchLayout {
   const waves = Math.max(0, ...experiment.strategies.map(wavesOf));
   const weeks = experiment.params.weeks;
   const seriesSize = (weeks + 1) * OBSERVABLE_COUNT;
-  const strategySize = RESULT_COUNT + waves + seriesSize;
+  const strategySize = RESULT_COUNT + 2 * waves + seriesSize;
   return { strategies, uncertainties, waves, weeks, seriesSize, strategySize, rolloutSize: 1 + uncertainties + strategies * strategySize };
 }
 
 /** Offset of strategy s's block within a rollout block. */
 export function strategyOffset(layout: BatchLayout, s: number): number {
   return 1 + layout.uncertainties + s * layout.strategySize;
+}
+
+/** Within a strategy block: the week wave w opened. */
+export function waveOpenAt(w: number): number {
+  return RESULT_COUNT + w;
+}
+
+/** Within a strategy block: whether wave w was forced open by its deadline. */
+export function waveForcedAt(layout: BatchLayout, w: number): number {
+  return RESULT_COUNT + layout.waves + w;
+}
+
+/** Within a strategy block: the series. */
+export function seriesAt(layout: BatchLayout): number {
+  return RESULT_COUNT + 2 * layout.waves;
 }
 
 export interface BatchTask {
@@ -125,12 +141,13 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
         strategy = plan.name;
         if (inject && inject.strategy === plan.name && inject.rollout === r) throw new Error('injected failure (UPTAKE_INJECT_FAILURE, test only)');
         const sim = new Simulation(params, plan, seeds, organisation, { buffers }).run();
-        let o = base + strategyOffset(layout, s);
+        const o = base + strategyOffset(layout, s);
         sim.results(out.subarray(o, o + RESULT_COUNT));
-        o += RESULT_COUNT;
-        for (let w = 0; w < layout.waves; w++) out[o + w] = w < sim.waveCount ? sim.waveOpenWeek[w]! : NaN;
-        o += layout.waves;
-        copySeries(sim.series, out, o, layout);
+        for (let w = 0; w < layout.waves; w++) {
+          out[o + waveOpenAt(w)] = w < sim.waveCount ? sim.waveOpenWeek[w]! : NaN;
+          out[o + waveForcedAt(layout, w)] = w < sim.waveCount ? sim.waveForced[w]! : NaN;
+        }
+        copySeries(sim.series, out, o + seriesAt(layout), layout);
         sim.release();
       }
     } catch (err) {

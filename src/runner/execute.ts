@@ -113,7 +113,7 @@ export function experimentKey(experiment: Experiment): string {
 }
 
 function runKey(experiment: Experiment, start: number, end: number, batchSize: number): string {
-  return createHash('sha256').update(JSON.stringify({ v: 1, key: experimentKey(experiment), start, end, batchSize })).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify({ v: 2, key: experimentKey(experiment), start, end, batchSize })).digest('hex').slice(0, 16);
 }
 
 export function workDirOf(out: string, key: string): string {

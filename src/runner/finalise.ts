@@ -180,7 +180,11 @@ export function buildSummary(experiment: Experiment, agg: Aggregate): RunSummary
       for (let w = 0; w < waves; w++) {
         const sk = agg.waveSketch(s, w);
         const n = sk.n + sk.nan;
-        openings.push({ wave: w, label: w === 0 ? 'pilot' : `wave ${w}`, n, never: sk.nan, neverShare: n ? round6(sk.nan / n)! : 0, ...quantilesOf(sk) });
+        const forced = agg.waveForced(s, w);
+        openings.push({
+          wave: w, label: w === 0 ? 'pilot' : `wave ${w}`, n, never: sk.nan, neverShare: n ? round6(sk.nan / n)! : 0,
+          forced, forcedShare: n ? round6(forced / n)! : 0, ...quantilesOf(sk),
+        });
       }
       waveOpenWeeks[plan.name] = openings;
     }

@@ -7,12 +7,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../scenarios/experiment.ts';
-import { Aggregate, type AggregateJSON } from './aggregate.ts';
+import { Aggregate, PARTIAL_FORMAT, type AggregateJSON } from './aggregate.ts';
 import { layoutOf } from './batch.ts';
 import { experimentKey, manifestOf, shardRange, type RunResult } from './execute.ts';
 import { buildSummary, timeseriesCsv } from './finalise.ts';
 import { concatenate, installFolder, OutputFolderError, replaceable, rolloutsHeader, RunInputError, writeFileDurably, writeJson } from './outputs.ts';
 import type { RunManifest } from './summary.ts';
+import { uptakeVersion } from '../cli/version.ts';
 
 export class MergeError extends RunInputError {}
 
@@ -32,6 +33,9 @@ function readPartial(dir: string): Partial {
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as RunManifest;
   const { experiment, aggregate } = JSON.parse(readFileSync(partialFile, 'utf8')) as { experiment: Experiment; aggregate: AggregateJSON };
   if (!manifest.shard) throw new MergeError(`${dir}: manifest.json has no shard information`, 'pass the folders written by `uptake run --shard K/N`');
+  if (aggregate?.format !== PARTIAL_FORMAT) {
+    throw new MergeError(`${dir}: partial.json has format ${String(aggregate?.format)}, this uptake (${uptakeVersion()}) reads ${PARTIAL_FORMAT}`, 'run that shard again with this version of uptake');
+  }
   return { dir, manifest, experiment, aggregate };
 }
 

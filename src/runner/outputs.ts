@@ -5,12 +5,21 @@
 import { existsSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
 import { RESULTS } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
-import { type BatchLayout, strategyOffset, wavesOf } from './batch.ts';
+import { type BatchLayout, strategyOffset, waveForcedAt, waveOpenAt, wavesOf } from './batch.ts';
 
-/** Header of rollouts.csv: strategy, rollout, seed, every result, then wave open weeks and drawn uncertain parameters. */
+/** `pilot` for wave 0, `waveK` after: how wave columns are named. */
+export function waveColumnPrefix(w: number): string {
+  return w === 0 ? 'pilot' : `wave${w}`;
+}
+
+/**
+ * Header of rollouts.csv: strategy, rollout, seed, every result, then the wave open weeks, whether each wave
+ * was forced open by its deadline, and the drawn uncertain parameters.
+ */
 export function rolloutsHeader(experiment: Experiment, layout: BatchLayout): string {
   const cols = ['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name)];
-  for (let w = 0; w < layout.waves; w++) cols.push(w === 0 ? 'pilot_open_week' : `wave${w}_open_week`);
+  for (let w = 0; w < layout.waves; w++) cols.push(`${waveColumnPrefix(w)}_open_week`);
+  for (let w = 0; w < layout.waves; w++) cols.push(`${waveColumnPrefix(w)}_forced`);
   for (const u of experiment.uncertainties) cols.push(u.path);
   return cols.join(',') + '\n';
 }
@@ -35,7 +44,12 @@ export function rolloutRows(experiment: Experiment, layout: BatchLayout, packed:
       let row = `${plan.name},${start + i},${seed}`;
       for (let j = 0; j < RESULTS.length; j++) row += ',' + value(packed[o + j]!);
       const waves = wavesOf(plan);
-      for (let w = 0; w < layout.waves; w++) row += ',' + (w < waves ? value(packed[o + RESULTS.length + w]!) : '');
+      for (let w = 0; w < layout.waves; w++) row += ',' + (w < waves ? value(packed[o + waveOpenAt(w)]!) : '');
+      // 1 or 0; empty for a wave that never opened or that this strategy does not have.
+      for (let w = 0; w < layout.waves; w++) {
+        const forced = packed[o + waveForcedAt(layout, w)]!;
+        row += ',' + (w < waves && !Number.isNaN(forced) ? String(forced) : '');
+      }
       text += row + params + '\n';
     }
   }

@@ -132,6 +132,9 @@ export interface WaveOpening extends Quantiles {
   n: number;
   never: number;
   neverShare: number;
+  /** Rollouts in which the wave was forced open by its deadline (a maximum wait), not its gate; and their share of n. */
+  forced: number;
+  forcedShare: number;
 }
 
 /** Per-week quantiles of one observable for one strategy: arrays indexed by week (0 = before week 1). */

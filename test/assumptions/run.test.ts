@@ -101,6 +101,28 @@ describe('assumptions on the model', () => {
     expect(report.assumptions[0]!.verdict).toBe('pass');
   });
 
+  it('reads whether a wave was forced open by its deadline as rollouts.csv has it', async () => {
+    // A gate of 90% active use is not met: the maximum wait of 6 weeks forces each wave open.
+    const text = withClaims({ forced: 'P(pilot.wave1_forced == 1) >= 0.5' }, base.replace(
+      '  no_access:\n',
+      '  pilot:\n    type: phased_pilot\n    options: {waves: 2, gate_active_share: 0.9, gate_min_weeks: 4, gate_max_weeks: 6}\n  no_access:\n',
+    ));
+    const experiment = loadScenarioText(text, 'small.yaml');
+    const names = ['pilot_forced', 'wave1_forced', 'wave2_forced', 'wave1_open_week'];
+    const source = new RolloutSource(experiment, columnsFor(experiment, names.map((n) => `pilot.${n}`)), { workers: 1 });
+    const sample = await source.ensure(4);
+    await source.close();
+    const packed = runBatch(experiment, { start: 0, end: 4 });
+    const layout = layoutOf(experiment);
+    for (let r = 0; r < 4; r++) {
+      const o = r * layout.rolloutSize + strategyOffset(layout, 1) + RESULT_COUNT;
+      for (let w = 0; w < 3; w++) expect(Object.is(sample.column(`pilot.${names[w]}`)[r], packed[o + layout.waves + w]), names[w]).toBe(true);
+      expect([sample.column('pilot.pilot_forced')[r], sample.column('pilot.wave1_forced')[r], sample.column('pilot.wave1_open_week')[r]]).toEqual([0, 1, 7]);
+    }
+    const report = await testScenario(experiment, { workers: 1, rollouts: 10, budget: 10 });
+    expect(report.assumptions[0]!.verdict).toBe('pass');
+  });
+
   it('takes its rollouts and budget from the section, and from the command line over it', () => {
     const experiment = loadScenarioText(base, 'small.yaml');
     expect(testPlan(experiment, {})).toEqual({ start: 20, batch: 20, budget: 40, looks: [20, 40] });

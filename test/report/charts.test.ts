@@ -134,12 +134,15 @@ describe('report charts', () => {
     expect(layers[1]!.data.values.map((m) => m.strategy)).toEqual(data.strategies.map((s) => s.label));
   });
 
-  it('lays the wave timeline out per wave, from the pilot on, with the share of rollouts where a wave never opened', () => {
+  it('lays the wave timeline out per wave, from the pilot on, with the shares of rollouts where a wave was forced open or never opened', () => {
     const chart = charts.find((c) => c.name === 'wave-timeline')!;
-    const rows = (chart.spec.data as { values: { wave: string; never: number; neverText: string }[] }).values;
+    const rows = (chart.spec.data as { values: { wave: string; never: number; forced: number; note: string }[] }).values;
     expect(rows.map((r) => r.wave)).toEqual(['Pilot', 'Wave 1', 'Wave 2', 'Wave 3']);
     expect(rows[0]!.never).toBe(0);
-    expect(rows.some((r) => r.never > 0 && r.neverText.startsWith('never opened in'))).toBe(true);
+    expect(rows[0]!.forced).toBe(0);
+    expect(rows.some((r) => r.never > 0 && /never opened in \d+%$/.test(r.note))).toBe(true);
+    const forced = rows.find((r) => r.forced > 0)!;
+    expect(forced.note).toMatch(new RegExp(`^forced open in ${Math.round(100 * forced.forced)}%`));
   });
 
   it('chooses 12 to 26 week bins over common horizons and wraps long captions', () => {

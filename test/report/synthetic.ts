@@ -79,7 +79,7 @@ export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?
     comparisons: [],
     waveOpenWeeks: {},
   };
-  const header = ['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), ...Array.from({ length: maxWaves }, (_, w) => (w === 0 ? 'pilot_open_week' : `wave${w}_open_week`)), 'organisation.siloStrength', 'adoption.timeCost'];
+  const header = ['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), ...Array.from({ length: maxWaves }, (_, w) => (w === 0 ? 'pilot_open_week' : `wave${w}_open_week`)), ...Array.from({ length: maxWaves }, (_, w) => (w === 0 ? 'pilot_forced' : `wave${w}_forced`)), 'organisation.siloStrength', 'adoption.timeCost'];
   const csvRows: string[] = [header.join(',')];
   const tsRows: string[] = ['strategy,week,metric,mean,p05,p25,p50,p75,p95'];
   const results = new Map<string, number[][]>(); // strategy → [result][rollout]
@@ -88,6 +88,8 @@ export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?
     const series = OBSERVABLES.map(() => Array.from({ length: weeks + 1 }, () => [] as number[]));
     const perResult = RESULTS.map(() => [] as number[]);
     const waveWeeks = Array.from({ length: s.waves }, () => [] as number[]);
+    // A wave that waited the longest (17 or 18 weeks) counts as forced open by the maximum wait.
+    const forcedCounts = new Array<number>(s.waves).fill(0);
     for (let r = 0; r < rollouts; r++) {
       const level = Math.max(0.05, s.level + 0.12 * normal(random));
       const speed = s.speed * Math.exp(0.25 * normal(random));
@@ -145,8 +147,11 @@ export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?
         }
         opens.forEach((o, k) => waveWeeks[k]!.push(o));
       }
+      const forced = opens.map((o, k) => (Number.isNaN(o) ? NaN : k > 0 && o - opens[k - 1]! >= 17 ? 1 : 0));
+      forced.forEach((f, k) => (forcedCounts[k]! += f === 1 ? 1 : 0));
       const waveCells = Array.from({ length: maxWaves }, (_, k) => (k < s.waves ? csv(opens[k]!) : ''));
-      csvRows.push([s.name, r, 1000 + r, ...RESULTS.map((m) => csv(values[m.name]!)), ...waveCells, drawn[r]![0], drawn[r]![1]].join(','));
+      const forcedCells = Array.from({ length: maxWaves }, (_, k) => (k < s.waves && !Number.isNaN(forced[k]!) ? String(forced[k]) : ''));
+      csvRows.push([s.name, r, 1000 + r, ...RESULTS.map((m) => csv(values[m.name]!)), ...waveCells, ...forcedCells, drawn[r]![0], drawn[r]![1]].join(','));
     }
     summary.timeseries[s.name] = {};
     OBSERVABLES.forEach((o, k) => {
@@ -169,7 +174,8 @@ export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?
     if (s.waves > 0) {
       summary.waveOpenWeeks[s.name] = waveWeeks.map((v, k): WaveOpening => {
         const never = v.filter((x) => Number.isNaN(x)).length;
-        return { wave: k, label: k === 0 ? 'Pilot' : `Wave ${k}`, n: v.length, never, neverShare: never / v.length, ...quantiles(v) };
+        const forced = forcedCounts[k]!;
+        return { wave: k, label: k === 0 ? 'Pilot' : `Wave ${k}`, n: v.length, never, neverShare: never / v.length, forced, forcedShare: forced / v.length, ...quantiles(v) };
       });
     }
     results.set(s.name, perResult);

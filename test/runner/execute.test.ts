@@ -55,14 +55,15 @@ describe('a run', () => {
     expect(ts[0]).toBe(TIMESERIES_COLUMNS.join(','));
     expect(ts.filter((l) => l).length).toBe(1 + 3 * (30 + 1) * OBSERVABLES.length);
     const rows = readFileSync(join(reference, 'rollouts.csv'), 'utf8').trimEnd().split('\n');
-    expect(rows[0]).toBe(['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), 'pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'organisation.siloStrength'].join(','));
+    const waveColumns = ['pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'pilot_forced', 'wave1_forced', 'wave2_forced'];
+    expect(rows[0]).toBe(['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), ...waveColumns, 'organisation.siloStrength'].join(','));
     expect(rows.length).toBe(1 + 3 * 12);
     // Rollout by rollout, strategies in scenario order; rollout r has one seed under every strategy.
     expect(rows.slice(1, 4).map((r) => r.split(',').slice(0, 2).join(','))).toEqual(['top_down,0', 'bottom_up,0', 'phased_pilot,0']);
     expect(new Set(rows.slice(1, 4).map((r) => r.split(',')[2])).size).toBe(1);
     // Only the phased pilot has waves.
     const topDown = rows[1]!.split(',');
-    expect(topDown[3 + RESULTS.length]).toBe('');
+    expect(topDown.slice(3 + RESULTS.length, 3 + RESULTS.length + 6)).toEqual(['', '', '', '', '', '']);
     const { summary, manifest } = readRunOutputs(reference);
     expect(summary.strategies.map((s) => s.name)).toEqual(['top_down', 'bottom_up', 'phased_pilot']);
     expect(summary.waveOpenWeeks.phased_pilot!.map((w) => w.label)).toEqual(['pilot', 'wave 1', 'wave 2']);
@@ -96,8 +97,35 @@ describe('a run', () => {
     // Fixed columns as listed; then the wave columns and one column per uncertain parameter (documented generically).
     const fixed = listed.slice(0, 3 + RESULTS.length);
     expect(rowHeader.slice(0, fixed.length)).toEqual(fixed);
-    expect(listed.slice(fixed.length, fixed.length + 2)).toEqual(['pilot_open_week', 'wave1_open_week']);
-    expect(rowHeader.slice(fixed.length)).toEqual(['pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'organisation.siloStrength']);
+    expect(listed.slice(fixed.length, fixed.length + 4)).toEqual(['pilot_open_week', 'wave1_open_week', 'pilot_forced', 'wave1_forced']);
+    expect(rowHeader.slice(fixed.length)).toEqual(['pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'pilot_forced', 'wave1_forced', 'wave2_forced', 'organisation.siloStrength']);
+  });
+
+  it('records, per rollout and in the summary, the waves forced open by the maximum wait', () => {
+    const rows = readFileSync(join(reference, 'rollouts.csv'), 'utf8').trimEnd().split('\n');
+    const header = rows[0]!.split(',');
+    const col = (name: string) => header.indexOf(name);
+    const phased = rows.slice(1).map((r) => r.split(',')).filter((r) => r[0] === 'phased_pilot');
+    const { summary } = readRunOutputs(reference);
+    for (const [w, prefix] of ['pilot', 'wave1', 'wave2'].entries()) {
+      let forced = 0;
+      for (const row of phased) {
+        const open = row[col(`${prefix}_open_week`)]!;
+        const flag = row[col(`${prefix}_forced`)]!;
+        if (open === 'never') expect(flag).toBe('');
+        else expect(['0', '1']).toContain(flag);
+        if (flag === '1') {
+          forced++;
+          // Forced open exactly at the maximum wait (gate_max_weeks: 8 in the fixture) after the wave before.
+          const before = w === 1 ? 'pilot' : `wave${w - 1}`;
+          expect(Number(open) - Number(row[col(`${before}_open_week`)])).toBe(8);
+        }
+      }
+      expect(summary.waveOpenWeeks.phased_pilot![w]!.forced).toBe(forced);
+    }
+    expect(summary.waveOpenWeeks.phased_pilot![0]!.forced).toBe(0);
+    // The fixture's short maximum wait forces some waves open: the check above is not vacuous.
+    expect(summary.waveOpenWeeks.phased_pilot![2]!.forced).toBeGreaterThan(0);
   });
 
   it('gives byte-identical outputs on 1 and 2 workers', async () => {
@@ -136,6 +164,13 @@ describe('a run', () => {
     const other = join(root, 'other-seed');
     await runExperiment({ experiment: { ...experiment, seed: 7 }, out: other, workers: 1, shard: { index: 2, count: 2 } });
     await expect(mergeShards({ dirs: [a, other], out: join(root, 'never') })).rejects.toThrow(/different experiment/);
+    // A shard written by an uptake whose partial results had another format.
+    const old = join(root, 'old-shard');
+    await runExperiment({ experiment, out: old, workers: 1, shard: { index: 2, count: 2 } });
+    const partial = JSON.parse(readFileSync(join(old, 'partial.json'), 'utf8')) as { aggregate: { format: string } };
+    partial.aggregate.format = 'uptake-partial/1';
+    writeFileSync(join(old, 'partial.json'), JSON.stringify(partial));
+    await expect(mergeShards({ dirs: [a, old], out: join(root, 'never') })).rejects.toThrow(/old-shard: partial.json has format uptake-partial\/1, this uptake .* reads uptake-partial\/2/);
     expect(existsSync(join(root, 'never'))).toBe(false);
   });
 
