@@ -57,8 +57,24 @@ const GROUP_OF = Uint8Array.from([
 /** Longest an active user's value check is skipped at once (weeks): keeps week arithmetic in Int32 range. */
 const SAFE_WEEKS_MAX = 100_000;
 
+/**
+ * An active user safe for fewer weeks than this stays in the walk and is skipped there: putting them to sleep
+ * and waking them (see Simulation.awake) costs more than a few cheap looks.
+ */
+const MIN_SLEEP_WEEKS = 4;
+
 /** Moves between decision groups before they are put back in index order, at least (see decideTransitions). */
 const RESORT_MOVES = 4096;
+
+/** The bitmap of asleep members (see Simulation.awake) of each decision group: 0 unaware, 1 active, -1 none. */
+const BITMAP_OF = Int8Array.from([0, -1, -1, -1, 1, -1, -1]);
+/** Added to an employee's group (groupOf) while they are asleep, so that one read tells both. */
+const ASLEEP = 8;
+const G_UNAWARE_ASLEEP = G_UNAWARE | ASLEEP;
+const G_ACTIVE_ASLEEP = G_ACTIVE | ASLEEP;
+function bitmapOf(g: number): number {
+  return BITMAP_OF[g]!;
+}
 
 /** The decision group of an employee in `state` with `access` (0 none, 1 free, 2 licensed). */
 export function decisionGroup(state: number, access: number): number {
@@ -259,6 +275,27 @@ export class Simulation {
   private readonly groupPos: Int32Array;
   /** Moves between groups since the groups were last put back in index order. */
   private groupMoves = 0;
+  /**
+   * Asleep: quiet unaware employees and active users sure to stay are left out of the walk of their group
+   * until their skip can end, instead of being looked at and skipped every week. Bit k of a group's bitmap
+   * (`awake`, one for unaware, one for active) is set while the member at position k is to be visited;
+   * an asleep employee's wakeWeek is the week they must be visited again (their scheduled awareness,
+   * or the end of their safe weeks or their base lapse), 0 while awake. The walk order of the rest is
+   * unchanged, so the results are the same bit for bit. Events that can end a skip early wake them: a
+   * push or a contact's activation (unaware), a contact's lapse taking their content below its floor, or
+   * a community's death (active); leaving the group wakes them too.
+   */
+  private readonly awake: Int32Array;
+  private readonly bitmapWords: number;
+  private readonly wakeWeek: Int32Array;
+  /** Asleep employees due in week w form a doubly linked list from wakeHead[w] (-1: none). */
+  private readonly wakeHead: Int32Array;
+  private readonly wakeNext: Int32Array;
+  private readonly wakePrev: Int32Array;
+  /** Contacts to wake once a change has been pushed to all of them (see setState). */
+  private readonly toWake: Int32Array;
+  /** Asleep employees per bitmap (unaware, active): each is a weekly check skipped. */
+  private readonly asleep = new Int32Array(2);
   private managerFactorsStale = true;
   /** log(1 - baseLapse), or 0 when active users never lapse for no reason. */
   private readonly logKeep: number;
@@ -300,6 +337,13 @@ export class Simulation {
     this.groupMembers = take(Int32Array, GROUP_COUNT * n);
     this.groupOf = take(Uint8Array, n).fill(G_UNAWARE);
     this.groupPos = take(Int32Array, n);
+    this.bitmapWords = (n + 31) >> 5;
+    this.awake = take(Int32Array, 2 * this.bitmapWords);
+    this.wakeWeek = take(Int32Array, n);
+    this.wakeNext = take(Int32Array, n);
+    this.wakePrev = take(Int32Array, n);
+    this.toWake = take(Int32Array, n);
+    this.wakeHead = new Int32Array(params.weeks + 1).fill(-1);
     this.invDegree = take(Float32Array, n);
     this.aliveCommunities = take(Uint8Array, n);
     this.personalCost = take(Float32Array, n);
@@ -546,7 +590,10 @@ export class Simulation {
 
   /** Raises employee i's announcement push to at least `strength` (this week's value). */
   private raisePush(i: number, strength: number): void {
-    if (this.raiseFading(this.pushBase, i, strength)) this.quietUntil[i] = 0;
+    if (this.raiseFading(this.pushBase, i, strength)) {
+      this.quietUntil[i] = 0;
+      if (this.groupOf[i] === G_UNAWARE_ASLEEP) this.wake(i);
+    }
   }
 
   private raiseShowcase(i: number, value: number): void {
@@ -750,7 +797,10 @@ export class Simulation {
       const i = communityMembers[k]!;
       this.aliveCommunities[i]! += alive ? 1 : -1;
       // A community's death lowers its members' value.
-      if (!alive) this.valueSafeUntil[i] = 0;
+      if (!alive) {
+        this.valueSafeUntil[i] = 0;
+        if (this.groupOf[i] === G_ACTIVE_ASLEEP) this.wake(i);
+      }
     }
   }
 
@@ -766,6 +816,13 @@ export class Simulation {
     // arrays outgrow the caches (a small organisation is re-sorted rarely).
     const n = this.org.employees;
     if (this.groupMoves > Math.max(n >> 6, RESORT_MOVES)) this.sortGroups();
+    if (this.week <= this.weeks) {
+      for (let i = this.wakeHead[this.week]!; i >= 0; ) {
+        const next = this.wakeNext[i]!;
+        this.wake(i);
+        i = next;
+      }
+    }
     this.changes = 0;
     this.decideUnaware();
     this.decideTrials();
@@ -800,12 +857,19 @@ export class Simulation {
     const { pushLive, pushScale } = this;
     const skipping = this.skipping;
     const week = this.week;
+    const awake = this.awake;
     let changes = this.changes;
-    let skipped = 0;
-    for (let k = 0, end = this.groupSize[G_UNAWARE]!; k < end; k++) {
+    // The asleep are skipped without a look; the awake are walked in group order (bit by bit).
+    let skipped = this.asleep[0]!;
+    for (let word = 0, words = (this.groupSize[G_UNAWARE]! + 31) >> 5; word < words; word++) {
+      for (let bits = awake[word]!; bits !== 0; ) {
+        const low = bits & -bits;
+        bits ^= low;
+        const k = (word << 5) | (31 - Math.clz32(low));
       const i = members[k]!;
       if (week < quietUntil[i]!) {
         skipped++;
+        this.sleep(i, 0, k, quietUntil[i]!);
         continue;
       }
       if (week >= spontaneousAwareness[i]!) {
@@ -825,6 +889,8 @@ export class Simulation {
         }
       } else if (skipping) {
         quietUntil[i] = spontaneousAwareness[i]!;
+        this.sleep(i, 0, k, quietUntil[i]!);
+      }
       }
     }
     this.changes = changes;
@@ -930,16 +996,29 @@ export class Simulation {
     const { pushLive, pushScale } = this;
     const skipping = this.skipping;
     const week = this.week;
+    const awake = this.awake;
+    const activeBitmap = this.bitmapWords;
     let changes = this.changes;
-    let skipped = 0;
+    let skipped = this.asleep[1]!;
     for (let g = G_TRYING; g <= G_ACTIVE; g++) {
-      for (let k = g * n, end = g * n + this.groupSize[g]!; k < end; k++) {
-        const i = members[k]!;
+      const size = this.groupSize[g]!;
+      const offset = g * n;
+      for (let word = 0, words = (size + 31) >> 5; word < words; word++) {
+        // Every trying user is visited; active users sure to stay sleep (see awake). Walked in group order.
+        let bits = g === G_ACTIVE ? awake[activeBitmap + word]! : word < words - 1 || (size & 31) === 0 ? -1 : (1 << (size & 31)) - 1;
+        while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const pos = (word << 5) | (31 - Math.clz32(low));
+        const i = members[offset + pos]!;
         if (g === G_ACTIVE && week < valueSafeUntil[i]! && contactContent[i]! >= contentFloor[i]!) {
           skipped++;
           if (week >= baseLapseWeek[i]!) {
             changed[changes] = i;
             changedTo[changes++] = LAPSED;
+          } else {
+            const until = Math.min(valueSafeUntil[i]!, baseLapseWeek[i]!);
+            if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, 1, pos, until);
           }
           continue;
         }
@@ -1005,8 +1084,12 @@ export class Simulation {
               // The content value may fall by contentMargin: saturation x = C / (C + half) down to xFloor.
               const xFloor = saturation - contentMargin / ((0.5 + innovative) * valueWeight);
               contentFloor[i] = xFloor > 0 ? (half * xFloor) / (1 - xFloor) : Number.NEGATIVE_INFINITY;
+              // Safe from next week: asleep until the skip can end, if that is worth a sleep.
+              const until = Math.min(valueSafeUntil[i]!, baseLapseWeek[i]!);
+              if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, 1, pos, until);
             }
           }
+        }
         }
       }
     }
@@ -1026,10 +1109,24 @@ export class Simulation {
     const { groupMembers, groupSize, groupOf, groupPos } = this;
     groupSize.fill(0);
     for (let i = 0; i < n; i++) {
-      const g = groupOf[i]!;
+      const g = groupOf[i]! & ~ASLEEP;
       const pos = groupSize[g]!++;
       groupMembers[g * n + pos] = i;
       groupPos[i] = pos;
+    }
+    // The bitmaps, a word at a time (members are now in index order, so groupOf is read in order too).
+    const awake = this.awake;
+    const words = this.bitmapWords;
+    for (let bitmap = 0; bitmap < 2; bitmap++) {
+      const g = bitmap === 0 ? G_UNAWARE : G_ACTIVE;
+      const size = groupSize[g]!;
+      for (let word = 0; word < words; word++) {
+        let bits = 0;
+        for (let pos = word << 5, end = Math.min(size, pos + 32); pos < end; pos++) {
+          if (groupOf[groupMembers[g * n + pos]!] === g) bits |= 1 << (pos & 31);
+        }
+        awake[bitmap * words + word] = bits;
+      }
     }
     this.groupMoves = 0;
   }
@@ -1037,22 +1134,74 @@ export class Simulation {
   /** Moves employee i to the decision group of its current state and access. */
   private regroup(i: number): void {
     const to = GROUP_OF[this.state[i]! * 3 + this.access[i]!]!;
-    const from = this.groupOf[i]!;
+    const group = this.groupOf[i]!;
+    const from = group & ~ASLEEP;
     if (to === from) return;
+    if (group !== from) this.wake(i);
     const n = this.org.employees;
     const { groupMembers, groupSize, groupPos } = this;
-    // Swap-remove from the old group, append to the new one.
-    const last = groupMembers[from * n + --groupSize[from]!]!;
+    // Swap-remove from the old group, append to the new one (awake); bitmaps follow the positions.
+    const lastPos = --groupSize[from]!;
+    const last = groupMembers[from * n + lastPos]!;
     const pos = groupPos[i]!;
     groupMembers[from * n + pos] = last;
     groupPos[last] = pos;
     const at = groupSize[to]!++;
     groupMembers[to * n + at] = i;
     groupPos[i] = at;
+    if (BITMAP_OF[from]! >= 0 || BITMAP_OF[to]! >= 0) this.moveAwakeBits(from, pos, lastPos, to, at);
     this.groupOf[i] = to;
     this.groupMoves++;
     // A new group, a new waiting time.
     this.survival[i] = 1 / (1 - this.rng.next());
+  }
+
+  /** Bitmaps after a move: the member at lastPos of group `from` took position pos; position `at` of `to` is awake. */
+  private moveAwakeBits(from: number, pos: number, lastPos: number, to: number, at: number): void {
+    const awake = this.awake;
+    const words = this.bitmapWords;
+    const fromBitmap = BITMAP_OF[from]!;
+    if (fromBitmap >= 0) {
+      const base = fromBitmap * words;
+      if ((awake[base + (lastPos >> 5)]! >>> (lastPos & 31)) & 1) awake[base + (pos >> 5)]! |= 1 << (pos & 31);
+      else awake[base + (pos >> 5)]! &= ~(1 << (pos & 31));
+      awake[base + (lastPos >> 5)]! &= ~(1 << (lastPos & 31));
+    }
+    const toBitmap = BITMAP_OF[to]!;
+    if (toBitmap >= 0) awake[toBitmap * words + (at >> 5)]! |= 1 << (at & 31);
+  }
+
+  /** Leaves employee i (at position pos of bitmap's group) out of the walk until week `until` or an event wakes them. */
+  private sleep(i: number, bitmap: number, pos: number, until: number): void {
+    this.awake[bitmap * this.bitmapWords + (pos >> 5)]! &= ~(1 << (pos & 31));
+    this.groupOf[i]! |= ASLEEP;
+    this.wakeWeek[i] = until;
+    this.asleep[bitmap]! += 1;
+    if (until > this.weeks) return; // only an event wakes them
+    const head = this.wakeHead[until]!;
+    this.wakeNext[i] = head;
+    this.wakePrev[i] = -1;
+    if (head >= 0) this.wakePrev[head] = i;
+    this.wakeHead[until] = i;
+  }
+
+  /** Puts an asleep employee back into the walk of their group. */
+  private wake(i: number): void {
+    const until = this.wakeWeek[i]!;
+    this.wakeWeek[i] = 0;
+    if (until <= this.weeks) {
+      const next = this.wakeNext[i]!;
+      const prev = this.wakePrev[i]!;
+      if (prev >= 0) this.wakeNext[prev] = next;
+      else this.wakeHead[until] = next;
+      if (next >= 0) this.wakePrev[next] = prev;
+    }
+    const group = this.groupOf[i]! & ~ASLEEP;
+    this.groupOf[i] = group;
+    const bitmap = bitmapOf(group);
+    const pos = this.groupPos[i]!;
+    this.awake[bitmap * this.bitmapWords + (pos >> 5)]! |= 1 << (pos & 31);
+    this.asleep[bitmap]! -= 1;
   }
 
   // ---- 5. apply ---------------------------------------------------------------------------------
@@ -1109,20 +1258,31 @@ export class Simulation {
     const end = offsets[i + 1]!;
     if (isActive) {
       // Contacts gain an active contact: an unaware one is no longer quiet.
-      const quietUntil = this.quietUntil;
+      // Those asleep are listed and woken after the loop: a call inside it would make every access reload.
+      const { quietUntil, groupOf, toWake } = this;
+      let waking = 0;
       for (let e = offsets[i]!; e < end; e++) {
         const j = neighbours[e]!;
         activeContacts[j]! += 1;
         contactContent[j]! += dw;
-        quietUntil[j] = 0;
+        // Every asleep unaware employee is quiet (quietUntil > 0): most contacts cost no more than before.
+        if (quietUntil[j] !== 0) {
+          quietUntil[j] = 0;
+          if (groupOf[j] === G_UNAWARE_ASLEEP) toWake[waking++] = j;
+        }
       }
+      for (let k = 0; k < waking; k++) this.wake(toWake[k]!);
     } else {
-      // Contacts lose content (an active one's safe skip is bounded by contentFloor).
+      // Contacts lose content: an active one's safe skip lasts while it stays at or above contentFloor.
+      const { groupOf, contentFloor, toWake } = this;
+      let waking = 0;
       for (let e = offsets[i]!; e < end; e++) {
         const j = neighbours[e]!;
         activeContacts[j]! -= 1;
         contactContent[j]! += dw;
+        if (groupOf[j] === G_ACTIVE_ASLEEP && contactContent[j]! < contentFloor[j]!) toWake[waking++] = j;
       }
+      for (let k = 0; k < waking; k++) this.wake(toWake[k]!);
     }
     for (let e = cross; e < end; e++) {
       const j = neighbours[e]!;

@@ -1,6 +1,6 @@
 /** Conservation, incremental counts and determinism: the bookkeeping the hot loop relies on. */
 import { describe, expect, it } from 'vitest';
-import { ACTIVE, BufferPool, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, runRollout, withDefaults } from '../../src/model/index.ts';
+import { ACTIVE, BufferPool, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, runRollout, withDefaults, type StrategyPlan } from '../../src/model/index.ts';
 import { GROUP_COUNT, decisionGroup } from '../../src/model/simulation.ts';
 
 const small = withDefaults({ weeks: 60, organisation: { employees: 600 } });
@@ -129,10 +129,22 @@ describe('determinism', () => {
     // Manager relapse (the time cost's rise), showcases, community deaths and lapsing contacts all
     // bound or cancel a skip; custom plans and the manufacturer's job-description relief add more.
     const params = withDefaults({ weeks: 80, organisation: { employees: 1500 }, managers: { relapseRate: 0.08 } });
+    // A custom plan moves people whose checks are skipped from outside the decision loop: training makes
+    // quiet unaware people aware, seed users make them active, governance takes access from active users.
+    const custom: StrategyPlan = {
+      name: 'custom',
+      interventions: [
+        { type: 'access', at: 0, target: { kind: 'share', share: 0.6 } },
+        { type: 'reverse_mentoring', at: 4, count: 30, weeks: 20 },
+        { type: 'training', at: 12, capacity: 25, weeks: 30 },
+        { type: 'seed_users', at: 25, target: { kind: 'share', share: 0.05 } },
+        { type: 'governance', at: 50, decision: 'restrict' },
+      ],
+    };
     let skipped = 0;
-    for (const name of ['top_down', 'bottom_up', 'phased_pilot'] as const) {
+    for (const name of ['top_down', 'bottom_up', 'phased_pilot', 'custom'] as const) {
       for (const seed of [1, 2, 3]) {
-        const plan = builtinStrategy(name);
+        const plan = name === 'custom' ? custom : builtinStrategy(name);
         const fast = new Simulation(params, plan, { organisation: seed, dynamics: seed }).run();
         const checked = new Simulation(params, plan, { organisation: seed, dynamics: seed }, undefined, { checkEveryWeek: true }).run();
         expect(Buffer.from(fast.series.buffer).equals(Buffer.from(checked.series.buffer)), `${name} seed ${seed}`).toBe(true);
