@@ -398,9 +398,10 @@ export class Simulation {
 
     const names = conditionVariableNames(this.waveCount);
     this.context = new Float64Array(names.length);
+    const resolved = new Map<string, Int32Array | null>();
     this.interventions = plan.interventions.map((spec) => ({
       spec,
-      members: this.resolveTarget(spec.target, spec.type === 'training', planRandom),
+      members: this.resolveTarget(spec.target, spec.type === 'training', planRandom, resolved),
       when: spec.when ? compile(spec.when, names) : null,
       deadline: spec.when && spec.deadline ? compile(spec.deadline, names) : null,
       fired: false,
@@ -644,7 +645,23 @@ export class Simulation {
     return teams;
   }
 
-  private resolveTarget(target: Target | undefined, needList: boolean, random: Random): Int32Array | null {
+  /**
+   * Who a target reaches. A phased plan targets each wave with several interventions: the same people are
+   * found once (`resolved`, by target), except a random share, which each intervention draws afresh.
+   */
+  private resolveTarget(target: Target | undefined, needList: boolean, random: Random, resolved: Map<string, Int32Array | null>): Int32Array | null {
+    const kind = target?.kind ?? 'all';
+    const key = kind === 'share' ? '' : `${JSON.stringify(target ?? null)} ${needList}`;
+    let members = key ? resolved.get(key) : undefined;
+    if (members === undefined) {
+      members = this.targetMembers(target, needList, random);
+      if (key) resolved.set(key, members);
+    }
+    // Training reaches people in a random order, so capacity is shared fairly across teams (a copy: lists are shared).
+    return needList && members ? shuffle(random, members.slice()) : members;
+  }
+
+  private targetMembers(target: Target | undefined, needList: boolean, random: Random): Int32Array | null {
     const n = this.org.employees;
     const kind = target?.kind ?? 'all';
     let members: Int32Array | null = null;
@@ -674,8 +691,6 @@ export class Simulation {
         members = mostInnovative(this.org.innovativeness, Math.min(n, Math.max(1, Math.round((target as { share: number }).share * n))));
         break;
     }
-    // Training reaches people in a random order, so capacity is shared fairly across teams.
-    if (needList && members) shuffle(random, members);
     return members;
   }
 
