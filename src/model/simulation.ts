@@ -881,31 +881,31 @@ export class Simulation {
         const low = bits & -bits;
         bits ^= low;
         const k = (word << 5) | (31 - Math.clz32(low));
-      const i = members[k]!;
-      if (week < quietUntil[i]!) {
-        skipped++;
-        this.sleep(i, 0, k, quietUntil[i]!);
-        continue;
-      }
-      if (week >= spontaneousAwareness[i]!) {
-        changed[changes] = i;
-        changedTo[changes++] = AWARE;
-        continue;
-      }
-      let rest = wordOfMouth * (complete ? globalShare : activeContacts[i]! * invDegree[i]!);
-      if (pushLive) rest += pushBase[i]! * pushScale;
-      if (rest > 0) {
-        const left = survival[i]! * (1 - rest * invOneMinusP);
-        if (left < 1) {
+        const i = members[k]!;
+        if (week < quietUntil[i]!) {
+          skipped++;
+          this.sleep(i, 0, k, quietUntil[i]!);
+          continue;
+        }
+        if (week >= spontaneousAwareness[i]!) {
           changed[changes] = i;
           changedTo[changes++] = AWARE;
-        } else {
-          survival[i] = left;
+          continue;
         }
-      } else if (skipping) {
-        quietUntil[i] = spontaneousAwareness[i]!;
-        this.sleep(i, 0, k, quietUntil[i]!);
-      }
+        let rest = wordOfMouth * (complete ? globalShare : activeContacts[i]! * invDegree[i]!);
+        if (pushLive) rest += pushBase[i]! * pushScale;
+        if (rest > 0) {
+          const left = survival[i]! * (1 - rest * invOneMinusP);
+          if (left < 1) {
+            changed[changes] = i;
+            changedTo[changes++] = AWARE;
+          } else {
+            survival[i] = left;
+          }
+        } else if (skipping) {
+          quietUntil[i] = spontaneousAwareness[i]!;
+          this.sleep(i, 0, k, quietUntil[i]!);
+        }
       }
     }
     this.changes = changes;
@@ -1022,89 +1022,89 @@ export class Simulation {
         // Every trying user is visited; active users sure to stay sleep (see awake). Walked in group order.
         let bits = g === G_ACTIVE ? awake[activeBitmap + word]! : word < words - 1 || (size & 31) === 0 ? -1 : (1 << (size & 31)) - 1;
         while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        const pos = (word << 5) | (31 - Math.clz32(low));
-        const i = members[offset + pos]!;
-        if (g === G_ACTIVE && week < valueSafeUntil[i]! && contactContent[i]! >= contentFloor[i]!) {
-          skipped++;
-          if (week >= baseLapseWeek[i]!) {
-            changed[changes] = i;
-            changedTo[changes++] = LAPSED;
-          } else {
-            const until = Math.min(valueSafeUntil[i]!, baseLapseWeek[i]!);
-            if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, 1, pos, until);
-          }
-          continue;
-        }
-        const content = complete ? globalContent : contactContent[i]!;
-        const c = content > 0 ? content : 0;
-        // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
-        const innovative = innovativeness[i]!;
-        const saturation = c / (c + half);
-        let value = valueWeight * saturation;
-        if (pushLive) value += showcaseBase[i]! * pushScale;
-        value += trainingValue * trained[i]! + communityValue * Math.min(aliveCommunities[i]!, 2);
-        value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
-        const cost = personalCost[i]! * teamCostFactor[team[i]!]!;
-        // Linear ramp: leaving is certain well below zero net value, conversion well above.
-        let stay = 0.5 + (value - cost) * invNoise2;
-        stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
-        if (g === G_TRYING) {
-          // Leaving trial this week: converting (conversion × stay) or lapsing (emptyRoom × (1 − stay)).
-          const pConvert = conversion * stay;
-          const before = survival[i]!;
-          const left = before * (1 - pConvert - emptyRoom * (1 - stay));
-          if (left < 1) {
-            // The uniform sits at (before − 1) / (before − left) of this week's step, uniformly: the first
-            // pConvert of the step's length converts.
-            changed[changes] = i;
-            changedTo[changes++] = before - 1 < before * pConvert ? ACTIVE : LAPSED;
-          } else {
-            survival[i] = left;
-          }
-        } else {
-          // The base lapse is scheduled (baseLapseWeek); the empty-room part e acts with probability
-          // e / (1 - baseLapse), so that the week's chance is exactly baseLapse + e. A user who finds
-          // plenty of value (stay = 1) has no such chance.
-          const extra = emptyRoom * (1 - stay);
-          let lapse = week >= baseLapseWeek[i]!;
-          if (!lapse && extra > 0) {
-            const left = survival[i]! * (1 - extra * invOneMinusBase);
-            lapse = left < 1;
-            survival[i] = left;
-          }
-          if (lapse) {
-            changed[changes] = i;
-            changedTo[changes++] = LAPSED;
-          } else if (skipping && stay === 1) {
-            // Enough value to stay for sure (stay = 1 needs value − cost ≥ noise). Without the showcase, which
-            // fades, the margin left over (with room for rounding) must cover the cost's rise and contacts
-            // lapsing (content falling to contentFloor): the whole rise the manager's relapse allows if that
-            // is at most half of it, else half of it spent at the cost's fastest weekly rise; the rest to content.
-            const margin = (value - (pushLive ? showcaseBase[i]! * pushScale * (0.5 + innovative) : 0)) - cost - noise - 1e-9 * (1 + value + cost);
-            if (margin > 0) {
-              const t = team[i]!;
-              const perStyle = personalCost[i]! * styleCost * (1 - teamRelief[t]!);
-              const above = style[t]! - initialStyle[t]!;
-              const totalRise = above > 0 ? perStyle * above : 0;
-              let contentMargin = 0.5 * margin;
-              let weeks = SAFE_WEEKS_MAX;
-              if (totalRise <= contentMargin) {
-                contentMargin = margin - totalRise;
-              } else {
-                weeks = Math.min(Math.floor(contentMargin / (perStyle * relapseRate)), SAFE_WEEKS_MAX);
-              }
-              valueSafeUntil[i] = week + 1 + weeks;
-              // The content value may fall by contentMargin: saturation x = C / (C + half) down to xFloor.
-              const xFloor = saturation - contentMargin / ((0.5 + innovative) * valueWeight);
-              contentFloor[i] = xFloor > 0 ? (half * xFloor) / (1 - xFloor) : Number.NEGATIVE_INFINITY;
-              // Safe from next week: asleep until the skip can end, if that is worth a sleep.
+          const low = bits & -bits;
+          bits ^= low;
+          const pos = (word << 5) | (31 - Math.clz32(low));
+          const i = members[offset + pos]!;
+          if (g === G_ACTIVE && week < valueSafeUntil[i]! && contactContent[i]! >= contentFloor[i]!) {
+            skipped++;
+            if (week >= baseLapseWeek[i]!) {
+              changed[changes] = i;
+              changedTo[changes++] = LAPSED;
+            } else {
               const until = Math.min(valueSafeUntil[i]!, baseLapseWeek[i]!);
               if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, 1, pos, until);
             }
+            continue;
           }
-        }
+          const content = complete ? globalContent : contactContent[i]!;
+          const c = content > 0 ? content : 0;
+          // What others offer counts more for the receptive (0.5 + innovativeness); novelty only for them.
+          const innovative = innovativeness[i]!;
+          const saturation = c / (c + half);
+          let value = valueWeight * saturation;
+          if (pushLive) value += showcaseBase[i]! * pushScale;
+          value += trainingValue * trained[i]! + communityValue * Math.min(aliveCommunities[i]!, 2);
+          value = value * (0.5 + innovative) + innovatorValue * innovative * innovative;
+          const cost = personalCost[i]! * teamCostFactor[team[i]!]!;
+          // Linear ramp: leaving is certain well below zero net value, conversion well above.
+          let stay = 0.5 + (value - cost) * invNoise2;
+          stay = stay < 0 ? 0 : stay > 1 ? 1 : stay;
+          if (g === G_TRYING) {
+            // Leaving trial this week: converting (conversion × stay) or lapsing (emptyRoom × (1 − stay)).
+            const pConvert = conversion * stay;
+            const before = survival[i]!;
+            const left = before * (1 - pConvert - emptyRoom * (1 - stay));
+            if (left < 1) {
+              // The uniform sits at (before − 1) / (before − left) of this week's step, uniformly: the first
+              // pConvert of the step's length converts.
+              changed[changes] = i;
+              changedTo[changes++] = before - 1 < before * pConvert ? ACTIVE : LAPSED;
+            } else {
+              survival[i] = left;
+            }
+          } else {
+            // The base lapse is scheduled (baseLapseWeek); the empty-room part e acts with probability
+            // e / (1 - baseLapse), so that the week's chance is exactly baseLapse + e. A user who finds
+            // plenty of value (stay = 1) has no such chance.
+            const extra = emptyRoom * (1 - stay);
+            let lapse = week >= baseLapseWeek[i]!;
+            if (!lapse && extra > 0) {
+              const left = survival[i]! * (1 - extra * invOneMinusBase);
+              lapse = left < 1;
+              survival[i] = left;
+            }
+            if (lapse) {
+              changed[changes] = i;
+              changedTo[changes++] = LAPSED;
+            } else if (skipping && stay === 1) {
+              // Enough value to stay for sure (stay = 1 needs value − cost ≥ noise). Without the showcase, which
+              // fades, the margin left over (with room for rounding) must cover the cost's rise and contacts
+              // lapsing (content falling to contentFloor): the whole rise the manager's relapse allows if that
+              // is at most half of it, else half of it spent at the cost's fastest weekly rise; the rest to content.
+              const margin = (value - (pushLive ? showcaseBase[i]! * pushScale * (0.5 + innovative) : 0)) - cost - noise - 1e-9 * (1 + value + cost);
+              if (margin > 0) {
+                const t = team[i]!;
+                const perStyle = personalCost[i]! * styleCost * (1 - teamRelief[t]!);
+                const above = style[t]! - initialStyle[t]!;
+                const totalRise = above > 0 ? perStyle * above : 0;
+                let contentMargin = 0.5 * margin;
+                let weeks = SAFE_WEEKS_MAX;
+                if (totalRise <= contentMargin) {
+                  contentMargin = margin - totalRise;
+                } else {
+                  weeks = Math.min(Math.floor(contentMargin / (perStyle * relapseRate)), SAFE_WEEKS_MAX);
+                }
+                valueSafeUntil[i] = week + 1 + weeks;
+                // The content value may fall by contentMargin: saturation x = C / (C + half) down to xFloor.
+                const xFloor = saturation - contentMargin / ((0.5 + innovative) * valueWeight);
+                contentFloor[i] = xFloor > 0 ? (half * xFloor) / (1 - xFloor) : Number.NEGATIVE_INFINITY;
+                // Safe from next week: asleep until the skip can end, if that is worth a sleep.
+                const until = Math.min(valueSafeUntil[i]!, baseLapseWeek[i]!);
+                if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, 1, pos, until);
+              }
+            }
+          }
         }
       }
     }
