@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour, visibleWidth } from '../../src/cli/format.ts';
+import { wavesText } from '../../src/cli/commands/run.ts';
+import { syntheticRun } from '../report/synthetic.ts';
 
 describe('renderTable', () => {
   it('aligns text left and numbers right under a rule', () => {
@@ -53,5 +55,24 @@ describe('colour', () => {
     process.env.NO_COLOR = '1';
     expect(useColour({ isTTY: true, write: () => true })).toBe(false);
     expect(paint('x', 'red', false)).toBe('x');
+  });
+});
+
+describe('the terminal summary of waves', () => {
+  it('gives each phased strategy\'s opening week per wave, and how often a wave was forced open or never opened', () => {
+    const { summary } = syntheticRun({ rollouts: 80 });
+    const lines = wavesText(summary).trim().split('\n');
+    expect(lines[0]).toMatch(/^Week each wave opened, median \(5th–95th percentile\); forced:/);
+    expect(lines.filter((l) => /^(top_down|bottom_up) /.test(l))).toEqual([]);
+    const row = lines.find((l) => l.startsWith('phased_pilot '))!;
+    const waves = summary.waveOpenWeeks.phased_pilot!;
+    for (const w of waves) {
+      if (w.p50 !== null) expect(row).toContain(`${Math.round(w.p50)} (${Math.round(w.p05!)}–${Math.round(w.p95!)})`);
+      if (w.forcedShare > 0) expect(row).toContain(`forced ${formatPercent(w.forcedShare, 0)}`);
+      if (w.neverShare > 0) expect(row).toContain(`never ${formatPercent(w.neverShare, 0)}`);
+    }
+    // The synthetic run has waves forced open and waves never opened: both notes are exercised.
+    expect(waves.some((w) => w.forcedShare > 0) && waves.some((w) => w.neverShare > 0)).toBe(true);
+    expect(wavesText(syntheticRun({ strategies: ['top_down', 'bottom_up'] }).summary)).toBe('');
   });
 });

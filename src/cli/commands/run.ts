@@ -20,7 +20,7 @@ import { layoutOf, parseFailure, runBatch } from '../../runner/batch.ts';
 import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { parseShard, shardLabel } from '../../runner/shard.ts';
-import type { PairedComparison, RunSummary, ResultDistribution } from '../../runner/summary.ts';
+import type { PairedComparison, RunSummary, ResultDistribution, WaveOpening } from '../../runner/summary.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
 
@@ -295,7 +295,26 @@ export function comparisonText(summary: RunSummary, colour: boolean): string {
     });
     text += renderTable(['A vs B', ...COMPARISON_RESULTS.map(comparisonHeader)], compRows);
   }
-  return text + '\n';
+  return text + wavesText(summary) + '\n';
+}
+
+/**
+ * When the waves of phased strategies opened, and how often a wave was forced open at its maximum wait
+ * (its gate not met) or never opened: a steering committee's first question about a pilot.
+ */
+export function wavesText(summary: RunSummary): string {
+  const phased = summary.strategies.filter((s) => (summary.waveOpenWeeks[s.name]?.length ?? 0) > 0);
+  if (phased.length === 0) return '';
+  const waves = Math.max(...phased.map((s) => summary.waveOpenWeeks[s.name]!.length));
+  const cell = (w: WaveOpening | undefined): string => {
+    if (!w) return '';
+    const notes = [w.forcedShare > 0 ? `forced ${formatPercent(w.forcedShare, 0)}` : '', w.neverShare > 0 ? `never ${formatPercent(w.neverShare, 0)}` : ''];
+    const week = w.p50 === null ? 'never' : `${Math.round(w.p50)} (${Math.round(w.p05!)}–${Math.round(w.p95!)})`;
+    return [week, ...notes].filter(Boolean).join(' ');
+  };
+  const headers = ['strategy', ...Array.from({ length: waves }, (_, k) => (k === 0 ? 'pilot' : `wave ${k}`))];
+  const rows = phased.map((s) => [s.name, ...Array.from({ length: waves }, (_, k) => cell(summary.waveOpenWeeks[s.name]![k]))]);
+  return `\nWeek each wave opened, median (5th–95th percentile); forced: opened at its maximum wait, its gate not met:\n\n${renderTable(headers, rows)}`;
 }
 
 function comparisonHeader(result: string): string {
