@@ -36,10 +36,12 @@ describe('uptake run', () => {
     const run = await uptake(['run', FIXTURE, '--rollouts', '6', '--workers', '2', '--out', out, '--json', '--no-report']);
     expect(run.stderr).toContain('Wrote');
     expect(run.code).toBe(0);
-    const json = JSON.parse(run.stdout) as { strategies: { name: string }[]; comparisons: unknown[] };
+    const json = JSON.parse(run.stdout) as { strategies: { name: string; waves?: unknown[] }[]; comparisons: unknown[] };
     expect(json.strategies.map((s) => s.name)).toEqual(['top_down', 'bottom_up', 'phased_pilot']);
     expect(json.comparisons.length).toBeGreaterThan(0);
-    const { manifest } = readRunOutputs(out);
+    const { summary, manifest } = readRunOutputs(out);
+    // Waves only for the phased strategy, as summary.json has them.
+    expect(json.strategies.map((s) => s.waves)).toEqual([undefined, undefined, summary.waveOpenWeeks.phased_pilot]);
     expect(manifest).toMatchObject({ rollouts: 6, workers: 2 });
 
     const alone = await uptake(['run', FIXTURE, '--rollout', '4']);

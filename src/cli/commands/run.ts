@@ -349,6 +349,7 @@ export function comparisonJson(summary: RunSummary, out: string) {
       name: s.name,
       label: s.label,
       results: Object.fromEntries(summary.results.map((r) => [r.name, summary.distributions[s.name]![r.name]])),
+      ...(summary.waveOpenWeeks[s.name] ? { waves: summary.waveOpenWeeks[s.name] } : {}),
     })),
     comparisons: summary.comparisons,
   };
