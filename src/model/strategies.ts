@@ -29,7 +29,7 @@ export interface PhasedPilotOptions {
   gateActiveShare: number;
   /** ...and it has been open this many weeks... */
   gateMinWeeks: number;
-  /** ...or, whatever its results, once it has been open this many weeks (0: wait for the gate). */
+  /** ...or, whatever its results, once it has been open this many weeks: forced open (0: wait for the gate). */
   gateMaxWeeks: number;
   announcementStrength: number;
   /** Show the previous wave's best cases to each new wave. */

@@ -324,7 +324,7 @@ export const OPTION_DESCRIPTIONS: Record<string, string> = {
   waves: 'Waves after the pilot.',
   gateActiveShare: 'A wave opens once the previous wave\'s active share reaches this...',
   gateMinWeeks: '...and the previous wave has been open this many weeks...',
-  gateMaxWeeks: '...or, whatever its results, once it has been open this many weeks (0: wait for the gate).',
+  gateMaxWeeks: '...or, whatever its results, once it has been open this many weeks: forced open, as rollouts.csv records (0: wait for the gate).',
   showcase: 'Show the previous wave\'s best cases to each new wave.',
   showcaseStrength: 'Strength of each showcase (0..1).',
   coachPilotManagersWeeks: 'Coach the pilot\'s managers for this many weeks (0: no coaching).',
