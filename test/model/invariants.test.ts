@@ -1,6 +1,6 @@
 /** Conservation, incremental counts and determinism: the bookkeeping the hot loop relies on. */
 import { describe, expect, it } from 'vitest';
-import { ACTIVE, BufferPool, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, runRollout, withDefaults, type StrategyPlan } from '../../src/model/index.ts';
+import { ACTIVE, BufferPool, OBS, OBSERVABLE_COUNT, Simulation, builtinStrategy, createRandom, runRollout, withDefaults, type StrategyPlan } from '../../src/model/index.ts';
 import { GROUP_COUNT, decisionGroup } from '../../src/model/simulation.ts';
 
 const small = withDefaults({ weeks: 60, organisation: { employees: 600 } });
@@ -155,6 +155,55 @@ describe('determinism', () => {
     }
     // The skip is used: many thousands of weekly checks saved.
     expect(skipped).toBeGreaterThan(10_000);
+  });
+
+  it('gives the same bytes skipping as checking everyone every week over random parameters and plans', () => {
+    // A differential check of every skip and sleep: each parameter below is drawn from 0.2–2.2 × its default
+    // half the time, and four plans, including every intervention, run both ways.
+    const varied = [
+      'managers.relapseRate', 'managers.pressureRate', 'managers.evidenceRate', 'managers.coachingRate', 'managers.reverseMentoringRate',
+      'managers.gatekeeperCost', 'managers.catalystBoost', 'managers.styleMean', 'adoption.externalInfluence', 'adoption.imitation',
+      'adoption.awarenessWordOfMouth', 'adoption.thresholdAdoptRate', 'adoption.trialConversion', 'adoption.baseLapse', 'adoption.emptyRoomLapse',
+      'adoption.retrial', 'adoption.announcementDecay', 'adoption.valueWeight', 'adoption.valueHalfSaturation', 'adoption.communityValue',
+      'adoption.trainingValue', 'adoption.showcaseValue', 'adoption.timeCost', 'adoption.decisionNoise', 'adoption.innovatorValue',
+      'communities.aliveThreshold', 'organisation.siloStrength', 'governance.triggerShare',
+    ];
+    const everything: StrategyPlan = {
+      name: 'everything',
+      interventions: [
+        { type: 'access', at: 0, target: { kind: 'share', share: 0.6 } },
+        { type: 'announcement', at: 3, strength: 0.9 },
+        { type: 'reverse_mentoring', at: 4, count: 30, weeks: 20 },
+        { type: 'manager_coaching', at: 6, share: 0.5, weeks: 15 },
+        { type: 'community_managers', at: 8, count: 3, weeks: 30 },
+        { type: 'training', at: 12, capacity: 25, weeks: 30 },
+        { type: 'showcase', at: 15, strength: 1 },
+        { type: 'job_description', at: 20, relief: 0.5 },
+        { type: 'seed_users', at: 25, target: { kind: 'share', share: 0.05 } },
+        { type: 'governance', at: 50, decision: 'restrict' },
+      ],
+    };
+    const plans = [builtinStrategy('top_down'), builtinStrategy('bottom_up'), builtinStrategy('phased_pilot', { gateMaxWeeks: 10 }), everything];
+    const defaults = withDefaults({}) as unknown as Record<string, Record<string, number>>;
+    const random = createRandom('skips');
+    let compared = 0;
+    for (let c = 0; c < 16; c++) {
+      const overrides: Record<string, Record<string, number>> = { organisation: { employees: 200 + Math.floor(random() * 400) } };
+      for (const path of varied) {
+        if (random() < 0.5) continue;
+        const [group, name] = path.split('.') as [string, string];
+        (overrides[group] ??= {})[name] = Math.min(0.95, defaults[group]![name]! * (0.2 + 2 * random()));
+      }
+      const params = withDefaults({ ...overrides, weeks: 40 + Math.floor(random() * 60) });
+      for (const plan of plans) {
+        const seeds = { organisation: c + 1, dynamics: c + 101 };
+        const fast = new Simulation(params, plan, seeds).run();
+        const checked = new Simulation(params, plan, seeds, undefined, { checkEveryWeek: true }).run();
+        expect(Buffer.from(fast.series.buffer).equals(Buffer.from(checked.series.buffer)), `${plan.name}, case ${c}`).toBe(true);
+        compared++;
+      }
+    }
+    expect(compared).toBe(64);
   });
 
   it('gives different observables for different dynamics seeds and different organisation seeds', () => {
