@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/scenarios/load.ts';
 import { testScenario, testPlan } from '../../src/assumptions/run.ts';
 import { cacheKey, columnsFor, RolloutSource } from '../../src/assumptions/rollouts.ts';
-import { runBatch, layoutOf, strategyOffset } from '../../src/runner/batch.ts';
-import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from '../../src/model/index.ts';
+import { runBatch, layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt } from '../../src/runner/batch.ts';
+import { OBS, OBSERVABLE_COUNT, RES } from '../../src/model/index.ts';
 
 const base = readFileSync(new URL('./fixtures/small.yaml', import.meta.url), 'utf8');
 const tmp = mkdtempSync(join(tmpdir(), 'uptake-assumptions-'));
@@ -19,6 +19,25 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function withClaims(claims: Record<string, string>, text = base): string {
   const body = Object.entries(claims).map(([id, claim]) => `    ${id}:\n      description: ${id}\n      claim: "${claim}"`).join('\n');
   return text.replace(/\n  claims:\n[\s\S]*$/, `\n  claims:\n${body}\n`);
+}
+
+/**
+ * A phased strategy `pilot` (2 waves after the pilot, a gate of 90% active use never met, the given maximum
+ * wait) beside the fixture's strategies, with one claim: the sample of 4 rollouts read for `columns` (of
+ * `pilot.`), and what runBatch packs for the same rollouts (value at `offset` in the pilot strategy's block).
+ */
+async function phasedRollouts(claims: Record<string, string>, gateMaxWeeks: number, columns: string[]) {
+  const experiment = loadScenarioText(withClaims(claims, base.replace(
+    '  no_access:\n',
+    `  pilot:\n    type: phased_pilot\n    options: {waves: 2, gate_active_share: 0.9, gate_min_weeks: 4, gate_max_weeks: ${gateMaxWeeks}}\n  no_access:\n`,
+  )), 'small.yaml');
+  const source = new RolloutSource(experiment, columnsFor(experiment, columns.map((c) => `pilot.${c}`)), { workers: 1 });
+  const sample = await source.ensure(4);
+  await source.close();
+  const layout = layoutOf(experiment);
+  const packed = runBatch(experiment, { start: 0, end: 4 });
+  const packedAt = (r: number, offset: number): number => packed[r * layout.rolloutSize + strategyOffset(layout, 1) + offset]!;
+  return { experiment, sample, layout, packedAt };
 }
 
 describe('assumptions on the model', () => {
@@ -62,7 +81,7 @@ describe('assumptions on the model', () => {
     for (let r = 0; r < 3; r++) {
       const o = r * layout.rolloutSize + strategyOffset(layout, 0);
       expect(sample.column('top_down.cost')[r]).toBe(packed[o + RES.cost]);
-      expect(sample.column('top_down.active_share@12')[r]).toBe(packed[o + RESULT_COUNT + layout.waves + 12 * OBSERVABLE_COUNT + OBS.active_share]);
+      expect(sample.column('top_down.active_share@12')[r]).toBe(packed[o + seriesAt(layout) + 12 * OBSERVABLE_COUNT + OBS.active_share]);
     }
   });
 
@@ -80,19 +99,10 @@ describe('assumptions on the model', () => {
   });
 
   it('reads wave open weeks as rollouts.csv has them, "never" for a wave that never opened', async () => {
-    const text = withClaims({ waves_open: 'P(pilot.wave1_open_week > pilot.pilot_open_week) >= 0.5' }, base.replace(
-      '  no_access:\n',
-      '  pilot:\n    type: phased_pilot\n    options: {waves: 2, gate_active_share: 0.9, gate_min_weeks: 4, gate_max_weeks: 0}\n  no_access:\n',
-    ));
-    const experiment = loadScenarioText(text, 'small.yaml');
-    const source = new RolloutSource(experiment, columnsFor(experiment, ['pilot.pilot_open_week', 'pilot.wave1_open_week', 'pilot.wave2_open_week']), { workers: 1 });
-    const sample = await source.ensure(4);
-    await source.close();
-    const packed = runBatch(experiment, { start: 0, end: 4 });
-    const layout = layoutOf(experiment);
+    const names = ['pilot_open_week', 'wave1_open_week', 'wave2_open_week'];
+    const { experiment, sample, packedAt } = await phasedRollouts({ waves_open: 'P(pilot.wave1_open_week > pilot.pilot_open_week) >= 0.5' }, 0, names);
     for (let r = 0; r < 4; r++) {
-      const o = r * layout.rolloutSize + strategyOffset(layout, 1) + RESULT_COUNT;
-      for (const [w, name] of ['pilot_open_week', 'wave1_open_week', 'wave2_open_week'].entries()) expect(Object.is(sample.column(`pilot.${name}`)[r], packed[o + w])).toBe(true);
+      for (const [w, name] of names.entries()) expect(Object.is(sample.column(`pilot.${name}`)[r], packedAt(r, waveOpenAt(w)))).toBe(true);
     }
     // The pilot opens at once; a gate of 90% active use, with no deadline, keeps the next waves shut.
     expect(sample.column('pilot.pilot_open_week')[0]).toBeLessThan(5);
@@ -103,20 +113,10 @@ describe('assumptions on the model', () => {
 
   it('reads whether a wave was forced open by its deadline as rollouts.csv has it', async () => {
     // A gate of 90% active use is not met: the maximum wait of 6 weeks forces each wave open.
-    const text = withClaims({ forced: 'P(pilot.wave1_forced == 1) >= 0.5' }, base.replace(
-      '  no_access:\n',
-      '  pilot:\n    type: phased_pilot\n    options: {waves: 2, gate_active_share: 0.9, gate_min_weeks: 4, gate_max_weeks: 6}\n  no_access:\n',
-    ));
-    const experiment = loadScenarioText(text, 'small.yaml');
     const names = ['pilot_forced', 'wave1_forced', 'wave2_forced', 'wave1_open_week'];
-    const source = new RolloutSource(experiment, columnsFor(experiment, names.map((n) => `pilot.${n}`)), { workers: 1 });
-    const sample = await source.ensure(4);
-    await source.close();
-    const packed = runBatch(experiment, { start: 0, end: 4 });
-    const layout = layoutOf(experiment);
+    const { experiment, sample, layout, packedAt } = await phasedRollouts({ forced: 'P(pilot.wave1_forced == 1) >= 0.5' }, 6, names);
     for (let r = 0; r < 4; r++) {
-      const o = r * layout.rolloutSize + strategyOffset(layout, 1) + RESULT_COUNT;
-      for (let w = 0; w < 3; w++) expect(Object.is(sample.column(`pilot.${names[w]}`)[r], packed[o + layout.waves + w]), names[w]).toBe(true);
+      for (let w = 0; w < 3; w++) expect(Object.is(sample.column(`pilot.${names[w]}`)[r], packedAt(r, waveForcedAt(layout, w))), names[w]).toBe(true);
       expect([sample.column('pilot.pilot_forced')[r], sample.column('pilot.wave1_forced')[r], sample.column('pilot.wave1_open_week')[r]]).toEqual([0, 1, 7]);
     }
     const report = await testScenario(experiment, { workers: 1, rollouts: 10, budget: 10 });
