@@ -66,15 +66,16 @@ const MIN_SLEEP_WEEKS = 4;
 /** Moves between decision groups before they are put back in index order, at least (see decideTransitions). */
 const RESORT_MOVES = 4096;
 
-/** The bitmap of asleep members (see Simulation.awake) of each decision group: 0 unaware, 1 active, -1 none. */
-const BITMAP_OF = Int8Array.from([0, -1, -1, -1, 1, -1, -1]);
+/** Bitmaps of who is walked (see Simulation.awake): one for the unaware, one for active users. */
+const UNAWARE_BITMAP = 0;
+const ACTIVE_BITMAP = 1;
+const BITMAPS = 2;
+/** The bitmap of each decision group, -1 for groups whose members are all walked. */
+const BITMAP_OF = Int8Array.from([UNAWARE_BITMAP, -1, -1, -1, ACTIVE_BITMAP, -1, -1]);
 /** Added to an employee's group (groupOf) while they are asleep, so that one read tells both. */
 const ASLEEP = 8;
 const G_UNAWARE_ASLEEP = G_UNAWARE | ASLEEP;
 const G_ACTIVE_ASLEEP = G_ACTIVE | ASLEEP;
-function bitmapOf(g: number): number {
-  return BITMAP_OF[g]!;
-}
 
 /** The decision group of an employee in `state` with `access` (0 none, 1 free, 2 licensed). */
 export function decisionGroup(state: number, access: number): number {
@@ -295,7 +296,7 @@ export class Simulation {
   /** Contacts to wake once a change has been pushed to all of them (see setState). */
   private readonly toWake: Int32Array;
   /** Asleep employees per bitmap (unaware, active): each is a weekly check skipped. */
-  private readonly asleep = new Int32Array(2);
+  private readonly asleep = new Int32Array(BITMAPS);
   private managerFactorsStale = true;
   /** log(1 - baseLapse), or 0 when active users never lapse for no reason. */
   private readonly logKeep: number;
@@ -338,7 +339,7 @@ export class Simulation {
     this.groupOf = take(Uint8Array, n).fill(G_UNAWARE);
     this.groupPos = take(Int32Array, n);
     this.bitmapWords = (n + 31) >> 5;
-    this.awake = take(Int32Array, 2 * this.bitmapWords);
+    this.awake = take(Int32Array, BITMAPS * this.bitmapWords);
     this.wakeWeek = take(Int32Array, n);
     this.wakeNext = take(Int32Array, n);
     this.wakePrev = take(Int32Array, n);
@@ -873,18 +874,19 @@ export class Simulation {
     const skipping = this.skipping;
     const week = this.week;
     const awake = this.awake;
+    const unawareBitmap = UNAWARE_BITMAP * this.bitmapWords;
     let changes = this.changes;
     // The asleep are skipped without a look; the awake are walked in group order (bit by bit).
-    let skipped = this.asleep[0]!;
+    let skipped = this.asleep[UNAWARE_BITMAP]!;
     for (let word = 0, words = (this.groupSize[G_UNAWARE]! + 31) >> 5; word < words; word++) {
-      for (let bits = awake[word]!; bits !== 0; ) {
+      for (let bits = awake[unawareBitmap + word]!; bits !== 0; ) {
         const low = bits & -bits;
         bits ^= low;
         const k = (word << 5) | (31 - Math.clz32(low));
         const i = members[k]!;
         if (week < quietUntil[i]!) {
           skipped++;
-          this.sleep(i, 0, k, quietUntil[i]!);
+          this.sleep(i, UNAWARE_BITMAP, k, quietUntil[i]!);
           continue;
         }
         if (week >= spontaneousAwareness[i]!) {
@@ -904,7 +906,7 @@ export class Simulation {
           }
         } else if (skipping) {
           quietUntil[i] = spontaneousAwareness[i]!;
-          this.sleep(i, 0, k, quietUntil[i]!);
+          this.sleep(i, UNAWARE_BITMAP, k, quietUntil[i]!);
         }
       }
     }
@@ -1012,9 +1014,9 @@ export class Simulation {
     const skipping = this.skipping;
     const week = this.week;
     const awake = this.awake;
-    const activeBitmap = this.bitmapWords;
+    const activeBitmap = ACTIVE_BITMAP * this.bitmapWords;
     let changes = this.changes;
-    let skipped = this.asleep[1]!;
+    let skipped = this.asleep[ACTIVE_BITMAP]!;
     for (let g = G_TRYING; g <= G_ACTIVE; g++) {
       const size = this.groupSize[g]!;
       const offset = g * n;
@@ -1033,7 +1035,7 @@ export class Simulation {
               changedTo[changes++] = LAPSED;
             } else {
               const until = Math.min(valueSafeUntil[i]!, baseLapseWeek[i]!);
-              if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, 1, pos, until);
+              if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, ACTIVE_BITMAP, pos, until);
             }
             continue;
           }
@@ -1101,7 +1103,7 @@ export class Simulation {
                 contentFloor[i] = xFloor > 0 ? (half * xFloor) / (1 - xFloor) : Number.NEGATIVE_INFINITY;
                 // Safe from next week: asleep until the skip can end, if that is worth a sleep.
                 const until = Math.min(valueSafeUntil[i]!, baseLapseWeek[i]!);
-                if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, 1, pos, until);
+                if (until - week >= MIN_SLEEP_WEEKS) this.sleep(i, ACTIVE_BITMAP, pos, until);
               }
             }
           }
@@ -1132,8 +1134,9 @@ export class Simulation {
     // The bitmaps, a word at a time (members are now in index order, so groupOf is read in order too).
     const awake = this.awake;
     const words = this.bitmapWords;
-    for (let bitmap = 0; bitmap < 2; bitmap++) {
-      const g = bitmap === 0 ? G_UNAWARE : G_ACTIVE;
+    for (let g = 0; g < GROUP_COUNT; g++) {
+      const bitmap = BITMAP_OF[g]!;
+      if (bitmap < 0) continue;
       const size = groupSize[g]!;
       for (let word = 0; word < words; word++) {
         let bits = 0;
@@ -1213,7 +1216,7 @@ export class Simulation {
     }
     const group = this.groupOf[i]! & ~ASLEEP;
     this.groupOf[i] = group;
-    const bitmap = bitmapOf(group);
+    const bitmap = BITMAP_OF[group]!;
     const pos = this.groupPos[i]!;
     this.awake[bitmap * this.bitmapWords + (pos >> 5)]! |= 1 << (pos & 31);
     this.asleep[bitmap]! -= 1;
