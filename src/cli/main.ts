@@ -2,7 +2,8 @@
  * The `uptake` command line. Each command lives in src/cli/commands/<name>.ts
  * and exports `register(program)`. Errors from any command end up in
  * handleError (src/cli/errors.ts), which prints them for a person and picks
- * the exit code: 0 ok, 1 assumption failures, 2 bad input or usage, 3 internal.
+ * the exit code: 0 ok, 1 assumption failures, 2 bad input or usage, 3 internal
+ * (130 and 143 after Ctrl-C and SIGTERM, from Interrupts).
  *
  * Commands signal a non-zero exit by throwing (UsageError, ScenarioError, or
  * any Error with an `exitCode`), or by setting `process.exitCode` (e.g. 1 when
@@ -50,7 +51,7 @@ export function createProgram(): Command {
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 assumption checks failed, 2 bad input or usage, 3 internal error.\nRun `uptake <command> --help` for a command\'s flags. Documentation: docs/cli.md',
+      '\nExit codes: 0 ok, 1 assumption checks failed, 2 bad input or usage, 3 internal error,\n130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (finished rollouts are kept).\nRun `uptake <command> --help` for a command\'s flags. Documentation: docs/cli.md',
     );
   for (const module of COMMANDS) module.register(program);
   configureAll(program);

@@ -41,7 +41,8 @@ describe('uptake', () => {
     const r = await uptake('--help');
     expect(r.code).toBe(0);
     for (const command of ['validate', 'init', 'schema']) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
-    expect(r.stdout).toContain('Exit codes: 0 ok, 1 assumption checks failed, 2 bad input or usage, 3 internal error.');
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 assumption checks failed, 2 bad input or usage, 3 internal error,');
+    expect(r.stdout).toContain('130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM');
   });
 
   it('shows help on stderr and exits 2 without a command, but exits 0 when help is asked for', async () => {
