@@ -3,6 +3,7 @@
  * line per problem and never a stack trace, except for internal errors
  * (exit 3), whose stack appears with UPTAKE_DEBUG=1.
  */
+import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { ParameterError } from '../model/params.ts';
 import { ScenarioError } from '../scenarios/errors.ts';
@@ -133,11 +134,28 @@ function fileErrorMessage(err: NodeFileError): string {
       return `${path}: permission denied`;
     case 'EISDIR':
       return `${path}: is a directory, expected a file`;
-    case 'ENOTDIR':
-      return `${path}: a part of the path is not a directory`;
+    case 'ENOTDIR': {
+      const file = fileOnPath(path);
+      return file === undefined ? `${path}: a part of the path is not a directory` : file === path ? `${path}: is a file, not a folder` : `${path}: ${file} is a file, not a folder`;
+    }
     case 'EEXIST':
       return `${path}: already exists`;
     default:
       return err.message;
   }
+}
+
+/** The first part of `path` that is a file, as written (so the message names what the user typed). */
+function fileOnPath(path: string): string | undefined {
+  const parts = path.split(/(?<=[\\/])/);
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join('').replace(/[\\/]$/, '');
+    if (!prefix) continue;
+    try {
+      if (!statSync(prefix).isDirectory()) return prefix;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }

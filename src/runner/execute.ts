@@ -12,13 +12,13 @@
  *    place: an interrupted or failed run never leaves a half-written folder.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { Aggregate, type AggregateJSON } from './aggregate.ts';
 import { layoutOf, parseFailure, type BatchTask, type RolloutFailureInfo } from './batch.ts';
 import { buildSummary, timeseriesCsv } from './finalise.ts';
-import { concatenate, installFolder, replaceable, OutputFolderError, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
+import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
 import { MANIFEST_FORMAT, type RunManifest, type RunSummary } from './summary.ts';
 import { uptakeVersion } from '../cli/version.ts';
@@ -46,6 +46,8 @@ export interface RunOptions {
   command?: string;
   /** Seconds between checkpoints (default 10). */
   checkpointSeconds?: number;
+  /** Replace an output folder that holds another scenario's results. */
+  force?: boolean;
 }
 
 export interface RunResult {
@@ -138,7 +140,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const { experiment } = options;
   const out = resolve(options.out);
-  if (!replaceable(out)) throw new OutputFolderError(`${options.out}: exists and is not an uptake output folder`, 'choose another --out or remove it');
+  checkOutputFolder(options.out, experiment.name, options.force === true);
   const [start, end] = shardRange(experiment.rollouts, options.shard);
   const batchSize = options.batchSize ?? batchSizeFor(experiment.rollouts);
   const tasks = planBatches(start, end, batchSize);
@@ -371,5 +373,6 @@ export function interruptedRuns(out: string): string[] {
   const parent = dirname(abs);
   if (!existsSync(parent)) return [];
   const prefix = `.${basename(abs)}.uptake-`;
+  if (!statSync(parent).isDirectory()) return []; // a file in the way: runExperiment says so
   return readdirSync(parent).filter((n) => n.startsWith(prefix)).map((n) => join(parent, n));
 }

@@ -11,7 +11,7 @@ import { Aggregate, PARTIAL_FORMAT, type AggregateJSON } from './aggregate.ts';
 import { layoutOf } from './batch.ts';
 import { experimentKey, manifestOf, shardRange, type RunResult } from './execute.ts';
 import { buildSummary, timeseriesCsv } from './finalise.ts';
-import { concatenate, installFolder, OutputFolderError, replaceable, rolloutsHeader, RunInputError, writeFileDurably, writeJson } from './outputs.ts';
+import { checkOutputFolder, concatenate, installFolder, rolloutsHeader, RunInputError, writeFileDurably, writeJson } from './outputs.ts';
 import type { RunManifest } from './summary.ts';
 import { uptakeVersion } from '../cli/version.ts';
 
@@ -43,6 +43,8 @@ export interface MergeOptions {
   dirs: string[];
   out: string;
   command?: string;
+  /** Replace an output folder that holds another scenario's results. */
+  force?: boolean;
 }
 
 export async function mergeShards(options: MergeOptions): Promise<RunResult> {
@@ -78,7 +80,7 @@ export async function mergeShards(options: MergeOptions): Promise<RunResult> {
   for (const p of partials) aggregate.merge(p.aggregate);
 
   const out = resolve(options.out);
-  if (!replaceable(out)) throw new OutputFolderError(`${options.out}: exists and is not an uptake output folder`, 'choose another --out or remove it');
+  checkOutputFolder(options.out, experiment.name, options.force === true);
   mkdirSync(dirname(out), { recursive: true });
   const ready = `${out}.merging-${process.pid}`;
   rmSync(ready, { recursive: true, force: true });

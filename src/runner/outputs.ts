@@ -2,7 +2,8 @@
  * Writing an output folder: rows of rollouts.csv, JSON files, and putting a
  * finished folder in place in one rename so nobody ever sees half of it.
  */
-import { existsSync, readdirSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { RESULTS } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { type BatchLayout, strategyOffset, waveForcedAt, waveOpenAt, wavesOf } from './batch.ts';
@@ -108,6 +109,55 @@ export function replaceable(dir: string): boolean {
   if (!existsSync(dir)) return true;
   const entries = readdirSync(dir);
   return entries.length === 0 || entries.includes('manifest.json');
+}
+
+/** The part of `path` (itself or a folder above it) that exists and is a file, if any: "not a directory" said plainly. */
+export function fileInTheWay(path: string): string | undefined {
+  for (let p = resolve(path); ; p = dirname(p)) {
+    try {
+      return statSync(p).isDirectory() ? undefined : p;
+    } catch {
+      if (dirname(p) === p) return undefined;
+    }
+  }
+}
+
+/**
+ * Refuses, before anything runs, an output folder that cannot or should not be replaced: a file (or a
+ * path through a file), a folder uptake did not write, or one holding another scenario's results unless
+ * `force`. Rerunning a scenario into its own folder replaces it, as before.
+ */
+export function checkOutputFolder(out: string, scenario: string, force: boolean, flag = '--out'): void {
+  const file = fileInTheWay(out);
+  if (file) {
+    const shown = relative(process.cwd(), file) || file;
+    const what = resolve(file) === resolve(out) ? `${out}: is a file, not a folder` : `${out}: ${shown} is a file, not a folder`;
+    throw new OutputFolderError(what, `give ${flag} a folder, e.g. ${flag} out/${scenario}`);
+  }
+  if (!replaceable(out)) throw new OutputFolderError(`${out}: exists and is not an uptake output folder`, `choose another ${flag} or remove it`);
+  if (force || !existsSync(out) || readdirSync(out).length === 0) return;
+  const held = heldScenario(out);
+  if (held.name === scenario) return;
+  const what = held.name === undefined ? 'uptake results whose manifest.json cannot be read' : `the results of another scenario, ${held.name}${held.detail}`;
+  throw new OutputFolderError(`${out}: holds ${what}; this run is ${scenario}`, `choose another ${flag}, or add --force to replace them`);
+}
+
+/** Which scenario an output folder holds, from its manifest.json, with what was run and when. */
+function heldScenario(dir: string): { name?: string; detail: string } {
+  try {
+    const m = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as {
+      scenario?: { name?: unknown }; rollouts?: unknown; finishedAt?: unknown; shard?: { index: number; count: number };
+    };
+    const name = typeof m.scenario?.name === 'string' ? m.scenario.name : undefined;
+    const parts = [
+      typeof m.rollouts === 'number' ? `${m.rollouts} rollouts` : '',
+      m.shard ? `shard ${m.shard.index}/${m.shard.count}` : '',
+      typeof m.finishedAt === 'string' ? `written ${m.finishedAt.slice(0, 16).replace('T', ' ')} UTC` : '',
+    ].filter(Boolean);
+    return { name, detail: parts.length ? ` (${parts.join(', ')})` : '' };
+  } catch {
+    return { detail: '' };
+  }
 }
 
 /**

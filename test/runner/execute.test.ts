@@ -255,4 +255,37 @@ describe('a run', () => {
     expect(readFileSync(join(theirs, 'notes.txt'), 'utf8')).toBe('keep me');
     expect(existsSync(workDirOf(theirs, 'x'))).toBe(false);
   });
+
+  it("refuses a folder holding another scenario's results, naming that scenario, and replaces it with force", async () => {
+    const other = join(root, 'other');
+    await runExperiment({ experiment: { ...experiment, rollouts: 2 }, out: other, workers: 1 });
+    const before = readFileSync(join(other, 'summary.json'));
+    const renamed = { ...experiment, name: 'another_client', rollouts: 2 };
+    await expect(runExperiment({ experiment: renamed, out: other, workers: 1 })).rejects.toThrow(
+      new RegExp(`holds the results of another scenario, ${experiment.name} \\(2 rollouts, .*\\); this run is another_client`),
+    );
+    expect(readFileSync(join(other, 'summary.json')).equals(before)).toBe(true);
+    await runExperiment({ experiment: renamed, out: other, workers: 1, force: true });
+    expect(readRunOutputs(other).manifest.scenario.name).toBe('another_client');
+  });
+
+  it("merges shards into a folder of another scenario only with force", async () => {
+    const small = { ...experiment, rollouts: 4 };
+    const dirs = [1, 2].map((index) => join(root, `guard-shard-${index}`));
+    for (const [i, out] of dirs.entries()) await runExperiment({ experiment: small, out, workers: 1, shard: { index: i + 1, count: 2 } });
+    const other = join(root, 'merge-other');
+    await runExperiment({ experiment: { ...experiment, name: 'another_client', rollouts: 2 }, out: other, workers: 1 });
+    await expect(mergeShards({ dirs, out: other })).rejects.toThrow(/holds the results of another scenario, another_client/);
+    expect(readRunOutputs(other).manifest.scenario.name).toBe('another_client');
+    await mergeShards({ dirs, out: other, force: true });
+    expect(readRunOutputs(other).manifest.scenario.name).toBe(experiment.name);
+  });
+
+  it('says a file is in the way of the output folder before running anything', async () => {
+    const file = join(root, 'notes.md');
+    writeFileSync(file, 'mine');
+    await expect(runExperiment({ experiment, out: file, workers: 1 })).rejects.toThrow(/notes\.md: is a file, not a folder/);
+    await expect(runExperiment({ experiment, out: join(file, 'run'), workers: 1 })).rejects.toThrow(/notes\.md is a file, not a folder/);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
 });

@@ -62,6 +62,7 @@ interface RunFlags {
   rollout?: string;
   shard?: string;
   resume?: boolean;
+  force?: boolean;
   report: boolean;
 }
 
@@ -85,6 +86,7 @@ export function register(program: Command): void {
     .option('--rollout <n>', 'rerun rollout N alone under every strategy and print its rollouts.csv rows')
     .option('--shard <k/n|auto>', 'run shard K of N and write a partial result for `uptake merge` (auto: from a Kubernetes Indexed Job or Slurm array)')
     .option('--resume', 'continue an interrupted run from its finished batches')
+    .option('--force', 'replace an output folder that holds another scenario\'s results')
     .option('--no-report', 'do not render the report after the run')
     .addHelpText(
       'after',
@@ -130,7 +132,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
   const command = ['uptake', 'run', ...process.argv.slice(3)].join(' ');
   try {
     const result = await runExperiment({
-      experiment, out, workers, shard, resume: flags.resume, signal: interrupts.signal, command,
+      experiment, out, workers, shard, resume: flags.resume, force: flags.force, signal: interrupts.signal, command,
       onProgress: progress?.update,
     });
     progress?.stop();

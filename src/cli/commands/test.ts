@@ -5,7 +5,7 @@
  * --update-baselines and reports drift from them. Exit 0 when every
  * assumption passes, 1 when any fails or stays inconclusive, 2 for bad input.
  */
-import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -33,6 +33,7 @@ interface TestFlags {
   failOnDrift?: boolean;
   driftAlpha?: string;
   quiet?: boolean;
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -47,6 +48,7 @@ export function register(program: Command): void {
     .option('--confidence <c>', 'confidence of every verdict, e.g. 0.99 (default: the file\'s, else 0.95)')
     .option('--allow-inconclusive', 'exit 0 when claims stay inconclusive (failures still exit 1)')
     .option('--junit <file>', 'write JUnit XML for CI')
+    .option('--force', 'let --junit replace a file that is not JUnit XML')
     .option('--json', 'print the results as JSON on stdout instead of tables')
     .option('--update-baselines', 'record each scenario\'s result distributions in the baselines folder')
     .option('--baselines <dir>', 'baselines folder', 'baselines')
@@ -132,6 +134,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   const driftAlpha = share('--drift-alpha', flags.driftAlpha, '0.01') ?? DRIFT_ALPHA;
   if (rollouts !== undefined && budget !== undefined && budget < rollouts) throw new UsageError(`--budget ${budget} is below --rollouts ${rollouts}`, `e.g. --budget ${rollouts * 4}`);
   const files = scenarioFiles(paths.length ? paths : ['scenarios']);
+  if (flags.junit) checkJunitFile(flags.junit, flags.force === true);
 
   // Every file is loaded and checked before the first rollout runs.
   const experiments: Experiment[] = [];
@@ -204,6 +207,23 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   const failed = all.some((a) => a.verdict === 'fail') || (!flags.allowInconclusive && all.some((a) => a.verdict === 'inconclusive'));
   const drifted = flags.failOnDrift === true && reports.some((r) => (r.drift?.drifts.length ?? 0) > 0);
   process.exitCode = failed || drifted ? EXIT.ASSUMPTIONS_FAILED : EXIT.OK;
+}
+
+/**
+ * Before the first rollout: --junit must name a file that can be written, and replaces an earlier JUnit
+ * report but nothing else (`--junit README.md` is a slip of the keyboard) unless --force.
+ */
+function checkJunitFile(file: string, force: boolean): void {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return;
+  }
+  if (stat.isDirectory()) throw new UsageError(`--junit ${file}: is a folder, expected a file`, `e.g. --junit ${join(file, 'junit.xml')}`);
+  if (force) return;
+  const head = readFileSync(file, 'utf8').slice(0, 4096);
+  if (!/<testsuites?[\s>]/.test(head)) throw new UsageError(`--junit ${file}: exists and is not a JUnit XML report`, 'choose another file, or add --force to replace it');
 }
 
 function verdictText(verdict: string, colour: boolean): string {
