@@ -4,7 +4,7 @@
  * outputs only. `uptake run` calls renderReport after writing its outputs;
  * `uptake report DIR` calls it on a saved folder.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { type Chart, baseConfig, buildCharts } from './charts.ts';
@@ -19,7 +19,7 @@ export { buildCharts } from './charts.ts';
 export { executiveSummary } from './narrative.ts';
 
 export interface RenderOptions {
-  /** Write charts/*.png (default true); SVG and specs are always written. */
+  /** Write charts/*.png (default true; when false, PNGs already there are kept); SVG and specs are always written. */
   png?: boolean;
   /** Write report.html (default true). */
   html?: boolean;
@@ -87,6 +87,10 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
       page.push({ ...chart, vega });
     }
     await Promise.all(pngs);
+    // Without PNGs this time, the ones drawn before stay: --no-png skips work, it does not delete.
+    if (options.png === false && existsSync(chartsDir)) {
+      for (const name of readdirSync(chartsDir)) if (name.endsWith('.png')) copyFileSync(join(chartsDir, name), join(building, name));
+    }
     const old = join(dir, `.charts.old-${process.pid}`);
     if (existsSync(chartsDir)) renameSync(chartsDir, old);
     renameSync(building, chartsDir);

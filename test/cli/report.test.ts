@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TINY_SCENARIO, tempDir } from '../report/fixture.ts';
 import { writeSyntheticOutputs } from '../report/synthetic.ts';
@@ -26,6 +26,18 @@ describe('uptake report', () => {
     const files = readdirSync(join(saved, 'charts'));
     expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(18);
     expect(statSync(join(saved, 'summary.json')).mtimeMs).toBe(before);
+  });
+
+  it('keeps the PNGs drawn before when re-drawn with --no-png', async () => {
+    const pngs = (): string[] => (existsSync(join(saved, 'charts')) ? readdirSync(join(saved, 'charts')) : []).filter((f) => f.endsWith('.png')).sort();
+    if (pngs().length === 0) expect((await uptake(['report', saved, '--quiet'])).code).toBe(0);
+    const before = pngs();
+    expect(before).toHaveLength(18);
+    const bytes = readFileSync(join(saved, 'charts', before[0]!));
+    const result = await uptake(['report', saved, '--no-png', '--quiet']);
+    expect(result.code).toBe(0);
+    expect(pngs()).toEqual(before);
+    expect(readFileSync(join(saved, 'charts', before[0]!)).equals(bytes)).toBe(true);
   });
 
   it('says in one line, with exit code 2, that a folder does not exist', async () => {

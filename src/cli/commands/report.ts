@@ -7,7 +7,7 @@ export function register(program: Command): void {
     .command('report')
     .description('re-draw charts/ and report.html from the saved results of `uptake run` (no simulation)')
     .argument('<folder>', 'output folder of `uptake run` (holds summary.json, manifest.json, rollouts.csv)')
-    .option('--no-png', 'skip the PNG charts (SVG and Vega-Lite specs are still written)')
+    .option('--no-png', 'skip drawing the PNG charts (SVG and specs are still written; PNGs already there are kept)')
     .option('-q, --quiet', 'print nothing on success')
     .addHelpText(
       'after',
