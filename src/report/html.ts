@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PARAMETER_SPECS } from '../model/index.ts';
+import { fileParamPath } from '../scenarios/names.ts';
 import type { Chart, ChartSection } from './charts.ts';
 import { KEY_OBSERVABLES } from './charts.ts';
 import { type StrategyFigures, clearDifference, comparison } from './figures.ts';
@@ -198,7 +199,8 @@ function signed(x: number, unit: string): string {
 
 function assumptionsHtml(data: ReportData): string {
   const { experiment, outcomes } = data.summary;
-  const describe = new Map(PARAMETER_SPECS.map((p) => [p.path, p.description]));
+  // Parameters in the scenario file's words; fileParamPath also turns an older folder's ModelParams paths into them.
+  const describe = new Map(PARAMETER_SPECS.map((p) => [fileParamPath(p.path), p.description]));
   const settings = [
     ['Scenario', `${experiment.label || experiment.name} (${experiment.source})`],
     ['Horizon', `${experiment.weeks} weeks after launch`],
@@ -208,7 +210,7 @@ function assumptionsHtml(data: ReportData): string {
     ['Sustained adoption', `mean active share over the final ${outcomes.sustainedWeeks} weeks`],
   ];
   const uncertain = data.summary.uncertainties.map(
-    (u) => `<tr><th scope="row"><code>${h(u.path)}</code></th><td>${h(describe.get(u.path) ?? '')}</td><td>${h(distributionWords(u.distribution as unknown as Record<string, unknown>))}</td></tr>`,
+    (u) => `<tr><th scope="row"><code>${h(fileParamPath(u.path))}</code></th><td>${h(describe.get(fileParamPath(u.path)) ?? '')}</td><td>${h(distributionWords(u.distribution as unknown as Record<string, unknown>))}</td></tr>`,
   );
   const strategies = data.strategies.map((s, i) => `<li><span class="swatch" style="background:${strategyColour(i)}"></span><strong>${h(s.label)}</strong> <code>${h(s.name)}</code>${s.waves > 0 ? ` — a pilot and ${s.waves - 1} further ${s.waves - 1 === 1 ? 'wave' : 'waves'}, each opened by a gate` : ''}</li>`);
   return `<dl class="settings">${settings.map(([k, v]) => `<dt>${h(k!)}</dt><dd>${h(v!)}</dd>`).join('')}</dl>

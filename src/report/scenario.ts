@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS, getPath } from '../model/index.ts';
 import { applyOverrides, loadScenario } from '../scenarios/load.ts';
+import { fileParamPath, toSnake } from '../scenarios/names.ts';
 import type { RunSummary } from './model.ts';
 
 /** The organisation's size is worth stating even when the scenario keeps the default. */
@@ -35,15 +36,16 @@ export async function scenarioSettings(summary: RunSummary): Promise<ScenarioSet
     return { status: 'unreadable', source };
   }
   if (experiment.hash !== summary.experiment.hash) return { status: 'changed', source };
-  const uncertain = new Set(summary.uncertainties.map((u) => u.path));
+  // fileParamPath leaves the file's names as they are and turns older folders' ModelParams paths into them.
+  const uncertain = new Set(summary.uncertainties.map((u) => fileParamPath(u.path)));
   const settings: Setting[] = [];
   for (const spec of PARAMETER_SPECS) {
-    if (uncertain.has(spec.path)) continue;
+    if (uncertain.has(fileParamPath(spec.path))) continue;
     const value = getPath(experiment.params, spec.path);
     if (typeof value === 'number' && (value !== spec.default || ALWAYS_SHOWN.has(spec.path))) {
-      settings.push({ path: spec.path, description: spec.description, value, default: spec.default, unit: spec.unit });
+      settings.push({ path: fileParamPath(spec.path), description: spec.description, value, default: spec.default, unit: spec.unit });
     }
   }
-  const mechanismsOff = MECHANISM_NAMES.filter((m) => getPath(experiment.params, `mechanisms.${m}`) === false).map((m) => ({ name: m, description: MECHANISM_DESCRIPTIONS[m] }));
+  const mechanismsOff = MECHANISM_NAMES.filter((m) => getPath(experiment.params, `mechanisms.${m}`) === false).map((m) => ({ name: toSnake(m), description: MECHANISM_DESCRIPTIONS[m] }));
   return { status: 'matched', source, settings, mechanismsOff };
 }

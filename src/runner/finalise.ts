@@ -5,6 +5,7 @@
  */
 import { GOVERNANCE_OUTCOMES, OBSERVABLE_COUNT, OBSERVABLES, RESULT_COUNT, RESULTS } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
+import { fileParamPath } from '../scenarios/names.ts';
 import { type Aggregate } from './aggregate.ts';
 import { wavesOf } from './batch.ts';
 import { QUANTILE_ERROR, RESULT_BETTER } from './metrics.ts';
@@ -208,7 +209,8 @@ export function buildSummary(experiment: Experiment, agg: Aggregate): RunSummary
     strategies: experiment.strategies.map((p) => ({ name: p.name, label: p.label ?? p.name, waves: wavesOf(p) })),
     observables: OBSERVABLES.map((o) => ({ name: o.name, label: o.label, unit: o.unit })),
     results: RESULTS.map((r, j) => ({ name: r.name, label: r.label, unit: r.unit, better: RESULT_BETTER[j]! })),
-    uncertainties: experiment.uncertainties,
+    // Named as in the scenario file, as everything the client sees.
+    uncertainties: experiment.uncertainties.map((u) => ({ ...u, path: fileParamPath(u.path) })),
     quantileError: QUANTILE_ERROR,
     timeseries,
     distributions,

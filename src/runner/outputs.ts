@@ -6,6 +6,7 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, o
 import { dirname, relative, resolve } from 'node:path';
 import { RESULTS } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
+import { fileParamPath } from '../scenarios/names.ts';
 import { type BatchLayout, strategyOffset, waveForcedAt, waveOpenAt, wavesOf } from './batch.ts';
 
 /** `pilot` for wave 0, `waveK` after: how wave columns are named. */
@@ -15,13 +16,14 @@ export function waveColumnPrefix(w: number): string {
 
 /**
  * Header of rollouts.csv: strategy, rollout, seed, every result, then the wave open weeks, whether each wave
- * was forced open by its deadline, and the drawn uncertain parameters.
+ * was forced open by its deadline, and the drawn uncertain parameters, named as in the scenario file
+ * (`organisation.silo_strength`).
  */
 export function rolloutsHeader(experiment: Experiment, layout: BatchLayout): string {
   const cols = ['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name)];
   for (let w = 0; w < layout.waves; w++) cols.push(`${waveColumnPrefix(w)}_open_week`);
   for (let w = 0; w < layout.waves; w++) cols.push(`${waveColumnPrefix(w)}_forced`);
-  for (const u of experiment.uncertainties) cols.push(u.path);
+  for (const u of experiment.uncertainties) cols.push(fileParamPath(u.path));
   return cols.join(',') + '\n';
 }
 

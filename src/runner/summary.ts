@@ -167,6 +167,7 @@ export interface RunSummary {
   strategies: StrategyInfo[];
   observables: MetricInfo[];
   results: ResultInfo[];
+  /** `path` as in the scenario file (`organisation.silo_strength`); older folders hold ModelParams paths (`organisation.siloStrength`). */
   uncertainties: Uncertainty[];
   quantileError: QuantileError;
   /** timeseries[strategy][observable]: per-week mean and quantiles (same numbers as timeseries.csv). */

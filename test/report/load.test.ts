@@ -45,7 +45,7 @@ describe('reading an output folder for the report', () => {
     expect(Array.from(weeks).some(Number.isNaN)).toBe(true);
     expect(data.rollouts.get('phased_pilot')!.columns.get('pilot_open_week')![0]).toBe(0);
     // Drawn uncertain parameters are not charted, so not kept.
-    expect(data.rollouts.get('top_down')!.columns.has('organisation.siloStrength')).toBe(false);
+    expect(data.rollouts.get('top_down')!.columns.has('organisation.silo_strength')).toBe(false);
   });
 
   it('names a missing folder, or a file given instead of a folder', async () => {

@@ -89,7 +89,8 @@ describe('rendering the report from a real run', () => {
     }
     expect(html).toContain('sustains the most use');
     expect(html.match(/<div class="card" /g)).toHaveLength(3); // each strategy at a glance
-    expect(html).toContain('organisation.siloStrength');
+    expect(html).toContain('<code>organisation.silo_strength</code>'); // the scenario file's name, not the model's siloStrength
+    expect(html).not.toContain('siloStrength');
     expect(html).toContain('anywhere between 0.3 and 0.7, all equally likely');
     expect(html).toMatch(/<pre class="command"><code>uptake run [^<]*tiny\.yaml/);
   });
@@ -102,10 +103,13 @@ describe('rendering the report from a real run', () => {
 
   it('re-renders in place: charts are replaced whole and the report is rewritten', async () => {
     const before = readFileSync(join(dir, 'report.html'), 'utf8');
+    const pngs = readdirSync(join(dir, 'charts')).filter((f) => f.endsWith('.png'));
+    writeFileSync(join(dir, 'charts', 'stale.svg'), '<svg/>');
     await renderReport(dir, { quiet: true, png: false });
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(before);
     const files = readdirSync(join(dir, 'charts'));
-    expect(files.some((f) => f.endsWith('.png'))).toBe(false); // the old charts/ was swapped out whole
+    expect(files).not.toContain('stale.svg'); // the old charts/ was swapped out whole...
+    expect(files.filter((f) => f.endsWith('.png'))).toEqual(pngs); // ...but --no-png keeps the PNGs drawn before
     expect(readdirSync(dir).filter((f) => f.startsWith('.charts'))).toEqual([]);
   });
 });

@@ -69,7 +69,7 @@ export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?
     observables: OBSERVABLES.map((o) => ({ ...o })),
     results: RESULTS.map((r) => ({ ...r, better: BETTER[r.name] })),
     uncertainties: [
-      { path: 'organisation.siloStrength', distribution: { kind: 'uniform', min: 0.3, max: 0.7 } },
+      { path: 'organisation.silo_strength', distribution: { kind: 'uniform', min: 0.3, max: 0.7 } },
       { path: 'adoption.timeCost', distribution: { kind: 'triangular', min: 0.4, mode: 0.55, max: 0.8 } },
     ],
     quantileError: { shareAbsolute: 0.0005, weeksAbsolute: 0, otherRelative: 0.005, means: 'exact' },
@@ -79,7 +79,7 @@ export function syntheticRun(options: { rollouts?: number; weeks?: number; seed?
     comparisons: [],
     waveOpenWeeks: {},
   };
-  const header = ['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), ...Array.from({ length: maxWaves }, (_, w) => (w === 0 ? 'pilot_open_week' : `wave${w}_open_week`)), ...Array.from({ length: maxWaves }, (_, w) => (w === 0 ? 'pilot_forced' : `wave${w}_forced`)), 'organisation.siloStrength', 'adoption.timeCost'];
+  const header = ['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), ...Array.from({ length: maxWaves }, (_, w) => (w === 0 ? 'pilot_open_week' : `wave${w}_open_week`)), ...Array.from({ length: maxWaves }, (_, w) => (w === 0 ? 'pilot_forced' : `wave${w}_forced`)), 'organisation.silo_strength', 'adoption.time_cost'];
   const csvRows: string[] = [header.join(',')];
   const tsRows: string[] = ['strategy,week,metric,mean,p05,p25,p50,p75,p95'];
   const results = new Map<string, number[][]>(); // strategy → [result][rollout]

@@ -56,7 +56,7 @@ describe('a run', () => {
     expect(ts.filter((l) => l).length).toBe(1 + 3 * (30 + 1) * OBSERVABLES.length);
     const rows = readFileSync(join(reference, 'rollouts.csv'), 'utf8').trimEnd().split('\n');
     const waveColumns = ['pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'pilot_forced', 'wave1_forced', 'wave2_forced'];
-    expect(rows[0]).toBe(['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), ...waveColumns, 'organisation.siloStrength'].join(','));
+    expect(rows[0]).toBe(['strategy', 'rollout', 'seed', ...RESULTS.map((r) => r.name), ...waveColumns, 'organisation.silo_strength'].join(','));
     expect(rows.length).toBe(1 + 3 * 12);
     // Rollout by rollout, strategies in scenario order; rollout r has one seed under every strategy.
     expect(rows.slice(1, 4).map((r) => r.split(',').slice(0, 2).join(','))).toEqual(['top_down,0', 'bottom_up,0', 'phased_pilot,0']);
@@ -98,7 +98,7 @@ describe('a run', () => {
     const fixed = listed.slice(0, 3 + RESULTS.length);
     expect(rowHeader.slice(0, fixed.length)).toEqual(fixed);
     expect(listed.slice(fixed.length, fixed.length + 4)).toEqual(['pilot_open_week', 'wave1_open_week', 'pilot_forced', 'wave1_forced']);
-    expect(rowHeader.slice(fixed.length)).toEqual(['pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'pilot_forced', 'wave1_forced', 'wave2_forced', 'organisation.siloStrength']);
+    expect(rowHeader.slice(fixed.length)).toEqual(['pilot_open_week', 'wave1_open_week', 'wave2_open_week', 'pilot_forced', 'wave1_forced', 'wave2_forced', 'organisation.silo_strength']);
   });
 
   it('records, per rollout and in the summary, the waves forced open by the maximum wait', () => {
