@@ -23,6 +23,7 @@ import { parseShard, shardLabel } from '../../runner/shard.ts';
 import type { PairedComparison, RunSummary, ResultDistribution, WaveOpening } from '../../runner/summary.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
+import { type Progress, progressLines } from '../progress.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
 
@@ -120,7 +121,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
 
   const out = flags.out ?? join('out', shard ? `${experiment.name}-shard-${shard.index}-of-${shard.count}` : experiment.name);
   const quiet = flags.quiet === true;
-  const progress = quiet ? undefined : progressBar(experiment, shard);
+  const progress = quiet ? undefined : (progressBar(experiment, shard) ?? progressLines(`${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`));
   if (!quiet && !flags.resume) {
     const earlier = interruptedRuns(out);
     if (earlier.length) process.stderr.write(`note: an interrupted run for ${out} exists; add --resume to continue it where possible.\n`);
@@ -209,12 +210,7 @@ function displayPath(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
-interface Progress {
-  update: (done: number, total: number) => void;
-  stop: () => void;
-}
-
-/** A bar on a terminal's stderr; nothing when stderr is not a terminal (CI logs stay clean). */
+/** A bar on a terminal's stderr; undefined when stderr is not a terminal (then plain lines, see progress.ts). */
 function progressBar(experiment: Experiment, shard: Shard | undefined): Progress | undefined {
   if (!process.stderr.isTTY) return undefined;
   const colour = useColour(process.stderr);

@@ -16,6 +16,7 @@ import type { ScenarioTestReport } from '../../assumptions/run.ts';
 import { describeDecision, reportJson, showInterval, showValue } from '../../assumptions/format.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, paint, plural, renderTable, useColour } from '../format.ts';
+import { progressLines } from '../progress.ts';
 
 interface TestFlags {
   rollouts?: string;
@@ -162,7 +163,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
       if (!experiment.assumptions && !flags.updateBaselines && !flags.quiet) {
         process.stderr.write(`${displayPath(experiment.source)}: no assumptions to check (add an assumptions: section, see docs/assumptions.md)\n`);
       }
-      const progress = flags.quiet ? undefined : progressBar(experiment.name);
+      const progress = flags.quiet ? undefined : (progressBar(experiment.name) ?? progressLines(experiment.name));
       try {
         const report = await testScenario(experiment, {
           rollouts, budget, confidence, workers, driftAlpha,
@@ -292,7 +293,7 @@ function displayPath(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
-/** A bar on a terminal's stderr only. */
+/** A bar on a terminal's stderr; undefined otherwise (then plain lines, see progress.ts). */
 function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
