@@ -16,12 +16,37 @@ export function showInterval(d: Pick<Decision, 'interval' | 'method'>): string {
   return `[${showValue(d.interval[0], d.method)}, ${showValue(d.interval[1], d.method)}]`;
 }
 
+/**
+ * The two sides of a claim as written, split at its comparison (outside parentheses, so `==` inside
+ * `P(...)` stays): `p90(a.cost) < 0.8 * p90(b.cost)` -> [`p90(a.cost)`, `0.8 * p90(b.cost)`].
+ */
+export function claimSides(claim: string): [string, string] | undefined {
+  let depth = 0;
+  for (let i = 0; i < claim.length; i++) {
+    const c = claim[i]!;
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && (c === '<' || c === '>')) {
+      const end = claim[i + 1] === '=' ? i + 2 : i + 1;
+      return [claim.slice(0, i).trim(), claim.slice(end).trim()];
+    }
+  }
+  return undefined;
+}
+
+/** A claim comparing two aggregates, in its own terms: "420,113 vs 473,520" (left side vs right side). */
+export function showSides(d: Pick<Decision, 'lhs' | 'rhs' | 'method'>): string {
+  return `${showValue(d.lhs, d.method)} vs ${showValue(d.rhs, d.method)}`;
+}
+
 /** "P(...) = 0.93, interval [0.85, 1] at 95% over 2 looks; the claim needs >= 0.8". */
-export function describeDecision(d: Decision & { confidence: number; looks: number; plannedLooks: number }): string {
-  const estimate = d.quantity === 'lhs - rhs'
-    ? `left side ${showValue(d.lhs, d.method)}, right side ${showValue(d.rhs, d.method)}; lhs - rhs = ${showValue(d.estimate, d.method)}`
+export function describeDecision(d: Decision & { confidence: number; looks: number; plannedLooks: number; claim?: string }): string {
+  const sides = d.quantity === 'lhs - rhs' ? (d.claim ? claimSides(d.claim) : undefined) ?? ['left side', 'right side'] : undefined;
+  const estimate = sides
+    ? `${sides[0]} = ${showValue(d.lhs, d.method)}, ${sides[1]} = ${showValue(d.rhs, d.method)}; their difference = ${showValue(d.estimate, d.method)}`
     : `${d.quantity} = ${showValue(d.estimate, d.method)}`;
-  return `${estimate}, interval ${showInterval(d)} (${METHOD_WORDS[d.method]}, each bound at ${(100 * (1 - d.alpha)).toPrecision(4)}%: ${Math.round(d.confidence * 100)}% over ${d.plannedLooks} planned look${d.plannedLooks === 1 ? '' : 's'}); the claim needs ${d.quantity === 'lhs - rhs' ? 'lhs - rhs' : 'it'} ${d.op} ${showValue(d.threshold, d.method)}; ${d.verdict} after ${d.rollouts} rollouts (look ${d.looks} of ${d.plannedLooks})${advice(d) ? `; ${advice(d)}` : ''}`;
+  const needs = sides ? `the difference ${d.op} ${showValue(d.threshold, d.method)}` : `it ${d.op} ${showValue(d.threshold, d.method)}`;
+  return `${estimate}, interval${sides ? ' of the difference' : ''} ${showInterval(d)} (${METHOD_WORDS[d.method]}, each bound at ${(100 * (1 - d.alpha)).toPrecision(4)}%: ${Math.round(d.confidence * 100)}% over ${d.plannedLooks} planned look${d.plannedLooks === 1 ? '' : 's'}); the claim needs ${needs}; ${d.verdict} after ${d.rollouts} rollouts (look ${d.looks} of ${d.plannedLooks})${advice(d) ? `; ${advice(d)}` : ''}`;
 }
 
 /**

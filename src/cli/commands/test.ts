@@ -13,9 +13,9 @@ import { ScenarioError } from '../../scenarios/errors.ts';
 import type { Experiment } from '../../scenarios/experiment.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import type { ScenarioTestReport } from '../../assumptions/run.ts';
-import { describeDecision, reportJson, showInterval, showValue } from '../../assumptions/format.ts';
+import { describeDecision, reportJson, showInterval, showSides, showValue } from '../../assumptions/format.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
-import { formatDuration, paint, plural, renderTable, useColour } from '../format.ts';
+import { formatDuration, paint, plural, renderTable, useColour, visibleWidth } from '../format.ts';
 import { progressLines } from '../progress.ts';
 
 interface TestFlags {
@@ -233,30 +233,65 @@ function verdictText(verdict: string, colour: boolean): string {
   return paint('inconclusive', 'yellow', colour);
 }
 
-/** Long claims lose their middle, not their threshold. */
-function shorten(text: string, width: number): string {
-  if (text.length <= width) return text;
-  const tail = Math.floor(width / 3);
-  return `${text.slice(0, width - tail - 1)}…${text.slice(text.length - tail)}`;
+/** Columns to lay the table out in: the terminal's real width; unlimited in a pipe or log (COLUMNS if set). */
+export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  if (stream.isTTY && stream.columns > 0) return stream.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isFinite(env) && env > 0 ? env : Infinity;
 }
 
-export function scenarioText(r: ScenarioTestReport, colour: boolean): string {
+/** Lines of at most `width` characters, broken after a space, a dot or an opening parenthesis; a longer name is cut only when it must be. */
+export function wrap(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const pieces = text.match(/[^ .(]+[ .(]*|[ .(]+/g) ?? [];
+  const lines: string[] = [];
+  let line = '';
+  for (const piece of pieces) {
+    if ((line + piece).trimEnd().length <= width) {
+      line += piece;
+      continue;
+    }
+    if (line.trim()) lines.push(line.trimEnd());
+    let rest = piece;
+    while (rest.trimEnd().length > width) {
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    line = rest;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
+}
+
+const CLAIM_HEADERS = ['assumption', 'claim', 'estimate', 'interval', 'verdict', 'rollouts'];
+
+/** The claims table: a claim too long for the room left is wrapped onto further lines, never cut. */
+function claimsTable(r: ScenarioTestReport, colour: boolean, width: number): string {
+  const rows = r.assumptions.map((a) => {
+    // A claim comparing two aggregates is decided on their difference: show both sides, as the claim reads.
+    const twoSided = a.quantity === 'lhs - rhs';
+    return [
+      a.id,
+      a.claim,
+      twoSided ? showSides(a) : showValue(a.estimate, a.method),
+      `${twoSided ? 'difference ' : ''}${showInterval(a)}`,
+      verdictText(a.verdict, colour),
+      String(a.rollouts),
+    ];
+  });
+  const gap = 2;
+  const others = CLAIM_HEADERS.reduce((sum, h, i) => (i === 1 ? sum : sum + Math.max(visibleWidth(h), ...rows.map((row) => visibleWidth(row[i]!))) + gap), 0);
+  const room = Math.max(24, width - others - 1);
+  const lines = rows.flatMap((row) => wrap(row[1]!, room).map((part, k) => (k === 0 ? [row[0]!, part, ...row.slice(2)] : ['', part, '', '', '', ''])));
+  return renderTable(CLAIM_HEADERS, lines, { align: ['left', 'left', 'right', 'right', 'left', 'right'], gap });
+}
+
+export function scenarioText(r: ScenarioTestReport, colour: boolean, width = terminalWidth()): string {
   const cached = r.cachedRollouts > 0 ? `, ${r.cachedRollouts} from the cache` : '';
   let text = `\n${paint(r.name, 'bold', colour)} (${r.file}): ${plural(r.rollouts, 'rollout')}${cached}, ${formatDuration(r.seconds)}\n`;
   if (r.assumptions.length) {
     text += '\n';
-    text += renderTable(
-      ['assumption', 'claim', 'estimate', 'interval', 'verdict', 'rollouts'],
-      r.assumptions.map((a) => [
-        a.id,
-        shorten(a.claim, 56),
-        a.quantity === 'lhs - rhs' ? `${showValue(a.estimate, a.method)} (lhs - rhs)` : showValue(a.estimate, a.method),
-        showInterval(a),
-        verdictText(a.verdict, colour),
-        String(a.rollouts),
-      ]),
-      { align: ['left', 'left', 'right', 'right', 'left', 'right'] },
-    );
+    text += claimsTable(r, colour, width);
     for (const a of r.assumptions.filter((x) => x.verdict !== 'pass')) {
       text += `\n  ${verdictText(a.verdict, colour)} ${a.id}: ${a.description}\n    ${a.claim}\n    ${describeDecision(a)}\n`;
     }
