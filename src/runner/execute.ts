@@ -292,6 +292,8 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       let discarded = 0;
       for (const t of inFlight.values()) discarded += t.end - t.start;
       keepFinished();
+      // Nothing finished: a work folder would only prompt a --resume that has nothing to continue.
+      if (aggregate.rollouts === 0) rmSync(workDir, { recursive: true, force: true });
       throw new RunInterrupted(discarded, aggregate.rollouts, total, workDir);
     }
     // Anything else (a worker thread lost, a full disk): what is finished is kept as after an interrupt.

@@ -7,6 +7,7 @@ import { loadScenario } from '../../src/scenarios/load.ts';
 import type { Experiment } from '../../src/scenarios/experiment.ts';
 import { batchSizeFor, planBatches, RolloutFailed, RunInterrupted, runExperiment, shardRange, workDirOf } from '../../src/runner/execute.ts';
 import { mergeShards } from '../../src/runner/merge.ts';
+import { interruptedText } from '../../src/cli/commands/run.ts';
 import { readRollouts, readRunOutputs, readTimeseries, TIMESERIES_COLUMNS } from '../../src/runner/summary.ts';
 
 const FIXTURE = new URL('./fixtures/small.yaml', import.meta.url).pathname;
@@ -195,6 +196,21 @@ describe('a run', () => {
     expect(resumed.manifest.resumed).toBe(true);
     same(reference, out);
     expect(existsSync(interrupted.workDir)).toBe(false);
+  });
+
+  it('when interrupted before any rollout finished, keeps no work folder, so nothing suggests --resume', async () => {
+    const out = join(root, 'stopped-at-once');
+    const controller = new AbortController();
+    controller.abort();
+    const err = await runExperiment({ experiment, out, workers: 1, runner: 'sequential', signal: controller.signal }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RunInterrupted);
+    expect((err as RunInterrupted).completedRollouts).toBe(0);
+    expect(existsSync((err as RunInterrupted).workDir)).toBe(false);
+    expect(existsSync(out)).toBe(false);
+    expect(interruptedText(err as RunInterrupted)).toBe(
+      'Interrupted: discarded 0 rollouts in progress; no output folder was written.\nNo rollout had finished, so there is nothing to resume: run the same command again to start over.\n',
+    );
+    expect(interruptedText({ discardedRollouts: 2, completedRollouts: 8, totalRollouts: 40, workDir: '/tmp/.x.uptake-1' })).toContain('8 of 40 rollouts are finished and kept in /tmp/.x.uptake-1: run the same command with --resume');
   });
 
   it('when no checkpoint can be written any more (a full disk), keeps the last one and resumes from it to the same bytes', async () => {

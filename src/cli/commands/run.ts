@@ -155,17 +155,20 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
       return;
     }
     if (err instanceof RunInterrupted) {
-      process.stderr.write(
-        `Interrupted: discarded ${plural(err.discardedRollouts, 'rollout')} in progress; no output folder was written.\n` +
-          `${err.completedRollouts} of ${err.totalRollouts} rollouts are finished and kept in ${displayPath(err.workDir)}: ` +
-          `run the same command with --resume to continue.\n`,
-      );
+      process.stderr.write(interruptedText(err));
       process.exit(interrupts.exitCode);
     }
     throw err;
   } finally {
     interrupts.dispose();
   }
+}
+
+/** What an interrupted run tells: what was lost, and whether --resume has anything to continue. */
+export function interruptedText(err: Pick<RunInterrupted, 'discardedRollouts' | 'completedRollouts' | 'totalRollouts' | 'workDir'>): string {
+  const lost = `Interrupted: discarded ${plural(err.discardedRollouts, 'rollout')} in progress; no output folder was written.\n`;
+  if (err.completedRollouts === 0) return `${lost}No rollout had finished, so there is nothing to resume: run the same command again to start over.\n`;
+  return `${lost}${err.completedRollouts} of ${err.totalRollouts} rollouts are finished and kept in ${displayPath(err.workDir)}: run the same command with --resume to continue.\n`;
 }
 
 function reportFailure(err: RolloutFailed, reproduce: (r: number) => string): void {
