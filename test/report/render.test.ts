@@ -187,3 +187,19 @@ describe('a run merged from shards', () => {
     }
   });
 });
+
+describe('rendering an output folder written before parameters took the scenario file\'s names', () => {
+  it('shows the camelCase paths of its summary.json in the scenario file\'s words, with their meaning', async () => {
+    const old = writeSyntheticOutputs(join(tempDir('camel'), 'out'), { rollouts: 8, weeks: 20 });
+    try {
+      const file = join(old, 'summary.json');
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll('organisation.silo_strength', 'organisation.siloStrength'));
+      await renderReport(old, { quiet: true, png: false });
+      const html = readFileSync(join(old, 'report.html'), 'utf8');
+      expect(html).toMatch(/<code>organisation\.silo_strength<\/code><\/th><td>[^<]+<\/td>/);
+      expect(html).not.toContain('<code>organisation.siloStrength</code>');
+    } finally {
+      rmSync(join(old, '..'), { recursive: true, force: true });
+    }
+  });
+});
