@@ -1,6 +1,6 @@
 /**
  * report.html in a real browser: Debian's headless Chromium driven by
- * playwright-core (.ci/run installs the `chromium` package). One browser
+ * playwright-core (`npm test` installs the `chromium` package first: scripts/ensure-test-deps.mjs). One browser
  * launch for the whole file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   root = tempDir('browser');
   const dir = await tinyRun(join(root, 'out'));
   charts = (await renderReport(dir, { quiet: true, png: false })).charts;
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run npm test, which installs Debian's chromium package (scripts/ensure-test-deps.mjs)`);
   context = await chromium.launchPersistentContext(join(root, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,

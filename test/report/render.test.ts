@@ -56,7 +56,7 @@ describe('rendering the report from a real run', () => {
   it('shows the text in the PNG: the title area has dark pixels that vanish without fonts', () => {
     const svg = readFileSync(join(dir, 'charts', 'fan-active-share.svg'), 'utf8');
     const fonts = findFonts();
-    expect(fonts.explicit).toBe(true); // Debian's fonts-dejavu-core (.ci/run installs it)
+    expect(fonts.explicit).toBe(true); // Debian's fonts-dejavu-core (npm test installs it: scripts/ensure-test-deps.mjs)
     const withFonts = svgToPixels(svg, { fonts });
     const withoutFonts = svgToPixels(svg, { fonts: { files: [], explicit: true } });
     // The top 40 rows hold only the title and subtitle.
