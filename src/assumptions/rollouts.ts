@@ -247,11 +247,13 @@ let modelVersionCache: string | undefined;
 export function modelVersion(): string {
   if (modelVersionCache) return modelVersionCache;
   const hash = createHash('sha256').update(uptakeVersion());
+  // Always the TypeScript sources (dist/ is built from them), so compiled and tsx runs share one cache.
+  const src = fileURLToPath(new URL('../../src/', import.meta.url));
   const files: string[] = [];
-  const modelDir = fileURLToPath(new URL('../model/', import.meta.url));
-  if (existsSync(modelDir)) for (const f of readdirSync(modelDir).sort()) if (/\.(ts|js)$/.test(f)) files.push(join(modelDir, f));
-  for (const rel of ['../scenarios/experiment.ts', '../runner/batch.ts']) {
-    const f = fileURLToPath(new URL(rel, import.meta.url));
+  const modelDir = join(src, 'model');
+  if (existsSync(modelDir)) for (const f of readdirSync(modelDir).sort()) if (f.endsWith('.ts')) files.push(join(modelDir, f));
+  for (const rel of ['scenarios/experiment.ts', 'runner/batch.ts']) {
+    const f = join(src, rel);
     if (existsSync(f)) files.push(f);
   }
   for (const f of files) hash.update(f.slice(f.lastIndexOf('src'))).update(readFileSync(f));

@@ -111,7 +111,7 @@ function commanderExit(err: CommanderError, program: Command, argv: string[]): E
 }
 
 const entry = process.argv[1] ?? '';
-if (/(^|[\\/])(uptake(\.js)?|main\.ts)$/.test(entry)) {
+if (/(^|[\\/])(uptake(\.js)?|main\.[jt]s)$/.test(entry)) {
   // `uptake --help | head` closes stdout early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

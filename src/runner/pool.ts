@@ -76,15 +76,21 @@ export class SequentialRunner implements BatchRunner {
   }
 }
 
+/** True when this module runs as compiled JavaScript from dist/ rather than as TypeScript under tsx. */
+const COMPILED = import.meta.url.endsWith('.js');
+
 /**
  * The worker file is TypeScript. Under tsx, workers inherit its loader; under
  * vitest they do not, so tsx's loader is passed explicitly (resolved to a file
  * URL: a bare `--import tsx` fails when uptake runs from another directory).
  */
 function workerExecArgv(): string[] {
+  // Compiled (dist/, what bin/uptake.js runs): plain JavaScript, no loader.
+  if (COMPILED) return [];
   // Only the loader: the parent's own flags (V8 options, test-runner hooks) are not all valid in a worker.
   return ['--import', import.meta.resolve('tsx')];
 }
+
 
 export class PoolRunner implements BatchRunner {
   readonly kind = 'pool';
@@ -100,7 +106,7 @@ export class PoolRunner implements BatchRunner {
       experiment, progress: shared, fold: options.fold !== undefined, experimentKey: options.fold?.experimentKey ?? '',
     };
     this.pool = new Piscina({
-      filename: new URL('./worker.ts', import.meta.url).href,
+      filename: new URL(COMPILED ? './worker.js' : './worker.ts', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,

@@ -8,7 +8,6 @@
  * src/report/index.ts (imported only if that file exists, so `run` works
  * without it). `--no-report` skips it.
  */
-import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -41,10 +40,8 @@ export function registerReportRenderer(renderer: ReportRenderer | undefined): vo
 
 async function findReportRenderer(): Promise<ReportRenderer | undefined> {
   if (registeredRenderer) return registeredRenderer;
-  const file = new URL('../../report/index.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(file))) return undefined;
-  const module = (await import(file.href)) as { renderReport?: ReportRenderer };
-  return typeof module.renderReport === 'function' ? module.renderReport : undefined;
+  const { renderReport } = await import('../../report/index.ts');
+  return renderReport;
 }
 
 /** The point where a finished run hands its output folder to the report. */
