@@ -64,8 +64,15 @@ function strategyLabels(data: ReportData): string[] {
   return data.strategies.map((s) => s.label);
 }
 
-function colour(data: ReportData, legend: VlSpec | null = { title: null, symbolType: 'stroke' }): VlSpec {
-  return { field: 'strategy', type: 'nominal', title: 'Strategy', scale: strategyScale(strategyLabels(data)), legend: legend && { ...legendLayout(data), ...legend } };
+/** The strategy colour encoding; `only` limits the legend to those strategies (each keeps its colour from the whole run). */
+function colour(data: ReportData, legend: VlSpec | null = { title: null, symbolType: 'stroke' }, only?: readonly string[]): VlSpec {
+  const scale = strategyScale(strategyLabels(data));
+  if (only) {
+    const keep = scale.domain.map((label) => only.includes(label));
+    scale.domain = scale.domain.filter((_, i) => keep[i]);
+    scale.range = scale.range.filter((_, i) => keep[i]);
+  }
+  return { field: 'strategy', type: 'nominal', title: 'Strategy', scale, legend: legend && { ...legendLayout(data), ...legend } };
 }
 
 /** Long strategy labels go one per line rather than being cut off. */
@@ -445,6 +452,10 @@ export function wavesChart(data: ReportData): Chart | undefined {
   if (phased.length === 0) return undefined;
   const rows: VlSpec[] = [];
   const waveOrder: string[] = [];
+  // "never" counts as later than any week: its bar runs to the horizon, and the tooltip says never.
+  const horizon = data.summary.experiment.weeks;
+  const at = (q: number | null | 'never'): number | null => (q === 'never' ? horizon : q);
+  const label = (q: number | null | 'never'): string => (q === 'never' ? 'never' : q === null ? '–' : String(Math.round(q)));
   for (const s of phased) {
     for (const w of data.summary.waveOpenWeeks[s.name]!) {
       const wl = waveLabel(w.wave);
@@ -452,11 +463,14 @@ export function wavesChart(data: ReportData): Chart | undefined {
       rows.push({
         strategy: s.label,
         wave: wl,
-        p05: w.p05,
-        p25: w.p25,
-        p50: w.p50,
-        p75: w.p75,
-        p95: w.p95,
+        p05: at(w.p05),
+        p25: at(w.p25),
+        p50: at(w.p50),
+        p75: at(w.p75),
+        p95: at(w.p95),
+        median: label(w.p50),
+        from: label(w.p25),
+        to: label(w.p75),
         never: w.neverShare,
         // Output folders written before forced openings were recorded have no forcedShare.
         forced: w.forcedShare ?? null,
@@ -465,18 +479,18 @@ export function wavesChart(data: ReportData): Chart | undefined {
           w.neverShare > 0 ? `never opened in ${percent(w.neverShare)}` : '',
         ].filter(Boolean).join(', '),
         // Place the note after the latest opening, or at week 0 when the wave never opened.
-        noteAt: w.p95 ?? 0,
+        noteAt: at(w.p95) ?? 0,
       });
     }
   }
-  const caption = `Week each wave opened, once the wave before passed its gate: thick bar middle 50% of rollouts, thin line middle 90%, tick the median (among rollouts where the wave opened). Forced open: the share of rollouts in which the wave opened at its maximum wait instead, its gate not met.`;
+  const caption = `Week each wave opened, once the wave before passed its gate: thick bar middle 50% of rollouts, thin line middle 90% (5th to 95th percentile), tick the median; a wave that never opened counts as later than any week, so a bar that reaches week ${horizon} runs on to "never". Forced open: the share of rollouts in which the wave opened at its maximum wait instead, its gate not met.`;
   const x = (field: string, extra: VlSpec = {}): VlSpec => ({ field, type: 'quantitative', ...extra });
   const tooltip = [
     { field: 'strategy', title: 'Strategy' },
     { field: 'wave', title: 'Wave' },
-    { field: 'p50', title: 'Median opening week', format: '.0f' },
-    { field: 'p25', title: 'Middle 50% from week', format: '.0f' },
-    { field: 'p75', title: 'Middle 50% to week', format: '.0f' },
+    { field: 'median', title: 'Median opening week' },
+    { field: 'from', title: 'Middle 50% from week' },
+    { field: 'to', title: 'Middle 50% to week' },
     { field: 'forced', title: 'Forced open (gate not met)', format: '.0%' },
     { field: 'never', title: 'Never opened', format: '.0%' },
   ];
@@ -496,7 +510,8 @@ export function wavesChart(data: ReportData): Chart | undefined {
       encoding: {
         y: { field: 'wave', type: 'nominal', sort: waveOrder, title: null, axis: { labelFontSize: 12 } },
         ...(multiple ? { yOffset: { field: 'strategy', type: 'nominal', sort: phased.map((s) => s.label) } } : {}),
-        color: colour(data, multiple ? { title: null, symbolType: 'square' } : null),
+        // The legend lists only the strategies that have waves.
+        color: colour(data, multiple ? { title: null, symbolType: 'square' } : null, phased.map((s) => s.label)),
       },
       layer: [
         { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: x('p05', { title: 'Week the wave opened', scale: { domain: [0, data.summary.experiment.weeks], nice: false } }), x2: { field: 'p95' }, tooltip } },

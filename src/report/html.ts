@@ -6,7 +6,7 @@
  * <script> element.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PARAMETER_SPECS } from '../model/index.ts';
 import { fileParamPath } from '../scenarios/names.ts';
@@ -89,11 +89,16 @@ function spreadCell(s: Spread | undefined, unit: string): string {
   if (!s || s.n === 0) return '<td class="num">–</td>';
   const u = unit as Parameters<typeof formatValue>[1];
   const main = formatValue(s.median, u);
-  const from = formatValue(s.p10, u);
-  const to = formatValue(s.p90, u);
+  const from = formatValue(s.p05, u);
+  const to = formatValue(s.p95, u);
   const range = from === 'never' && to === 'never' ? 'never' : `${from} – ${to}`;
   const never = unit === 'weeks' && s.never > 0 ? `<span class="never">never in ${percent(s.never)}</span>` : '';
   return `<td class="num"><strong>${h(main)}</strong><span class="range">${h(range)}</span>${never}</td>`;
+}
+
+/** The scenario file's name only: the report goes to clients, the consultant's folders stay private. */
+function fileName(path: string): string {
+  return basename(path);
 }
 
 // ── Sections ─────────────────────────────────────────────────────────────
@@ -140,7 +145,7 @@ function resultsTable(data: ReportData, figures: StrategyFigures[]): string {
     return `<tr><th scope="row">${h(r.label)}</th>${figures.map((f) => spreadCell(f.results.get(r.name), r.unit)).join('')}</tr>`;
   });
   return `<div class="table-wrap"><table class="results">
-<caption>Median over rollouts in bold; below it, the range holding the middle 80% of rollouts (10th to 90th percentile). Weeks count "never" as later than any week.</caption>
+<caption>Median over rollouts in bold; below it, the range holding the middle 90% of rollouts (5th to 95th percentile), as on the terminal and in summary.json. Weeks count "never" as later than any week.</caption>
 <thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
@@ -202,7 +207,7 @@ function assumptionsHtml(data: ReportData): string {
   // Parameters in the scenario file's words; fileParamPath also turns an older folder's ModelParams paths into them.
   const describe = new Map(PARAMETER_SPECS.map((p) => [fileParamPath(p.path), p.description]));
   const settings = [
-    ['Scenario', `${experiment.label || experiment.name} (${experiment.source})`],
+    ['Scenario', `${experiment.label || experiment.name} (${fileName(experiment.source)})`],
     ['Horizon', `${experiment.weeks} weeks after launch`],
     ['Rollouts per strategy', experiment.rollouts.toLocaleString('en-GB')],
     ['Critical mass', `${percent(outcomes.criticalMassShare)} of employees actively using the platform`],
@@ -228,7 +233,7 @@ ${uncertain.length
 function scenarioHtml(data: ReportData): string {
   const s = data.scenario;
   if (!s) return '';
-  const file = `<code>${h(s.source)}</code>`;
+  const file = `<code>${h(fileName(s.source))}</code>`;
   if (s.status !== 'matched') {
     if (s.status === 'missing') return `<p>The scenario file ${file} is not reachable from here, so its fixed settings are not listed; they are in that file.</p>`;
     if (s.status === 'unreadable') return `<p>The scenario file ${file} could not be read, so its fixed settings are not listed.</p>`;
@@ -258,7 +263,7 @@ The chance that one strategy beats another is (wins + ties / 2) / rollouts over 
 function manifestHtml(data: ReportData): string {
   const m = data.manifest;
   const rows: [string, string][] = [
-    ['Scenario', `${m.scenario.name} — ${m.scenario.source}`],
+    ['Scenario', `${m.scenario.name} — ${fileName(m.scenario.source)}`],
     ['Scenario hash', m.scenario.hash],
     ['Seed', String(m.seed)],
     ['Rollouts per strategy', m.rollouts.toLocaleString('en-GB')],
@@ -277,7 +282,7 @@ function manifestHtml(data: ReportData): string {
   return `<p>Run this command to reproduce every number in this report (the same seed gives the same results on any machine, with any number of workers):</p>
 <pre class="command"><code>${h(m.command)}</code></pre>${m.mergedFrom ? `
 <p>This folder was merged from ${m.mergedFrom.length} shards; one unsharded run gives the same numbers:</p>
-<pre class="command"><code>${h(`uptake run ${m.scenario.source} --seed ${m.seed} --rollouts ${m.rollouts}`)}</code></pre>` : ''}
+<pre class="command"><code>${h(`uptake run ${fileName(m.scenario.source)} --seed ${m.seed} --rollouts ${m.rollouts}`)}</code></pre>` : ''}
 <p>To re-draw this report and its charts from the saved results without running the simulation again: <code>uptake report &lt;this folder&gt;</code>. A single rollout can be rerun alone from its seed with <code>uptake run … --rollout N</code>.</p>
 <dl class="settings">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`;
 }
@@ -456,7 +461,7 @@ export function buildPage(input: PageInput): string {
 <header class="top"><div class="wrap">
 <p class="eyebrow">uptake · rollout strategy report</p>
 <h1>${h(title)}</h1>
-<p class="meta">${h(`${figures.length} ${figures.length === 1 ? 'strategy' : 'strategies'} · ${experiment.rollouts.toLocaleString('en-GB')} rollouts each · ${experiment.weeks} weeks · seed ${experiment.seed} · scenario ${experiment.source}`)}</p>
+<p class="meta">${h(`${figures.length} ${figures.length === 1 ? 'strategy' : 'strategies'} · ${experiment.rollouts.toLocaleString('en-GB')} rollouts each · ${experiment.weeks} weeks · seed ${experiment.seed} · scenario ${fileName(experiment.source)}`)}</p>
 <nav class="toc" aria-label="Contents">${toc.map(([id, t]) => `<a href="#${id}">${h(t)}</a>`).join('')}</nav>
 </div></header>
 <main class="wrap">

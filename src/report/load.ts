@@ -17,6 +17,9 @@ const nullableNum = z.number().nullable();
 const metric = z.looseObject({ name: z.string(), label: z.string(), unit: z.enum(['share', 'count', 'items', 'money', 'weeks', 'code']) });
 const quantiles = { mean: nullableNum, p05: nullableNum, p25: nullableNum, p50: nullableNum, p75: nullableNum, p95: nullableNum };
 const series = z.looseObject(Object.fromEntries(Object.keys(quantiles).map((k) => [k, z.array(nullableNum)])));
+/** A result's quantile: weeks count "never" as later than any week, so it can be "never". */
+const resultQuantile = z.union([z.number(), z.literal('never')]).nullable();
+const resultQuantiles = { mean: nullableNum, p05: resultQuantile, p25: resultQuantile, p50: resultQuantile, p75: resultQuantile, p95: resultQuantile };
 
 /** The parts of summary.json the report reads; other fields pass through untouched. */
 const summarySchema = z.looseObject({
@@ -28,9 +31,9 @@ const summarySchema = z.looseObject({
   results: z.array(metric.extend({ better: z.enum(['higher', 'lower', 'neutral']) })),
   uncertainties: z.array(z.looseObject({ path: z.string(), distribution: z.looseObject({ kind: z.string() }) })),
   timeseries: z.record(z.string(), z.record(z.string(), series)),
-  distributions: z.record(z.string(), z.record(z.string(), z.looseObject({ ...quantiles, n: num, never: num, neverShare: num }))),
+  distributions: z.record(z.string(), z.record(z.string(), z.looseObject({ ...resultQuantiles, n: num, never: num, neverShare: num }))),
   comparisons: z.array(z.looseObject({ a: z.string(), b: z.string(), result: z.string(), better: z.enum(['higher', 'lower', 'neutral']), n: num, pBeats: num, ci: z.tuple([num, num]), medianDifference: nullableNum })),
-  waveOpenWeeks: z.record(z.string(), z.array(z.looseObject({ wave: z.number().int(), ...quantiles, n: num, never: num, neverShare: num, forced: num.optional(), forcedShare: num.optional() }))),
+  waveOpenWeeks: z.record(z.string(), z.array(z.looseObject({ wave: z.number().int(), ...resultQuantiles, n: num, never: num, neverShare: num, forced: num.optional(), forcedShare: num.optional() }))),
 });
 
 const manifestSchema = z.looseObject({

@@ -30,20 +30,20 @@ function weeksPhrase(w: number): string {
   return w === 1 ? '1 week' : `${weeks(w)} weeks`;
 }
 
-/** "reaches 40% active use in 22 weeks (median; 80% of rollouts between 17 and 30)" and its "never" variants. */
+/** "reaches 40% active use in 22 weeks (median; 90% of rollouts between 17 and 30)" and its "never" variants (INTERVAL in src/runner/summary.ts). */
 export function reachSentence(f: StrategyFigures, what: string, horizon: number, resultName: string): string | undefined {
   const s = f.results.get(resultName);
   if (!s || s.n === 0) return undefined;
   const never = s.never;
   if (never >= 1) return `${f.label} never reaches ${what} within ${horizon} weeks in any of its ${plural(s.n, 'rollout', 'rollouts')}.`;
   if (!Number.isFinite(s.median)) {
-    const fastest = Number.isFinite(s.p10) ? `; the fastest 10% take ${weeksPhrase(s.p10)} or less` : '';
+    const fastest = Number.isFinite(s.p05) ? `; the fastest 5% take ${weeksPhrase(s.p05)} or less` : '';
     return `${f.label} does not reach ${what} within ${horizon} weeks in most rollouts (${percent(never)} never get there${fastest}).`;
   }
-  if (!Number.isFinite(s.p90)) {
-    return `${f.label} reaches ${what} in ${weeksPhrase(s.median)} (median; the fastest 10% of rollouts within ${weeksPhrase(s.p10)}), but ${percent(never)} of rollouts never get there within ${horizon} weeks.`;
+  if (!Number.isFinite(s.p95)) {
+    return `${f.label} reaches ${what} in ${weeksPhrase(s.median)} (median; the fastest 5% of rollouts within ${weeksPhrase(s.p05)}), but ${percent(never)} of rollouts never get there within ${horizon} weeks.`;
   }
-  const range = s.p10 === s.p90 ? `80% of rollouts at ${weeksPhrase(s.p10)}` : `80% of rollouts between ${weeks(s.p10)} and ${weeksPhrase(s.p90)}`;
+  const range = s.p05 === s.p95 ? `90% of rollouts at ${weeksPhrase(s.p05)}` : `90% of rollouts between ${weeks(s.p05)} and ${weeksPhrase(s.p95)}`;
   const tail = never > 0 ? `; ${percent(never)} never get there` : '';
   return `${f.label} reaches ${what} in ${weeksPhrase(s.median)} (median; ${range}${tail}).`;
 }

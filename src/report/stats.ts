@@ -3,7 +3,7 @@
  * later than any week: the median of [10, 12, never] is 12, and of
  * [10, never, never] is never (Infinity).
  */
-import { quantileOfSorted } from '../runner/summary.ts';
+import { quantileCountingNever } from '../runner/summary.ts';
 
 /** Values sorted ascending with NaN ("never") mapped to Infinity. */
 export function sortedWithNever(values: ArrayLike<number>): number[] {
@@ -11,28 +11,15 @@ export function sortedWithNever(values: ArrayLike<number>): number[] {
   return out.sort((x, y) => x - y);
 }
 
-/**
- * Quantile of sorted data as the runner reports it (type 7, quantileOfSorted
- * in src/runner/summary.ts), so report and summary.json agree; a quantile that
- * falls on or interpolates toward "never" is never.
- */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = Math.min(1, Math.max(0, p)) * (n - 1);
-  const k = Math.floor(h);
-  if (!Number.isFinite(sorted[k]!) || (h > k && !Number.isFinite(sorted[k + 1]!))) return Infinity;
-  return quantileOfSorted(sorted, p);
-}
+/** Quantile with "never" counted as later than any week: the one definition, in src/runner/summary.ts. */
+export const quantileSorted = quantileCountingNever;
 
 export interface Spread {
   n: number;
   p05: number;
-  p10: number;
   p25: number;
   median: number;
   p75: number;
-  p90: number;
   p95: number;
   mean: number;
   /** Share of rollouts with NaN ("never"). */
@@ -46,11 +33,9 @@ export function spread(values: ArrayLike<number>): Spread {
   return {
     n: s.length,
     p05: q(0.05),
-    p10: q(0.1),
     p25: q(0.25),
     median: q(0.5),
     p75: q(0.75),
-    p90: q(0.9),
     p95: q(0.95),
     mean: finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN,
     never: s.length ? (s.length - finite.length) / s.length : 0,

@@ -17,7 +17,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { Aggregate, type AggregateJSON } from './aggregate.ts';
 import { layoutOf, parseFailure, type BatchTask, type RolloutFailureInfo } from './batch.ts';
-import { buildSummary, timeseriesCsv } from './finalise.ts';
+import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
 import { MANIFEST_FORMAT, type RunManifest, type RunSummary } from './summary.ts';
@@ -323,7 +323,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   if (options.shard) {
     writeJson(join(ready, 'partial.json'), { experiment, aggregate: aggregate.toJSON() });
   } else {
-    summary = buildSummary(experiment, aggregate);
+    summary = buildSummary(experiment, aggregate, readExactResults(join(ready, 'rollouts.csv'), experiment));
     writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
     writeJson(join(ready, 'summary.json'), summary);
   }

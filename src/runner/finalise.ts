@@ -3,6 +3,7 @@
  * timeseries.csv. Pure functions of the aggregate and the experiment, so the
  * same aggregate always gives the same bytes.
  */
+import { readFileSync } from 'node:fs';
 import { GOVERNANCE_OUTCOMES, OBSERVABLE_COUNT, OBSERVABLES, RESULT_COUNT, RESULTS } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
@@ -10,8 +11,9 @@ import { type Aggregate } from './aggregate.ts';
 import { wavesOf } from './batch.ts';
 import { QUANTILE_ERROR, RESULT_BETTER } from './metrics.ts';
 import type { Sketch } from './sketch.ts';
+import { waveColumnPrefix } from './outputs.ts';
 import {
-  QUANTILES, QUANTILE_NAMES, SUMMARY_FORMAT, TIMESERIES_COLUMNS, type PairedComparison, type Quantiles,
+  QUANTILES, QUANTILE_NAMES, SUMMARY_FORMAT, quantileCountingNever, quantileOfSorted, type Quantile, TIMESERIES_COLUMNS, type PairedComparison, type Quantiles, type ResultQuantiles,
   type ResultDistribution, type ResultHistogram, type RunSummary, type WaveOpening, type WeekSeries,
 } from './summary.ts';
 
@@ -31,6 +33,16 @@ function quantilesOf(sketch: Sketch): Quantiles {
   const q: Quantiles = { mean: round6(sketch.mean()), p05: null, p25: null, p50: null, p75: null, p95: null };
   QUANTILES.forEach((p, i) => {
     q[QUANTILE_NAMES[i]!] = round6(sketch.quantile(p));
+  });
+  return q;
+}
+
+/** Quantiles of a result in weeks: "never" counts as later than any week (the one definition, summary.ts). */
+function weekQuantilesOf(sketch: Sketch): ResultQuantiles {
+  const q: ResultQuantiles = quantilesOf(sketch);
+  QUANTILES.forEach((p, i) => {
+    const value = sketch.quantileCountingNever(p);
+    q[QUANTILE_NAMES[i]!] = value === Infinity ? 'never' : round6(value);
   });
   return q;
 }
@@ -55,7 +67,7 @@ function distributionOf(sketch: Sketch, unit: string): ResultDistribution {
     n,
     never: sketch.nan,
     neverShare: n ? round6(sketch.nan / n)! : 0,
-    ...quantilesOf(sketch),
+    ...(unit === 'weeks' ? weekQuantilesOf(sketch) : quantilesOf(sketch)),
     min: sketch.n ? round6(sketch.min) : null,
     max: sketch.n ? round6(sketch.max) : null,
   };
@@ -158,7 +170,84 @@ export function comparisonsOf(agg: Aggregate, experiment: Experiment): PairedCom
   return out;
 }
 
-export function buildSummary(experiment: Experiment, agg: Aggregate): RunSummary {
+/**
+ * Per-rollout results as rollouts.csv holds them, by strategy and column
+ * (NaN = "never"), so that summary.json quotes the exact numbers the report
+ * and the terminal quote rather than the sketches' approximations.
+ */
+export type ExactResults = Map<string, Map<string, Float64Array>>;
+
+/** Reads the result and wave columns of a finished rollouts.csv (written just before the summary). */
+export function readExactResults(file: string, experiment: Experiment): ExactResults {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const header = lines[0]!.split(',');
+  const wanted = header.map((name, i) => (i >= 3 && (RESULT_NAMES.has(name) || name.endsWith('_open_week')) ? name : ''));
+  const counts = new Map<string, number>();
+  for (let i = 1; i < lines.length; i++) {
+    if (!lines[i]) continue;
+    const strategy = lines[i]!.slice(0, lines[i]!.indexOf(','));
+    counts.set(strategy, (counts.get(strategy) ?? 0) + 1);
+  }
+  const out: ExactResults = new Map();
+  for (const plan of experiment.strategies) {
+    const n = counts.get(plan.name) ?? 0;
+    out.set(plan.name, new Map(wanted.filter(Boolean).map((name) => [name, new Float64Array(n)])));
+  }
+  const filled = new Map<string, number>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const cells = line.split(',');
+    const columns = out.get(cells[0]!);
+    if (!columns) continue;
+    const row = filled.get(cells[0]!) ?? 0;
+    filled.set(cells[0]!, row + 1);
+    for (let c = 3; c < cells.length; c++) {
+      if (!wanted[c]) continue;
+      const text = cells[c]!;
+      columns.get(wanted[c]!)![row] = text === '' || text === 'never' ? NaN : Number(text);
+    }
+  }
+  return out;
+}
+
+const RESULT_NAMES: ReadonlySet<string> = new Set(RESULTS.map((r) => r.name));
+
+/** The exact distribution of one result over rollouts: the same definitions as the report (weeks count "never" as later than any week). */
+function distributionOfValues(values: Float64Array, unit: string): ResultDistribution {
+  const finite = Array.from(values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const n = values.length;
+  const never = n - finite.length;
+  const withNever = unit === 'weeks' ? [...finite, ...new Array<number>(never).fill(Infinity)] : finite;
+  const q = (p: number): Quantile => {
+    const v = unit === 'weeks' ? quantileCountingNever(withNever, p) : quantileOfSorted(finite, p);
+    return v === Infinity ? 'never' : round6(v);
+  };
+  const [p05, p25, p50, p75, p95] = QUANTILES.map(q) as [Quantile, Quantile, Quantile, Quantile, Quantile];
+  const d: ResultDistribution = {
+    n, never, neverShare: n ? round6(never / n)! : 0,
+    mean: finite.length ? round6(finite.reduce((a, b) => a + b, 0) / finite.length) : null,
+    p05, p25, p50, p75, p95,
+    min: finite.length ? round6(finite[0]!) : null,
+    max: finite.length ? round6(finite[finite.length - 1]!) : null,
+  };
+  if (unit === 'code') {
+    const categories: Record<string, number> = Object.fromEntries(GOVERNANCE_OUTCOMES.map((g) => [g, 0]));
+    for (const v of finite) {
+      const name = GOVERNANCE_OUTCOMES[Math.round(v)] ?? String(v);
+      categories[name] = (categories[name] ?? 0) + 1;
+    }
+    d.categories = categories;
+  }
+  return d;
+}
+
+/**
+ * summary.json. With `exact` (the run's rollouts.csv, read back), the result
+ * distributions and wave openings are exact; without, they come from the
+ * mergeable sketches, within the stated quantile error.
+ */
+export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: ExactResults): RunSummary {
   const weeks = agg.layout.weeks;
   const timeseries: RunSummary['timeseries'] = {};
   const distributions: RunSummary['distributions'] = {};
@@ -174,7 +263,8 @@ export function buildSummary(experiment: Experiment, agg: Aggregate): RunSummary
       perObservable[o.name] = series;
     });
     timeseries[plan.name] = perObservable;
-    distributions[plan.name] = Object.fromEntries(RESULTS.map((r, j) => [r.name, distributionOf(agg.resultSketch(s, j), r.unit)]));
+    const columns = exact?.get(plan.name);
+    distributions[plan.name] = Object.fromEntries(RESULTS.map((r, j) => [r.name, columns?.has(r.name) ? distributionOfValues(columns.get(r.name)!, r.unit) : distributionOf(agg.resultSketch(s, j), r.unit)]));
     const waves = wavesOf(plan);
     if (waves > 0) {
       const openings: WaveOpening[] = [];
@@ -182,9 +272,11 @@ export function buildSummary(experiment: Experiment, agg: Aggregate): RunSummary
         const sk = agg.waveSketch(s, w);
         const n = sk.n + sk.nan;
         const forced = agg.waveForced(s, w);
+        const opened = columns?.get(`${waveColumnPrefix(w)}_open_week`);
+        const { mean, p05, p25, p50, p75, p95 } = opened ? distributionOfValues(opened, 'weeks') : weekQuantilesOf(sk);
         openings.push({
           wave: w, label: w === 0 ? 'pilot' : `wave ${w}`, n, never: sk.nan, neverShare: n ? round6(sk.nan / n)! : 0,
-          forced, forcedShare: n ? round6(forced / n)! : 0, ...quantilesOf(sk),
+          forced, forcedShare: n ? round6(forced / n)! : 0, mean, p05, p25, p50, p75, p95,
         });
       }
       waveOpenWeeks[plan.name] = openings;

@@ -10,7 +10,7 @@ import type { Experiment } from '../scenarios/experiment.ts';
 import { Aggregate, PARTIAL_FORMAT, type AggregateJSON } from './aggregate.ts';
 import { layoutOf } from './batch.ts';
 import { experimentKey, manifestOf, shardRange, type RunResult } from './execute.ts';
-import { buildSummary, timeseriesCsv } from './finalise.ts';
+import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutsHeader, RunInputError, writeFileDurably, writeJson } from './outputs.ts';
 import type { RunManifest } from './summary.ts';
 import { uptakeVersion } from '../cli/version.ts';
@@ -88,7 +88,7 @@ export async function mergeShards(options: MergeOptions): Promise<RunResult> {
   try {
     const layout = layoutOf(experiment);
     concatenate(join(ready, 'rollouts.csv'), rolloutsHeader(experiment, layout), partials.map((p) => join(p.dir, 'rollouts.csv')), true);
-    const summary = buildSummary(experiment, aggregate);
+    const summary = buildSummary(experiment, aggregate, readExactResults(join(ready, 'rollouts.csv'), experiment));
     writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
     writeJson(join(ready, 'summary.json'), summary);
     const manifest = manifestOf(experiment, {

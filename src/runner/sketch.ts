@@ -117,6 +117,25 @@ export class Sketch {
     return Math.min(this.max, Math.max(this.min, lower + frac * (upper - lower)));
   }
 
+  /**
+   * Quantile q over every value added, NaN ("never") counted as later than any
+   * value: the definition of every reported quantile of a result in weeks
+   * (quantileCountingNever in summary.ts is the same on exact data). Infinity
+   * when it falls on or interpolates toward "never"; NaN when nothing was added.
+   */
+  quantileCountingNever(q: number): number {
+    const total = this.n + this.nan;
+    if (total === 0) return NaN;
+    const h = Math.min(1, Math.max(0, q)) * (total - 1);
+    const k = Math.floor(h);
+    const frac = h - k;
+    if (k >= this.n || (frac > 0 && k + 1 >= this.n)) return Infinity;
+    const lower = this.orderStatistic(k);
+    if (frac === 0) return lower;
+    const upper = this.orderStatistic(k + 1);
+    return Math.min(this.max, Math.max(this.min, lower + frac * (upper - lower)));
+  }
+
   /** The k-th smallest value (0-based), within the stated error; the extremes exact. */
   private orderStatistic(k: number): number {
     if (k <= 0) return this.min;

@@ -43,6 +43,26 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   return lower + (h - k) * (sorted[k + 1]! - lower);
 }
 
+/**
+ * The one definition of a quantile of a result in weeks (weeks to target, to
+ * critical mass, a wave's opening), everywhere it is shown: over every
+ * rollout, with "never" (NaN or Infinity in the sorted data) counted as later
+ * than any week, so a median can be "never" (Infinity here, "never" in
+ * summary.json and on screen). The median of [10, 12, never] is 12, of
+ * [10, never, never] never. `sorted` ascending with "never" as Infinity at the end.
+ */
+export function quantileCountingNever(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = Math.min(1, Math.max(0, q)) * (n - 1);
+  const k = Math.floor(h);
+  if (!Number.isFinite(sorted[k]!) || (h > k && !Number.isFinite(sorted[k + 1]!))) return Infinity;
+  return quantileOfSorted(sorted, q);
+}
+
+/** The interval shown around every median: the 5th to the 95th percentile (90% of rollouts). */
+export const INTERVAL = { low: 'p05', high: 'p95', lowQuantile: 0.05, highQuantile: 0.95, label: '5th–95th percentile', share: 0.9 } as const;
+
 /** Exact columns of timeseries.csv, in order. */
 export const TIMESERIES_COLUMNS = ['strategy', 'week', 'metric', 'mean', 'p05', 'p25', 'p50', 'p75', 'p95'] as const;
 
@@ -67,7 +87,7 @@ export interface StrategyInfo {
   waves: number;
 }
 
-/** Mean and quantiles of one quantity; null when no rollout has a value (e.g. critical mass never reached). */
+/** Mean and quantiles of one quantity; null when no rollout has a value. */
 export interface Quantiles {
   mean: number | null;
   p05: number | null;
@@ -77,11 +97,28 @@ export interface Quantiles {
   p95: number | null;
 }
 
+/**
+ * Mean and quantiles of one per-rollout result. For a result in weeks the
+ * quantiles count "never" as later than any week (quantileCountingNever) and
+ * can be the string "never"; the mean covers the rollouts that got there.
+ */
+export interface ResultQuantiles {
+  mean: number | null;
+  p05: Quantile;
+  p25: Quantile;
+  p50: Quantile;
+  p75: Quantile;
+  p95: Quantile;
+}
+
+/** A reported quantile: a number, "never" (a result in weeks), or null when there is nothing to summarise. */
+export type Quantile = number | null | 'never';
+
 /** Distribution over rollouts of one per-rollout result for one strategy. */
-export interface ResultDistribution extends Quantiles {
+export interface ResultDistribution extends ResultQuantiles {
   /** Rollouts counted. */
   n: number;
-  /** Rollouts where the result is "never" (weeks not reached); quantiles and mean cover the others. */
+  /** Rollouts where the result is "never" (weeks not reached): counted in the quantiles as later than any week; the mean covers the others. */
   never: number;
   neverShare: number;
   /** Exact smallest and largest values (null if none). */
@@ -126,7 +163,7 @@ export interface PairedComparison {
 }
 
 /** When each wave of a phased plan opened (wave 0 is the pilot). */
-export interface WaveOpening extends Quantiles {
+export interface WaveOpening extends ResultQuantiles {
   wave: number;
   label: string;
   n: number;

@@ -62,15 +62,20 @@ describe('the terminal summary of waves', () => {
   it('gives each phased strategy\'s opening week per wave, and how often a wave was forced open or never opened', () => {
     const { summary } = syntheticRun({ rollouts: 80 });
     const lines = wavesText(summary).trim().split('\n');
-    expect(lines[0]).toMatch(/^Week each wave opened, median \(5th–95th percentile\); forced:/);
+    expect(lines[0]).toMatch(/^Week each wave opened, median \(5th–95th percentile; a wave that never opened counts as later than any week\); forced:/);
     expect(lines.filter((l) => /^(top_down|bottom_up) /.test(l))).toEqual([]);
     const row = lines.find((l) => l.startsWith('phased_pilot '))!;
     const waves = summary.waveOpenWeeks.phased_pilot!;
+    const week = (q: number | null | 'never') => (q === 'never' ? 'never' : String(Math.round(q!)));
     for (const w of waves) {
-      if (w.p50 !== null) expect(row).toContain(`${Math.round(w.p50)} (${Math.round(w.p05!)}–${Math.round(w.p95!)})`);
-      if (w.forcedShare > 0) expect(row).toContain(`forced ${formatPercent(w.forcedShare, 0)}`);
-      if (w.neverShare > 0) expect(row).toContain(`never ${formatPercent(w.neverShare, 0)}`);
+      if (w.neverShare >= 1) expect(row).toContain('never opened');
+      else if (w.p50 === 'never') expect(row).toContain(`never (${formatPercent(1 - w.neverShare, 0)} reach it)`);
+      else expect(row).toContain(`${week(w.p50)} (${week(w.p05)}–${week(w.p95)})`);
+      if (w.forcedShare > 0 && w.neverShare < 1) expect(row).toContain(`forced ${formatPercent(w.forcedShare, 0)}`);
+      if (w.neverShare > 0 && w.p50 !== 'never') expect(row).toContain(`${formatPercent(w.neverShare, 0)} never`);
     }
+    // "never never 100%" read badly: a wave that never opened says so once.
+    expect(row).not.toMatch(/never never/);
     // The synthetic run has waves forced open and waves never opened: both notes are exercised.
     expect(waves.some((w) => w.forcedShare > 0) && waves.some((w) => w.neverShare > 0)).toBe(true);
     expect(wavesText(syntheticRun({ strategies: ['top_down', 'bottom_up'] }).summary)).toBe('');

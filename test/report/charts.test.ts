@@ -92,11 +92,21 @@ describe('report charts', () => {
       const scales = (collect(chart.spec, 'color') as { field?: string; scale?: { domain: string[]; range: string[] } }[]).filter((c) => c.field === 'strategy');
       // The paired comparison shows pairs, not single strategies: it alone has no strategy colours.
       if (chart.name !== 'paired-comparisons') expect(scales.length, chart.name).toBeGreaterThan(0);
+      // The wave timeline lists only the strategies with waves, each in its colour from the whole run.
+      const shown = chart.name === 'wave-timeline' ? data.strategies.filter((s) => s.waves > 0).map((s) => s.label) : labels;
       for (const colour of scales) {
-        expect(colour.scale?.domain, chart.name).toEqual(labels);
-        expect(colour.scale?.range, chart.name).toEqual(labels.map((_, i) => STRATEGY_PALETTE[i]));
+        expect(colour.scale?.domain, chart.name).toEqual(shown);
+        expect(colour.scale?.range, chart.name).toEqual(shown.map((label) => STRATEGY_PALETTE[labels.indexOf(label)]));
       }
     }
+  });
+
+  it('lists in the wave timeline\'s legend only the strategies that have waves', () => {
+    const timeline = charts.find((c) => c.name === 'wave-timeline')!;
+    const withWaves = data.strategies.filter((s) => s.waves > 0).map((s) => s.label);
+    expect(withWaves.length).toBeLessThan(data.strategies.length);
+    const scales = (collect(timeline.spec, 'color') as { field?: string; scale?: { domain: string[] } }[]).filter((c) => c.field === 'strategy');
+    for (const colour of scales) expect(colour.scale?.domain).toEqual(withWaves);
   });
 
   it('titles charts, axes and tooltips in plain words, never with variable names', () => {

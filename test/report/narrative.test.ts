@@ -38,24 +38,24 @@ describe('statistics with "never"', () => {
 });
 
 describe('sentences about reaching a share', () => {
-  it('gives the median and the range of the middle 80% of rollouts', () => {
+  it('gives the median and the range of the middle 90% of rollouts (5th to 95th percentile, as everywhere)', () => {
     const weeks = Array.from({ length: 11 }, (_, i) => 17 + i); // 17..27
     expect(reachSentence(figuresWith(weeks), '40% active use', 52, 'weeks_to_target')).toBe(
-      'The phased pilot reaches 40% active use in 22 weeks (median; 80% of rollouts between 18 and 26 weeks).',
+      'The phased pilot reaches 40% active use in 22 weeks (median; 90% of rollouts between 18 and 27 weeks).',
     );
   });
 
   it('says how many rollouts never get there when the slowest tenth never does', () => {
     const weeks = [...Array.from({ length: 8 }, (_, i) => 20 + i), NaN, NaN];
     expect(reachSentence(figuresWith(weeks), '40% active use', 52, 'weeks_to_target')).toBe(
-      'The phased pilot reaches 40% active use in 25 weeks (median; the fastest 10% of rollouts within 21 weeks), but 20% of rollouts never get there within 52 weeks.',
+      'The phased pilot reaches 40% active use in 25 weeks (median; the fastest 5% of rollouts within 20 weeks), but 20% of rollouts never get there within 52 weeks.',
     );
   });
 
   it('says the share is not reached in most rollouts when the median is never', () => {
     const weeks = [30, 31, 33, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
     expect(reachSentence(figuresWith(weeks), '40% active use', 52, 'weeks_to_target')).toBe(
-      'The phased pilot does not reach 40% active use within 52 weeks in most rollouts (70% never get there; the fastest 10% take 31 weeks or less).',
+      'The phased pilot does not reach 40% active use within 52 weeks in most rollouts (70% never get there; the fastest 5% take 30 weeks or less).',
     );
   });
 

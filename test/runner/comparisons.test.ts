@@ -83,8 +83,11 @@ describe('paired comparisons', () => {
     ]));
     const summary = buildSummary(experiment, agg);
     const a = summary.distributions.a!.weeks_to_critical_mass!;
-    expect(a).toMatchObject({ n: 4, never: 1, neverShare: 0.25, mean: 20, p50: 20, min: 10, max: 30 });
-    expect(summary.distributions.b!.weeks_to_critical_mass).toMatchObject({ never: 3, p50: 40 });
+    // Quantiles count "never" as later than any week: of 10, 20, 30 and never the median is 25 (type 7),
+    // the 5th percentile 11.5 and the 95th never; the mean covers the rollouts that got there.
+    expect(a).toMatchObject({ n: 4, never: 1, neverShare: 0.25, mean: 20, p05: 11.5, p50: 25, p95: 'never', min: 10, max: 30 });
+    // 40 and three nevers: the median is never, and so is the 5th percentile (it interpolates toward never); the minimum is 40.
+    expect(summary.distributions.b!.weeks_to_critical_mass).toMatchObject({ never: 3, p05: 'never', p50: 'never', min: 40 });
     expect(summary.distributions.b!.governance!.categories).toEqual({ none: 1, paid: 0, restricted: 1, shut_down: 2 });
     const hist = summary.histograms.find((h) => h.result === 'weeks_to_critical_mass')!;
     expect(hist.counts.a!.reduce((s, c) => s + c, 0)).toBe(3);

@@ -19,7 +19,7 @@ import { layoutOf, parseFailure, runBatch } from '../../runner/batch.ts';
 import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { parseShard, shardLabel } from '../../runner/shard.ts';
-import type { PairedComparison, RunSummary, ResultDistribution, WaveOpening } from '../../runner/summary.ts';
+import type { PairedComparison, RunSummary, Quantile, ResultQuantiles, WaveOpening } from '../../runner/summary.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
 import { type Progress, progressLines } from '../progress.ts';
@@ -268,12 +268,21 @@ function compactMoney(value: number): string {
   return formatNumber(value);
 }
 
-function cellOf(d: ResultDistribution, unit: string): string {
-  // Most rollouts never get there: the median is "never", whatever the few that did.
-  if (unit === 'weeks' && d.neverShare >= 0.5) return `never (${formatPercent(1 - d.neverShare, 0)} reach it)`;
-  const median = formatValue(d.p50, unit);
-  const range = d.p05 === null ? '' : ` (${formatValue(d.p05, unit)}–${formatValue(d.p95, unit)})`;
-  const never = unit === 'weeks' && d.never > 0 ? ` never ${formatPercent(d.neverShare, 0)}` : '';
+/** A reported quantile on screen: a number in the result's unit, "never", or "–" when there is none. */
+function formatQuantile(value: Quantile, unit: string): string {
+  return value === 'never' ? 'never' : formatValue(value, unit);
+}
+
+/**
+ * "36 (20–never), 9% never": the median and the 5th–95th percentile as
+ * summary.json holds them (weeks count "never" as later than any week), and
+ * the share of rollouts that never got there.
+ */
+export function cellOf(d: ResultQuantiles & { never: number; neverShare: number }, unit: string): string {
+  if (unit === 'weeks' && d.p50 === 'never') return d.neverShare >= 1 ? 'never' : `never (${formatPercent(1 - d.neverShare, 0)} reach it)`;
+  const median = formatQuantile(d.p50, unit);
+  const range = d.p05 === null ? '' : ` (${formatQuantile(d.p05, unit)}–${formatQuantile(d.p95, unit)})`;
+  const never = unit === 'weeks' && d.never > 0 ? `, ${formatPercent(d.neverShare, 0)} never` : '';
   return `${median}${range}${never}`;
 }
 
@@ -306,13 +315,13 @@ export function wavesText(summary: RunSummary): string {
   const waves = Math.max(...phased.map((s) => summary.waveOpenWeeks[s.name]!.length));
   const cell = (w: WaveOpening | undefined): string => {
     if (!w) return '';
-    const notes = [w.forcedShare > 0 ? `forced ${formatPercent(w.forcedShare, 0)}` : '', w.neverShare > 0 ? `never ${formatPercent(w.neverShare, 0)}` : ''];
-    const week = w.p50 === null ? 'never' : `${Math.round(w.p50)} (${Math.round(w.p05!)}–${Math.round(w.p95!)})`;
-    return [week, ...notes].filter(Boolean).join(' ');
+    if (w.neverShare >= 1) return 'never opened';
+    const forced = w.forcedShare > 0 ? `, forced ${formatPercent(w.forcedShare, 0)}` : '';
+    return `${cellOf(w, 'weeks')}${forced}`;
   };
   const headers = ['strategy', ...Array.from({ length: waves }, (_, k) => (k === 0 ? 'pilot' : `wave ${k}`))];
   const rows = phased.map((s) => [s.name, ...Array.from({ length: waves }, (_, k) => cell(summary.waveOpenWeeks[s.name]![k]))]);
-  return `\nWeek each wave opened, median (5th–95th percentile); forced: opened at its maximum wait, its gate not met:\n\n${renderTable(headers, rows)}`;
+  return `\nWeek each wave opened, median (5th–95th percentile; a wave that never opened counts as later than any week); forced: opened at its maximum wait, its gate not met:\n\n${renderTable(headers, rows)}`;
 }
 
 function comparisonHeader(result: string): string {
