@@ -274,7 +274,8 @@ export function weeksChart(data: ReportData, resultName: 'weeks_to_critical_mass
 export function pairedChart(data: ReportData): Chart | undefined {
   const label = labelOf(data);
   const resultLabel = new Map(data.summary.results.map((r) => [r.name, r.label]));
-  const comparisons = data.summary.comparisons.filter((c) => c.better !== 'neutral' && KEY_RESULTS.includes(c.result));
+  // A pair where neither strategy ever gets there has nothing to draw: 50% from ties is not a coin flip.
+  const comparisons = data.summary.comparisons.filter((c) => c.better !== 'neutral' && KEY_RESULTS.includes(c.result) && !c.neitherReaches);
   const keys = KEY_RESULTS.filter((k) => comparisons.some((c) => c.result === k));
   const rows = comparisons
     .map((c) => ({

@@ -65,14 +65,16 @@ export interface Oriented {
   lower: number;
   upper: number;
   medianDifference: number | null;
+  /** Neither strategy reaches this result in weeks in any rollout (see PairedComparison). */
+  neitherReaches: boolean;
 }
 
 export function comparison(data: ReportData, a: string, b: string, result: string): Oriented | undefined {
   for (const c of data.summary.comparisons) {
     if (c.result !== result) continue;
-    if (c.a === a && c.b === b) return { a, b, result, better: c.better, n: c.n, pBeats: c.pBeats, lower: c.ci[0], upper: c.ci[1], medianDifference: c.medianDifference };
+    if (c.a === a && c.b === b) return { a, b, result, better: c.better, n: c.n, pBeats: c.pBeats, lower: c.ci[0], upper: c.ci[1], medianDifference: c.medianDifference, neitherReaches: c.neitherReaches === true };
     if (c.a === b && c.b === a) {
-      return { a, b, result, better: c.better, n: c.n, pBeats: 1 - c.pBeats, lower: 1 - c.ci[1], upper: 1 - c.ci[0], medianDifference: c.medianDifference === null ? null : -c.medianDifference };
+      return { a, b, result, better: c.better, n: c.n, pBeats: 1 - c.pBeats, lower: 1 - c.ci[1], upper: 1 - c.ci[0], medianDifference: c.medianDifference === null ? null : -c.medianDifference, neitherReaches: c.neitherReaches === true };
     }
   }
   return undefined;

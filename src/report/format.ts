@@ -72,3 +72,10 @@ export function listWords(items: string[]): string {
 export function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** What a comparison of two strategies says when neither reaches a result in weeks in any rollout ("neither reaches 40%"). */
+export function neitherReachesText(result: string, outcomes: { targetShare: number; criticalMassShare: number }): string {
+  if (result === 'weeks_to_target') return `neither reaches ${percent(outcomes.targetShare)}`;
+  if (result === 'weeks_to_critical_mass') return `neither reaches critical mass (${percent(outcomes.criticalMassShare)})`;
+  return 'neither gets there';
+}

@@ -13,7 +13,7 @@ import { fileParamPath } from '../scenarios/names.ts';
 import type { Chart, ChartSection } from './charts.ts';
 import { KEY_OBSERVABLES } from './charts.ts';
 import { type StrategyFigures, clearDifference, comparison } from './figures.ts';
-import { formatValue, money, percent, weeks } from './format.ts';
+import { formatValue, money, neitherReachesText, percent, weeks } from './format.ts';
 import { type ExecutiveSummary, interval } from './narrative.ts';
 import type { ReportData } from './model.ts';
 import { strategyColour } from './palette.ts';
@@ -162,6 +162,10 @@ function pairsTable(data: ReportData): string {
         if (r.unit === 'code') continue;
         const c = comparison(data, strategies[i]!.name, strategies[j]!.name, r.name);
         if (!c) continue;
+        if (c.neitherReaches) {
+          rows.push(`<tr><th scope="row">${h(r.label)}</th><td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="verdict unclear">${h(neitherReachesText(r.name, data.summary.outcomes))} in any rollout</td></tr>`);
+          continue;
+        }
         const verdict =
           c.better === 'neutral' ? `higher under ${a} in ${percent(c.pBeats)}`
           : !clearDifference(c) ? 'no clear difference'

@@ -282,6 +282,11 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
       waveOpenWeeks[plan.name] = openings;
     }
   });
+  const comparisons = comparisonsOf(agg, experiment);
+  for (const c of comparisons) {
+    if (RESULTS.find((r) => r.name === c.result)?.unit !== 'weeks') continue;
+    c.neitherReaches = distributions[c.a]![c.result]!.neverShare >= 1 && distributions[c.b]![c.result]!.neverShare >= 1;
+  }
   return {
     format: SUMMARY_FORMAT,
     experiment: {
@@ -307,7 +312,7 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
     timeseries,
     distributions,
     histograms: RESULTS.map((_, j) => histogramOf(agg, experiment, j)),
-    comparisons: comparisonsOf(agg, experiment),
+    comparisons,
     waveOpenWeeks,
   };
 }

@@ -160,6 +160,12 @@ export interface PairedComparison {
   meanDifference: number | null;
   /** Rollouts where both have a value. */
   differenceN: number;
+  /**
+   * Results in weeks only: true when neither strategy gets there in any
+   * rollout. pBeats is then 0.5 from ties alone, which is not a coin flip:
+   * every display says "neither reaches 40%" instead.
+   */
+  neitherReaches?: boolean;
 }
 
 /** When each wave of a phased plan opened (wave 0 is the pilot). */

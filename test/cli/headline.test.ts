@@ -69,4 +69,20 @@ describe('the headline numbers of one run', () => {
     const reaching = summary.strategies.filter((s) => typeof summary.distributions[s.name]!.weeks_to_target!.p50 === 'number');
     expect(reaching.length).toBeGreaterThan(0);
   });
+
+  it('say "neither reaches 40%" where neither strategy of a pair gets there in any rollout, never a coin flip of 0.50', () => {
+    const target = `${Math.round(summary.outcomes.targetShare * 100)}%`;
+    const neither = summary.comparisons.filter((c) => c.result === 'weeks_to_target' && c.neitherReaches);
+    expect(neither.length).toBeGreaterThan(0);
+    for (const c of neither) {
+      expect(summary.distributions[c.a]!.weeks_to_target!.neverShare).toBe(1);
+      expect(summary.distributions[c.b]!.weeks_to_target!.neverShare).toBe(1);
+      const row = run.stdout.split('\n').find((line) => line.startsWith(`${c.a} vs ${c.b} `))!;
+      expect(row).toContain(`neither reaches ${target}`);
+      expect(row).not.toMatch(/0\.50 \[/);
+    }
+    expect(html).toContain(`neither reaches ${target} in any rollout`);
+    // A pair where one of them gets there is still compared.
+    expect(summary.comparisons.some((c) => c.result === 'weeks_to_target' && c.neitherReaches === false)).toBe(true);
+  });
 });

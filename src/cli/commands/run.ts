@@ -23,6 +23,7 @@ import type { PairedComparison, RunSummary, Quantile, ResultQuantiles, WaveOpeni
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
 import { type Progress, progressLines } from '../progress.ts';
+import { neitherReachesText } from '../../report/format.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
 
@@ -298,7 +299,7 @@ export function comparisonText(summary: RunSummary, colour: boolean): string {
     const pairKeys = [...new Set(pairs.map((c) => `${c.a}\u0000${c.b}`))];
     const compRows = pairKeys.map((key) => {
       const [a, b] = key.split('\u0000') as [string, string];
-      return [`${a} vs ${b}`, ...COMPARISON_RESULTS.map((r) => comparisonCell(pairs.find((c) => c.a === a && c.b === b && c.result === r)!, colour))];
+      return [`${a} vs ${b}`, ...COMPARISON_RESULTS.map((r) => comparisonCell(pairs.find((c) => c.a === a && c.b === b && c.result === r)!, colour, summary.outcomes))];
     });
     text += renderTable(['A vs B', ...COMPARISON_RESULTS.map(comparisonHeader)], compRows);
   }
@@ -328,8 +329,9 @@ function comparisonHeader(result: string): string {
   return result === 'weeks_to_target' ? 'target sooner' : result === 'cost' ? 'cheaper' : shortName(result);
 }
 
-function comparisonCell(c: PairedComparison | undefined, colour: boolean): string {
+function comparisonCell(c: PairedComparison | undefined, colour: boolean, outcomes: RunSummary['outcomes']): string {
   if (!c) return '';
+  if (c.neitherReaches) return paint(neitherReachesText(c.result, outcomes), 'dim', colour);
   const text = `${c.pBeats.toFixed(2)} [${c.ci[0].toFixed(2)}–${c.ci[1].toFixed(2)}]`;
   if (c.ci[0] > 0.5) return paint(text, 'green', colour);
   if (c.ci[1] < 0.5) return paint(text, 'red', colour);
