@@ -261,9 +261,9 @@ export function modelVersion(): string {
   return modelVersionCache;
 }
 
-/** Key: the experiment as it decides rollouts (not its rollout count, labels, descriptions, source or assumptions), the model version, and the columns kept. */
+/** Key: the experiment as it decides rollouts (not its rollout count, labels, descriptions, currency, source or assumptions), the model version, and the columns kept. */
 export function cacheKey(experiment: Experiment, columns: readonly string[]): string {
-  const { source: _s, hash: _h, rollouts: _r, label: _l, description: _d, assumptions: _a, ...rest } = experiment;
+  const { source: _s, hash: _h, rollouts: _r, label: _l, description: _d, assumptions: _a, currency: _c, ...rest } = experiment;
   const strategies = rest.strategies.map(({ label: _label, ...plan }) => plan);
   return createHash('sha256').update(canonicalJson({ format: 1, model: modelVersion(), experiment: { ...rest, strategies }, columns })).digest('hex');
 }

@@ -88,3 +88,33 @@ export function formatDuration(seconds: number): string {
 export function plural(count: number, word: string, pluralWord = `${word}s`): string {
   return `${count.toLocaleString('en-GB')} ${count === 1 ? word : pluralWord}`;
 }
+
+/** Columns to lay the table out in: the terminal's real width; unlimited in a pipe or log (COLUMNS if set). */
+export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  if (stream.isTTY && stream.columns > 0) return stream.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isFinite(env) && env > 0 ? env : Infinity;
+}
+
+/** Lines of at most `width` characters, broken after a space, a dot or an opening parenthesis; a longer name is cut only when it must be. */
+export function wrap(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const pieces = text.match(/[^ .(]+[ .(]*|[ .(]+/g) ?? [];
+  const lines: string[] = [];
+  let line = '';
+  for (const piece of pieces) {
+    if ((line + piece).trimEnd().length <= width) {
+      line += piece;
+      continue;
+    }
+    if (line.trim()) lines.push(line.trimEnd());
+    let rest = piece;
+    while (rest.trimEnd().length > width) {
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    line = rest;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
+}

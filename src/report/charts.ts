@@ -98,9 +98,14 @@ function fileStem(name: string): string {
   return name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
 }
 
+/** A cost's title with the scenario's currency: "Total cost (EUR)". */
+function costTitle(title: string, currency = ''): string {
+  return currency ? `${title} (${currency})` : title;
+}
+
 /** The y-axis title: short where the chart title already says it all. */
-function axisTitle(metric: MetricInfo): string {
-  if (metric.unit === 'money') return 'Cost';
+function axisTitle(metric: MetricInfo, currency = ''): string {
+  if (metric.unit === 'money') return costTitle('Cost', currency);
   const whose = /^Share of (employees|managers)\b/.exec(metric.label);
   return whose ? `Share of ${whose[1]}` : metric.label;
 }
@@ -143,7 +148,7 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
         color: colour(data),
       },
       layer: [
-        { mark: { type: 'area', opacity: 0.13, interpolate: 'monotone' }, encoding: { y: y('p05', { title: axisTitle(metric), axis: { format: fmt } }), y2: { field: 'p95' } } },
+        { mark: { type: 'area', opacity: 0.13, interpolate: 'monotone' }, encoding: { y: y('p05', { title: axisTitle(metric, data.summary.experiment.currency), axis: { format: fmt } }), y2: { field: 'p95' } } },
         { mark: { type: 'area', opacity: 0.28, interpolate: 'monotone' }, encoding: { y: y('p25'), y2: { field: 'p75' } } },
         { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: { y: y('p50') } },
         {
@@ -390,7 +395,7 @@ export function costChart(data: ReportData): Chart | undefined {
   const caption = `Each dot is one rollout${thinned ? ` (the first ${MAX_POINTS_PER_STRATEGY.toLocaleString('en-GB')} per strategy)` : ''}; the large diamond marks each strategy's median cost and median sustained adoption (mean active share over the final ${data.summary.outcomes.sustainedWeeks} weeks).`;
   const pointLegend = { title: null, symbolType: 'circle', symbolSize: 120 };
   // SI-prefixed cost labels, with a plain "0" rather than "0k" at the origin.
-  const x = { field: 'cost', type: 'quantitative', title: 'Total cost of the rollout', axis: { format: '~s', labelExpr: "datum.value === 0 ? '0' : datum.label" }, scale: { zero: true } };
+  const x = { field: 'cost', type: 'quantitative', title: costTitle('Total cost of the rollout', data.summary.experiment.currency), axis: { format: '~s', labelExpr: "datum.value === 0 ? '0' : datum.label" }, scale: { zero: true } };
   const y = { field: 'sustained', type: 'quantitative', title: 'Sustained adoption (share of employees)', axis: { format: '.0%' }, scale: { zero: true } };
   return {
     name: 'cost-vs-adoption',
@@ -415,7 +420,7 @@ export function costChart(data: ReportData): Chart | undefined {
               { field: 'strategy', title: 'Strategy' },
               { field: 'rollout', title: 'Rollout' },
               { field: 'seed', title: 'Seed' },
-              { field: 'cost', title: 'Total cost', format: ',.0f' },
+              { field: 'cost', title: costTitle('Total cost', data.summary.experiment.currency), format: ',.0f' },
               { field: 'sustained', title: 'Sustained adoption', format: '.1%' },
             ],
           },
@@ -430,7 +435,7 @@ export function costChart(data: ReportData): Chart | undefined {
             color: colour(data, pointLegend),
             tooltip: [
               { field: 'strategy', title: 'Strategy' },
-              { field: 'cost', title: 'Median total cost', format: ',.0f' },
+              { field: 'cost', title: costTitle('Median total cost', data.summary.experiment.currency), format: ',.0f' },
               { field: 'sustained', title: 'Median sustained adoption', format: '.1%' },
               { field: 'rollouts', title: 'Rollouts' },
             ],

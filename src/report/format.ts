@@ -18,13 +18,19 @@ export function weeks(x: number): string {
   return `${Math.round(x)}`;
 }
 
-export function money(x: number): string {
+/** A cost in plain words with the scenario's currency: "€115k", "115k EUR", "1.2 million kr" ("1.2M kr" compact, for tables on a terminal). */
+export function money(x: number, currency = '', compact = false): string {
   if (!Number.isFinite(x)) return '–';
   const a = Math.abs(x);
-  if (a >= 1e6) return `${one.format(x / 1e6)} million`;
-  if (a >= 1e4) return `${int.format(Math.round(x / 1000))}k`;
-  if (a >= 1e3) return `${one.format(x / 1000)}k`;
-  return int.format(x);
+  const amount = a >= 1e6 ? `${one.format(x / 1e6)}${compact ? 'M' : ' million'}` : a >= 1e4 ? `${int.format(Math.round(x / 1000))}k` : a >= 1e3 ? `${one.format(x / 1000)}k` : int.format(x);
+  return withCurrency(amount, currency);
+}
+
+/** A symbol goes before the amount (€115k), a code or word after it (115k EUR). */
+export function withCurrency(amount: string, currency = ''): string {
+  if (!currency) return amount;
+  if (/^\p{Sc}+$/u.test(currency)) return amount.startsWith('-') ? `-${currency}${amount.slice(1)}` : `${currency}${amount}`;
+  return `${amount} ${currency}`;
 }
 
 export function count(x: number): string {
@@ -32,14 +38,14 @@ export function count(x: number): string {
   return Math.abs(x) >= 10 ? int.format(x) : one.format(x);
 }
 
-export function formatValue(x: number, unit: Unit): string {
+export function formatValue(x: number, unit: Unit, currency = ''): string {
   switch (unit) {
     case 'share':
       return percent(x);
     case 'weeks':
       return weeks(x);
     case 'money':
-      return money(x);
+      return money(x, currency);
     case 'code':
       return Number.isFinite(x) ? String(Math.round(x)) : '–';
     default:

@@ -85,12 +85,12 @@ function distributionWords(d: Record<string, unknown>): string {
 
 const GOVERNANCE_WORDS = ['no intervention', 'licences paid', 'restricted', 'shut down'];
 
-function spreadCell(s: Spread | undefined, unit: string): string {
+function spreadCell(s: Spread | undefined, unit: string, currency = ''): string {
   if (!s || s.n === 0) return '<td class="num">–</td>';
   const u = unit as Parameters<typeof formatValue>[1];
-  const main = formatValue(s.median, u);
-  const from = formatValue(s.p05, u);
-  const to = formatValue(s.p95, u);
+  const main = formatValue(s.median, u, currency);
+  const from = formatValue(s.p05, u, currency);
+  const to = formatValue(s.p95, u, currency);
   const range = from === 'never' && to === 'never' ? 'never' : `${from} – ${to}`;
   const never = unit === 'weeks' && s.never > 0 ? `<span class="never">never in ${percent(s.never)}</span>` : '';
   return `<td class="num"><strong>${h(main)}</strong><span class="range">${h(range)}</span>${never}</td>`;
@@ -124,7 +124,7 @@ function glanceHtml(data: ReportData, figures: StrategyFigures[]): string {
 <dl>
 <dt>Sustained use</dt><dd><strong>${h(sustained ? percent(sustained.median) : '–')}</strong><span>of employees, median</span></dd>
 <dt>Time to ${h(target)} active use</dt><dd><strong>${h(weeksText)}</strong><span>${h(weeksNote)}</span></dd>
-<dt>Total cost</dt><dd><strong>${h(cost ? money(cost.median) : '–')}</strong><span>median</span></dd>
+<dt>Total cost</dt><dd><strong>${h(cost ? money(cost.median, data.summary.experiment.currency) : '–')}</strong><span>median</span></dd>
 </dl>
 </div>`;
   });
@@ -142,7 +142,7 @@ function resultsTable(data: ReportData, figures: StrategyFigures[]): string {
       // The label's code legend, e.g. "(0 none, 1 paid, …)", is replaced by the outcomes in words.
       return `<tr><th scope="row">${h(r.label.replace(/\s*\(0 [^)]*\)$/, ''))}</th>${cells.join('')}</tr>`;
     }
-    return `<tr><th scope="row">${h(r.label)}</th>${figures.map((f) => spreadCell(f.results.get(r.name), r.unit)).join('')}</tr>`;
+    return `<tr><th scope="row">${h(r.label)}</th>${figures.map((f) => spreadCell(f.results.get(r.name), r.unit, data.summary.experiment.currency)).join('')}</tr>`;
   });
   return `<div class="table-wrap"><table class="results">
 <caption>Median over rollouts in bold; below it, the range holding the middle 90% of rollouts (5th to 95th percentile), as on the terminal and in summary.json. Weeks count "never" as later than any week.</caption>
@@ -170,7 +170,7 @@ function pairsTable(data: ReportData): string {
           c.better === 'neutral' ? `higher under ${a} in ${percent(c.pBeats)}`
           : !clearDifference(c) ? 'no clear difference'
           : `${c.pBeats > 0.5 ? a : b} better`;
-        const diff = c.medianDifference === null ? '–' : signed(c.medianDifference, r.unit);
+        const diff = c.medianDifference === null ? '–' : signed(c.medianDifference, r.unit, data.summary.experiment.currency);
         rows.push(`<tr><th scope="row">${h(r.label)}${c.better === 'neutral' ? '' : ` <span class="dir">(${c.better} is better)</span>`}</th><td class="num">${h(percent(c.pBeats))}</td><td class="num">${h(interval(c.lower, c.upper))}</td><td class="num">${h(diff)}</td><td class="verdict${verdict === 'no clear difference' ? ' unclear' : ''}">${h(verdict)}</td></tr>`);
       }
       if (rows.length) groups.push(`<tbody><tr class="pair-head"><th colspan="5" scope="rowgroup">${swatch(data, strategies[i]!.name)}${h(a)} <span class="vs">vs</span> ${swatch(data, strategies[j]!.name)}${h(b)}</th></tr>${rows.join('\n')}</tbody>`);
@@ -197,12 +197,12 @@ export function emphasiseStrategies(text: string, data: ReportData): string {
   return escaped.replace(pattern, (m) => `<strong class="strategy">${m}</strong>`);
 }
 
-function signed(x: number, unit: string): string {
+function signed(x: number, unit: string, currency = ''): string {
   const sign = x > 0 ? '+' : x < 0 ? '−' : '';
   const abs = Math.abs(x);
   if (unit === 'share') return `${sign}${(abs * 100).toFixed(1)} points`;
   if (unit === 'weeks') return `${sign}${abs.toFixed(abs % 1 === 0 ? 0 : 1)} weeks`;
-  if (unit === 'money') return `${sign}${money(abs)}`;
+  if (unit === 'money') return `${sign}${money(abs, currency)}`;
   return `${sign}${formatValue(abs, unit as Parameters<typeof formatValue>[1])}`;
 }
 
@@ -341,6 +341,7 @@ h3 { font-size: 16px; margin: 22px 0 8px; }
 .card dd { margin: 0; }
 .card dd strong { font-size: 22px; font-variant-numeric: tabular-nums; margin-right: 6px; }
 .card dd span { color: var(--muted); font-size: 12.5px; }
+.summary-box .recommendation { font-weight: 600; border-left: 3px solid var(--accent, #2b6cb0); padding-left: 10px; }
 .summary-box .caveat { font-size: 13px; color: var(--muted); margin-bottom: 0; margin-top: 14px; }
 figure.chart { background:#fff; border:1px solid var(--rule); border-radius: 4px; margin: 16px 0; padding: 14px; overflow-x: auto; }
 figure.chart .vega { min-height: 120px; }
@@ -474,6 +475,7 @@ export function buildPage(input: PageInput): string {
 <div class="summary-box">
 <p class="scope">${h(summary.scope)}</p>
 <p class="headline">${emphasiseStrategies(summary.headline, data)}</p>
+<p class="recommendation">${emphasiseStrategies(summary.recommendation, data)}</p>
 <ul>${summary.points.map((p) => `<li>${emphasiseStrategies(p, data)}</li>`).join('\n')}</ul>
 <p class="caveat">${h(summary.caveat)}</p>
 </div>

@@ -24,7 +24,7 @@ const resultQuantiles = { mean: nullableNum, p05: resultQuantile, p25: resultQua
 /** The parts of summary.json the report reads; other fields pass through untouched. */
 const summarySchema = z.looseObject({
   format: z.literal(SUMMARY_FORMAT),
-  experiment: z.looseObject({ name: z.string(), label: z.string(), source: z.string(), hash: z.string(), seed: num, rollouts: z.number().int().min(1), weeks: z.number().int().min(1) }),
+  experiment: z.looseObject({ name: z.string(), label: z.string(), source: z.string(), hash: z.string(), seed: num, rollouts: z.number().int().min(1), weeks: z.number().int().min(1), employees: num.optional(), currency: z.string().optional() }),
   outcomes: z.looseObject({ criticalMassShare: num, targetShare: num, sustainedWeeks: num }),
   strategies: z.array(z.looseObject({ name: z.string(), label: z.string(), waves: z.number().int().min(0) })).min(1),
   observables: z.array(metric),

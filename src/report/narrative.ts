@@ -3,6 +3,7 @@
  * traceable to a figure in the tables. No sentence is written unless the
  * data support it; "never" is spelled out rather than dropped.
  */
+import { recommendation } from './recommend.ts';
 import type { ReportData } from './model.ts';
 import { type StrategyFigures, clearDifference, comparison, strategyFigures } from './figures.ts';
 import { listWords, money, percent, sentence, weeks } from './format.ts';
@@ -12,6 +13,8 @@ export interface ExecutiveSummary {
   scope: string;
   /** The most important finding, shown first and emphasised. */
   headline: string;
+  /** One line: which strategy to choose and what it trades (src/report/recommend.ts), the same words as on the terminal. */
+  recommendation: string;
   /** Further findings, one sentence each. */
   points: string[];
   /** What the numbers are and are not. */
@@ -53,6 +56,7 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
   const horizon = experiment.weeks;
   const critical = outcomes.criticalMassShare;
   const target = outcomes.targetShare;
+  const currency = experiment.currency ?? '';
   const labels = figures.map((f) => f.label);
   const scope =
     `${figures.length === 1 ? 'One strategy was' : `${figures.length} strategies were`} simulated for ${experiment.label || experiment.name}: ${listWords(labels)}, ` +
@@ -136,11 +140,11 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
     // A ratio to a free strategy (median cost 0) means nothing: say it only against a real cost.
     const ratio = median(cheapest, 'cost') > 0 ? median(dearest, 'cost') / median(cheapest, 'cost') : NaN;
     points.push(
-      `${cheapest.label} costs least (median ${money(median(cheapest, 'cost'))}); ${dearest.label} costs most (median ${money(median(dearest, 'cost'))}` +
+      `${cheapest.label} costs least (median ${money(median(cheapest, 'cost'), currency)}); ${dearest.label} costs most (median ${money(median(dearest, 'cost'), currency)}` +
         (Number.isFinite(ratio) && ratio >= 1.1 ? `, ${ratio.toFixed(1)} times as much).` : ').'),
     );
   } else if (costed.length === 1) {
-    points.push(`${costed[0]!.label} costs a median of ${money(median(costed[0]!, 'cost'))}.`);
+    points.push(`${costed[0]!.label} costs a median of ${money(median(costed[0]!, 'cost'), currency)}.`);
   }
 
   // Governance interventions, only when they happen.
@@ -152,5 +156,11 @@ export function executiveSummary(data: ReportData, figures: StrategyFigures[] = 
   const caveat =
     'These are forecasts from a model of how people take up the platform, under the assumptions listed below. ' +
     'They show the range of outcomes those assumptions allow, not a prediction of one future: read the medians as typical and the intervals as how much the outcome can vary.';
-  return { scope, headline, points, caveat };
+  const advice = recommendation(data.summary);
+  // When no strategy reaches the target in any rollout, the headline says so first; praising the best would mislead.
+  if (!advice.anyReachesTarget && ranked.length > 0) {
+    points.unshift(headline);
+    headline = `No strategy reaches the target of ${percent(target)} active use within ${horizon} weeks in any of the rollouts.`;
+  }
+  return { scope, headline, recommendation: advice.text, points, caveat };
 }

@@ -297,6 +297,8 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
       seed: experiment.seed,
       rollouts: agg.rollouts,
       weeks,
+      employees: experiment.params.organisation.employees,
+      ...(experiment.currency ? { currency: experiment.currency } : {}),
     },
     outcomes: {
       criticalMassShare: experiment.params.outcomes.criticalMassShare,

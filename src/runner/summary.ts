@@ -204,6 +204,10 @@ export interface RunSummary {
     seed: number;
     rollouts: number;
     weeks: number;
+    /** Head count of the organisation (for costs per sustained user). */
+    employees?: number;
+    /** The scenario's `currency` (a code or symbol) when it sets one: the label of every cost. */
+    currency?: string;
   };
   outcomes: { criticalMassShare: number; targetShare: number; sustainedWeeks: number };
   /** In scenario order. */

@@ -34,6 +34,8 @@ export interface Experiment {
   label?: string;
   /** What the scenario is about (from the file's description:). */
   description?: string;
+  /** How costs are labelled (a currency code or symbol); no effect on results. */
+  currency?: string;
   /** Path the scenario was loaded from, and a hash of its canonical content. */
   source: string;
   hash: string;

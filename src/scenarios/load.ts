@@ -780,6 +780,7 @@ function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     name: file.name,
     ...(file.label !== undefined ? { label: file.label } : {}),
     ...(file.description !== undefined ? { description: file.description } : {}),
+    ...(file.currency !== undefined ? { currency: file.currency } : {}),
     source: ctx.file,
     hash: '',
     seed: file.seed ?? DEFAULT_SEED,

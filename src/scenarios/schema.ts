@@ -382,6 +382,7 @@ export const scenarioSchema = z
     horizon: numberFor(WEEKS_SPEC).optional().meta({ description: `Weeks simulated. Default ${WEEKS_SPEC.default}; ${rangeText(WEEKS_SPEC)}. Cannot be uncertain.` }),
     rollouts: z.number().int().min(1).max(10_000_000).optional().meta({ description: `Rollouts (replications) per strategy, each with its own draw of the uncertainties and its own organisation. Default ${DEFAULT_ROLLOUTS}; \`uptake run --rollouts\` overrides it.` }),
     seed: z.number().int().min(0).max(4_294_967_295).optional().meta({ description: `Experiment seed; every rollout's seeds derive from it. Default ${DEFAULT_SEED}; \`uptake run --seed\` overrides it.` }),
+    currency: z.string().trim().min(1).max(8).optional().meta({ description: 'How costs are labelled: a currency code or symbol (EUR, USD, £, kr). Shown with every cost on the terminal, in summary.json, the report and its charts. Costs are in the units of the costs section; default: no label.' }),
     network: z.enum(['organisation', 'complete']).optional().meta({ description: 'organisation (teams, departments, weak ties; default) or complete (everyone knows everyone: a mean-field check).' }),
     ...Object.fromEntries(SECTIONS.map((s) => [s, sectionSchema(s)])),
     mechanisms: mechanismsSchema,

@@ -4,12 +4,13 @@
  * every strategy (weeks counting "never" as later than any week), from one run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '../../src/runner/summary.ts';
 import { formatValue } from '../../src/report/format.ts';
+import { recommendation } from '../../src/report/recommend.ts';
 import { REPO, type Outcome, uptake } from './spawn.ts';
 
 const FIXTURE = relative(REPO, fileURLToPath(new URL('../runner/fixtures/small.yaml', import.meta.url)));
@@ -20,7 +21,10 @@ let summary: RunSummary;
 let html: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'uptake-headline-'));
-  run = await uptake(['run', FIXTURE, '--rollouts', '40', '--out', join(root, 'out')]);
+  // The small fixture with a currency, so every cost shows it.
+  const scenario = join(root, 'small.yaml');
+  writeFileSync(scenario, `${readFileSync(join(REPO, FIXTURE), 'utf8')}\ncurrency: EUR\n`);
+  run = await uptake(['run', scenario, '--rollouts', '40', '--out', join(root, 'out')]);
   summary = JSON.parse(readFileSync(join(root, 'out', 'summary.json'), 'utf8')) as RunSummary;
   html = readFileSync(join(root, 'out', 'report.html'), 'utf8');
 }, 180_000);
@@ -84,5 +88,24 @@ describe('the headline numbers of one run', () => {
     expect(html).toContain(`neither reaches ${target} in any rollout`);
     // A pair where one of them gets there is still compared.
     expect(summary.comparisons.some((c) => c.result === 'weeks_to_target' && c.neitherReaches === false)).toBe(true);
+  });
+
+  it('give the same one-line recommendation on the terminal and in the report', () => {
+    const advice = recommendation(summary).text;
+    expect(advice.length).toBeGreaterThan(20);
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain(advice);
+    const shown = /<p class="recommendation">(.*?)<\/p>/.exec(html)![1]!.replace(/<[^>]+>/g, '');
+    expect(shown).toBe(advice);
+  });
+
+  it('label every cost with the scenario\'s currency: terminal, summary.json, report tables and chart titles', () => {
+    expect(summary.experiment.currency).toBe('EUR');
+    for (const s of summary.strategies) {
+      const row = run.stdout.split('\n').find((line) => line.startsWith(`${s.name} `))!;
+      expect(row).toMatch(/\d(k|M)? EUR \(/);
+    }
+    expect(html).toMatch(/<dt>Total cost<\/dt><dd><strong>[^<]* EUR<\/strong>/);
+    const spec = JSON.parse(readFileSync(join(root, 'out', 'charts', 'cost-vs-adoption.vl.json'), 'utf8'));
+    expect(JSON.stringify(spec)).toContain('Total cost of the rollout (EUR)');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioTestReport } from '../../src/assumptions/run.ts';
 import { claimSides, describeDecision } from '../../src/assumptions/format.ts';
-import { scenarioText, wrap } from '../../src/cli/commands/test.ts';
+import { scenarioText } from '../../src/cli/commands/test.ts';
+import { wrap } from '../../src/cli/format.ts';
 
 type Result = ScenarioTestReport['assumptions'][number];
 

@@ -21,9 +21,10 @@ import { defaultWorkers } from '../../runner/pool.ts';
 import { parseShard, shardLabel } from '../../runner/shard.ts';
 import type { PairedComparison, RunSummary, Quantile, ResultQuantiles, WaveOpening } from '../../runner/summary.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
-import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour } from '../format.ts';
+import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, terminalWidth, useColour, wrap } from '../format.ts';
 import { type Progress, progressLines } from '../progress.ts';
-import { neitherReachesText } from '../../report/format.ts';
+import { money, neitherReachesText } from '../../report/format.ts';
+import { recommendation } from '../../report/recommend.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
 
@@ -254,24 +255,18 @@ function progressBar(experiment: Experiment, shard: Shard | undefined): Progress
 const TABLE_RESULTS = ['active_share', 'sustained_share', 'weeks_to_critical_mass', 'weeks_to_target', 'churn', 'cost'] as const;
 const COMPARISON_RESULTS = ['sustained_share', 'weeks_to_target', 'cost'] as const;
 
-function formatValue(value: number | null, unit: string): string {
+function formatValue(value: number | null, unit: string, currency = ''): string {
   if (value === null) return '–';
   if (unit === 'share') return formatPercent(value, 0);
   if (unit === 'weeks') return String(Math.round(value));
-  if (unit === 'money') return compactMoney(value);
-  return formatNumber(value);
-}
-
-function compactMoney(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 1e6) return `${(value / 1e6).toPrecision(3)}M`;
-  if (abs >= 1e3) return `${(value / 1e3).toPrecision(3)}k`;
+  // Costs in the report's words and with the scenario's currency, so both read the same.
+  if (unit === 'money') return money(value, currency, true);
   return formatNumber(value);
 }
 
 /** A reported quantile on screen: a number in the result's unit, "never", or "–" when there is none. */
-function formatQuantile(value: Quantile, unit: string): string {
-  return value === 'never' ? 'never' : formatValue(value, unit);
+function formatQuantile(value: Quantile, unit: string, currency = ''): string {
+  return value === 'never' ? 'never' : formatValue(value, unit, currency);
 }
 
 /**
@@ -279,10 +274,10 @@ function formatQuantile(value: Quantile, unit: string): string {
  * summary.json holds them (weeks count "never" as later than any week), and
  * the share of rollouts that never got there.
  */
-export function cellOf(d: ResultQuantiles & { never: number; neverShare: number }, unit: string): string {
+export function cellOf(d: ResultQuantiles & { never: number; neverShare: number }, unit: string, currency = ''): string {
   if (unit === 'weeks' && d.p50 === 'never') return d.neverShare >= 1 ? 'never' : `never (${formatPercent(1 - d.neverShare, 0)} reach it)`;
-  const median = formatQuantile(d.p50, unit);
-  const range = d.p05 === null ? '' : ` (${formatQuantile(d.p05, unit)}–${formatQuantile(d.p95, unit)})`;
+  const median = formatQuantile(d.p50, unit, currency);
+  const range = d.p05 === null ? '' : ` (${formatQuantile(d.p05, unit, currency)}–${formatQuantile(d.p95, unit, currency)})`;
   const never = unit === 'weeks' && d.never > 0 ? `, ${formatPercent(d.neverShare, 0)} never` : '';
   return `${median}${range}${never}`;
 }
@@ -290,9 +285,10 @@ export function cellOf(d: ResultQuantiles & { never: number; neverShare: number 
 export function comparisonText(summary: RunSummary, colour: boolean): string {
   const results = TABLE_RESULTS.map((name) => summary.results.find((r) => r.name === name)!).filter(Boolean);
   const headers = ['strategy', ...results.map((r) => shortName(r.name))];
-  const rows = summary.strategies.map((s) => [s.name, ...results.map((r) => cellOf(summary.distributions[s.name]![r.name]!, r.unit))]);
+  const rows = summary.strategies.map((s) => [s.name, ...results.map((r) => cellOf(summary.distributions[s.name]![r.name]!, r.unit, summary.experiment.currency))]);
   let text = `\n${paint(summary.experiment.label, 'bold', colour)}: ${plural(summary.experiment.rollouts, 'rollout')} per strategy, ${summary.experiment.weeks} weeks. Median (5th–95th percentile):\n\n`;
   text += renderTable(headers, rows);
+  text += `\n${wrap(recommendation(summary).text, Math.min(terminalWidth(), 100)).join('\n')}\n`;
   const pairs = summary.comparisons.filter((c) => (COMPARISON_RESULTS as readonly string[]).includes(c.result));
   if (pairs.length) {
     text += `\nP(A beats B), rollout by rollout, with 95% interval:\n\n`;

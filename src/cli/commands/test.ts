@@ -15,7 +15,7 @@ import { defaultWorkers } from '../../runner/pool.ts';
 import type { ScenarioTestReport } from '../../assumptions/run.ts';
 import { describeDecision, reportJson, showInterval, showSides, showValue } from '../../assumptions/format.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
-import { formatDuration, paint, plural, renderTable, useColour, visibleWidth } from '../format.ts';
+import { formatDuration, paint, plural, renderTable, terminalWidth, useColour, visibleWidth, wrap } from '../format.ts';
 import { progressLines } from '../progress.ts';
 
 interface TestFlags {
@@ -233,35 +233,6 @@ function verdictText(verdict: string, colour: boolean): string {
   return paint('inconclusive', 'yellow', colour);
 }
 
-/** Columns to lay the table out in: the terminal's real width; unlimited in a pipe or log (COLUMNS if set). */
-export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): number {
-  if (stream.isTTY && stream.columns > 0) return stream.columns;
-  const env = Number(process.env.COLUMNS);
-  return Number.isFinite(env) && env > 0 ? env : Infinity;
-}
-
-/** Lines of at most `width` characters, broken after a space, a dot or an opening parenthesis; a longer name is cut only when it must be. */
-export function wrap(text: string, width: number): string[] {
-  if (text.length <= width) return [text];
-  const pieces = text.match(/[^ .(]+[ .(]*|[ .(]+/g) ?? [];
-  const lines: string[] = [];
-  let line = '';
-  for (const piece of pieces) {
-    if ((line + piece).trimEnd().length <= width) {
-      line += piece;
-      continue;
-    }
-    if (line.trim()) lines.push(line.trimEnd());
-    let rest = piece;
-    while (rest.trimEnd().length > width) {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
-    }
-    line = rest;
-  }
-  if (line.trim()) lines.push(line.trimEnd());
-  return lines;
-}
 
 const CLAIM_HEADERS = ['assumption', 'claim', 'estimate', 'interval', 'verdict', 'rollouts'];
 
