@@ -112,7 +112,8 @@ export interface RolloutSourceOptions {
 }
 
 export class TestInterrupted extends Error {
-  constructor() {
+  /** Rollouts of this experiment finished before the interruption (they go to the cache, when there is one). */
+  constructor(readonly finished = 0) {
     super('interrupted');
     this.name = 'TestInterrupted';
   }
@@ -178,9 +179,9 @@ export class RolloutSource {
       const signal = this.options.signal;
       let onAbort: (() => void) | undefined;
       try {
-        if (signal?.aborted) throw new TestInterrupted();
+        if (signal?.aborted) throw new TestInterrupted(this.table.n);
         const aborted = new Promise<never>((_, reject) => {
-          onAbort = () => reject(new TestInterrupted());
+          onAbort = () => reject(new TestInterrupted(this.table.n));
           signal?.addEventListener('abort', onAbort, { once: true });
         });
         await Promise.race([

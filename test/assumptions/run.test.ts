@@ -11,6 +11,7 @@ import { testScenario, testPlan } from '../../src/assumptions/run.ts';
 import { cacheKey, columnsFor, RolloutSource } from '../../src/assumptions/rollouts.ts';
 import { runBatch, layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt } from '../../src/runner/batch.ts';
 import { OBS, OBSERVABLE_COUNT, RES } from '../../src/model/index.ts';
+import { interruptedNote } from '../../src/cli/commands/test.ts';
 
 const base = readFileSync(new URL('./fixtures/small.yaml', import.meta.url), 'utf8');
 const tmp = mkdtempSync(join(tmpdir(), 'uptake-assumptions-'));
@@ -83,6 +84,27 @@ describe('assumptions on the model', () => {
       expect(sample.column('top_down.cost')[r]).toBe(packed[o + RES.cost]);
       expect(sample.column('top_down.active_share@12')[r]).toBe(packed[o + seriesAt(layout) + 12 * OBSERVABLE_COUNT + OBS.active_share]);
     }
+  });
+
+  it('says how many rollouts had finished when it is interrupted: none before the first, all of them after', async () => {
+    const experiment = loadScenarioText(base, 'small.yaml');
+    const columns = columnsFor(experiment, ['top_down.cost']);
+    const stopped = new AbortController();
+    stopped.abort();
+    const fresh = new RolloutSource(experiment, columns, { workers: 1, signal: stopped.signal });
+    await expect(fresh.ensure(4)).rejects.toMatchObject({ name: 'TestInterrupted', finished: 0 });
+    await fresh.close();
+    const going = new AbortController();
+    const later = new RolloutSource(experiment, columns, { workers: 1, signal: going.signal });
+    await later.ensure(3);
+    going.abort();
+    await expect(later.ensure(6)).rejects.toMatchObject({ name: 'TestInterrupted', finished: 3 });
+    await later.close();
+    // The note promises a continuation only when something finished.
+    expect(interruptedNote('small', 0, true)).not.toContain('cache');
+    expect(interruptedNote('small', 3, true)).toContain('The 3 rollouts finished are kept in the cache');
+    expect(interruptedNote('small', 1, true)).toContain('The one rollout finished is kept in the cache');
+    expect(interruptedNote('small', 3, false)).not.toContain('cache');
   });
 
   it('gets the same numbers on 2 worker threads as on the main thread, in rollout order', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, useColour, visibleWidth } from '../../src/cli/format.ts';
-import { wavesText } from '../../src/cli/commands/run.ts';
+import { comparisonText, wavesText } from '../../src/cli/commands/run.ts';
 import { syntheticRun } from '../report/synthetic.ts';
 
 describe('renderTable', () => {
@@ -79,5 +79,31 @@ describe('the terminal summary of waves', () => {
     // The synthetic run has waves forced open and waves never opened: both notes are exercised.
     expect(waves.some((w) => w.forcedShare > 0) && waves.some((w) => w.neverShare > 0)).toBe(true);
     expect(wavesText(syntheticRun({ strategies: ['top_down', 'bottom_up'] }).summary)).toBe('');
+  });
+});
+
+describe('the terminal table of pairs with many strategies', () => {
+  it('shows the best strategy against each other one instead of every pair, and says where the rest are', () => {
+    const { summary } = syntheticRun({ rollouts: 40 });
+    const base = summary.strategies[0]!;
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...base, name: `plan_${i}`, label: `Plan ${i}` }));
+    const distributions = Object.fromEntries(many.map((s, i) => [s.name, {
+      ...summary.distributions[base.name]!,
+      sustained_share: { ...summary.distributions[base.name]!.sustained_share!, p50: 0.1 + i / 1000 },
+    }]));
+    const template = summary.comparisons.filter((c) => c.a === summary.comparisons[0]!.a && c.b === summary.comparisons[0]!.b);
+    const comparisons = many.flatMap((a, i) => many.slice(i + 1).flatMap((b) => template.map((c) => ({ ...c, a: a.name, b: b.name }))));
+    const text = comparisonText({ ...summary, strategies: many, distributions, comparisons, waveOpenWeeks: {} }, false);
+    const pairRows = text.split('\n').filter((l) => / vs /.test(l) && !l.startsWith('A vs B'));
+    // 60 strategies make 1,770 pairs; plan_59 sustains most, so it is shown against the 59 others.
+    expect(pairRows).toHaveLength(59);
+    expect(pairRows.every((l) => l.includes('plan_59'))).toBe(true);
+    expect(text).toContain('(plan_59 against each other strategy; all 1770 pairs are in summary.json and report.html)');
+  });
+
+  it('still shows every pair when there are few', () => {
+    const { summary } = syntheticRun({ rollouts: 40 });
+    const pairRows = comparisonText(summary, false).split('\n').filter((l) => / vs /.test(l) && !l.startsWith('A vs B'));
+    expect(pairRows).toHaveLength(3);
   });
 });

@@ -282,17 +282,34 @@ export function cellOf(d: ResultQuantiles & { never: number; neverShare: number 
   return `${median}${range}${never}`;
 }
 
+/** Above this many pairs the terminal shows only the best strategy's (a 60-strategy run has 1,770). */
+export const MAX_PAIR_ROWS = 10;
+
+/** The strategy with the highest median sustained share (when none is recommended). */
+function bestBySustained(summary: RunSummary): string | undefined {
+  const value = (name: string): number => {
+    const p50 = summary.distributions[name]?.sustained_share?.p50;
+    return typeof p50 === 'number' ? p50 : -Infinity;
+  };
+  return [...summary.strategies].sort((x, y) => value(y.name) - value(x.name))[0]?.name;
+}
+
 export function comparisonText(summary: RunSummary, colour: boolean): string {
   const results = TABLE_RESULTS.map((name) => summary.results.find((r) => r.name === name)!).filter(Boolean);
   const headers = ['strategy', ...results.map((r) => shortName(r.name))];
   const rows = summary.strategies.map((s) => [s.name, ...results.map((r) => cellOf(summary.distributions[s.name]![r.name]!, r.unit, summary.experiment.currency))]);
   let text = `\n${paint(summary.experiment.label, 'bold', colour)}: ${plural(summary.experiment.rollouts, 'rollout')} per strategy, ${summary.experiment.weeks} weeks. Median (5th–95th percentile):\n\n`;
   text += renderTable(headers, rows);
-  text += `\n${wrap(recommendation(summary).text, Math.min(terminalWidth(), 100)).join('\n')}\n`;
+  const advice = recommendation(summary);
+  text += `\n${wrap(advice.text, Math.min(terminalWidth(), 100)).join('\n')}\n`;
   const pairs = summary.comparisons.filter((c) => (COMPARISON_RESULTS as readonly string[]).includes(c.result));
   if (pairs.length) {
-    text += `\nP(A beats B), rollout by rollout, with 95% interval:\n\n`;
-    const pairKeys = [...new Set(pairs.map((c) => `${c.a}\u0000${c.b}`))];
+    let pairKeys = [...new Set(pairs.map((c) => `${c.a}\u0000${c.b}`))];
+    // Many strategies make n(n − 1)/2 pairs: show the best against each other one, the rest stay in the files.
+    const best = advice.strategy ?? bestBySustained(summary);
+    const all = pairKeys.length;
+    if (all > MAX_PAIR_ROWS && best) pairKeys = pairKeys.filter((key) => key.split('\u0000').includes(best));
+    text += `\nP(A beats B), rollout by rollout, with 95% interval${pairKeys.length < all ? ` (${best} against each other strategy; all ${all} pairs are in summary.json and report.html)` : ''}:\n\n`;
     const compRows = pairKeys.map((key) => {
       const [a, b] = key.split('\u0000') as [string, string];
       return [`${a} vs ${b}`, ...COMPARISON_RESULTS.map((r) => comparisonCell(pairs.find((c) => c.a === a && c.b === b && c.result === r)!, colour, summary.outcomes))];

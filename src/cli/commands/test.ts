@@ -180,8 +180,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
       } catch (err) {
         progress?.stop();
         if (err instanceof TestInterrupted) {
-          const kept = flags.cache ? ' Finished rollouts are kept in the cache: run the same command again to continue.' : '';
-          process.stderr.write(`\nInterrupted during ${experiment.name}: the rollouts in progress were discarded and no JUnit file was written.${kept}\n`);
+          process.stderr.write(interruptedNote(experiment.name, err.finished, flags.cache === true));
           process.exit(interrupts.exitCode);
         }
         const info = parseFailure(err);
@@ -323,4 +322,10 @@ function progressBar(label: string): { update: (done: number, total: number) => 
       stopped = true;
     },
   };
+}
+
+/** What an interrupted `uptake test` says; "kept in the cache" only when some rollout finished, or it would promise a continuation that has nothing to continue. */
+export function interruptedNote(scenario: string, finished: number, cache: boolean): string {
+  const kept = cache && finished > 0 ? ` ${finished === 1 ? 'The one rollout finished is' : `The ${finished} rollouts finished are`} kept in the cache: run the same command again to continue.` : '';
+  return `\nInterrupted during ${scenario}: the rollouts in progress were discarded and no JUnit file was written.${kept}\n`;
 }
