@@ -88,6 +88,25 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Exit
   return typeof code === 'number' && code >= 0 && code <= 3 ? (code as ExitCode) : EXIT.OK;
 }
 
+/**
+ * Whether commander's "did you mean" is worth saying: its similarity is
+ * loose (it offered --rollout for --colour). Keep it only within an edit
+ * distance of a third of the word (at least 1), counting a swap as one edit.
+ */
+function close(typed: string, suggested: string): boolean {
+  const a = typed.replace(/^-+/, '');
+  const b = suggested.replace(/^-+/, '');
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]! <= Math.max(1, Math.floor(a.length / 3));
+}
+
 /** Commander's own errors (unknown command or flag, missing argument) as one line plus a hint. */
 function commanderExit(err: CommanderError, program: Command, argv: string[]): ExitCode {
   switch (err.code) {
@@ -103,7 +122,10 @@ function commanderExit(err: CommanderError, program: Command, argv: string[]): E
       const [line, ...rest] = err.message.replace(/^error: /, '').split('\n');
       const first = line!.replace(/\.$/, '');
       const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
-      const hint = suggestion ? `did you mean ${suggestion[1]}? (see \`${helpCmd}\`)` : `see \`${helpCmd}\``;
+      const unknown = /'([^']+)'/.exec(first)?.[1] ?? '';
+      const hint = /^--?(no-)?colou?rs?$/.test(unknown)
+        ? `colour is on for a terminal and off in a pipe; set NO_COLOR=1 to turn it off (see \`${helpCmd}\`)`
+        : suggestion && close(unknown, suggestion[1]!) ? `did you mean ${suggestion[1]}? (see \`${helpCmd}\`)` : `see \`${helpCmd}\``;
       process.stderr.write(`error: ${first} — ${hint}\n`);
       return EXIT.BAD_INPUT;
     }

@@ -426,10 +426,14 @@ function fmt(n: number): string {
   return Math.abs(n) >= 10_000 ? n.toLocaleString('en-GB') : String(n);
 }
 
-/** 40 given for a share: did you mean 0.40? */
+/**
+ * 40 given for a share: did you mean 0.40? Only from 2 up: 1.4 could be
+ * 1.4% (0.014) or a slip for 0.14, so no guess is offered, only the rule.
+ */
 function percentHint(value: number, min: number, max: number): string | undefined {
-  if (max === 1 && min >= 0 && value > 1 && value <= 100) return `did you mean ${percentAsShare(value)}? shares are written from 0 to 1`;
-  return undefined;
+  if (!(max === 1 && min >= 0 && value > 1)) return undefined;
+  if (value >= 2 && value <= 100) return `did you mean ${percentAsShare(value)}? shares are written from 0 to 1`;
+  return 'shares are written from 0 to 1: 40% is 0.4, 1.5% is 0.015';
 }
 
 function missingHint(path: Path): string | undefined {

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -65,6 +65,22 @@ describe('uptake', () => {
     const r = await uptake('init', '--forse');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("error: unknown option '--forse' — did you mean --force? (see `uptake init --help`)\n");
+  });
+
+  it('suggests a flag only when it is genuinely close, and says how colour works when asked for --colour', async () => {
+    const [colour, far, typo, workers] = await Promise.all([
+      uptake('run', '--colour'),
+      uptake('run', '--verbose'),
+      uptake('run', '--wrokers', '2'),
+      uptake('run', '--workers', '0'),
+    ]);
+    // Commander alone offered --rollout for --colour.
+    expect(colour.stderr).toBe("error: unknown option '--colour' — colour is on for a terminal and off in a pipe; set NO_COLOR=1 to turn it off (see `uptake run --help`)\n");
+    expect(far.stderr).toBe("error: unknown option '--verbose' — see `uptake run --help`\n");
+    expect(typo.stderr).toBe("error: unknown option '--wrokers' — did you mean --workers? (see `uptake run --help`)\n");
+    // The example is this machine's cores, not 100 worker threads.
+    expect(workers.stderr).toBe(`error: --workers: expected a whole number of at least 1, got "0" — e.g. --workers ${availableParallelism()} (this machine's cores)\n`);
+    for (const r of [colour, far, typo, workers]) expect(r.code).toBe(2);
   });
 });
 

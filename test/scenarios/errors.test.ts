@@ -87,7 +87,9 @@ describe('out-of-range values', () => {
 
   it('check strategy options', () => {
     expect(problem(BASE.replace('pilot_share: 0.1', 'pilot_share: 15'))).toBe('test.yaml:18:20 strategies.pilot.options.pilot_share: must be at most 1, got 15 — did you mean 0.15? shares are written from 0 to 1');
-    expect(problem(BASE.replace('pilot_share: 0.1', 'pilot_share: 1.5'))).toBe('test.yaml:18:20 strategies.pilot.options.pilot_share: must be at most 1, got 1.5 — did you mean 0.015? shares are written from 0 to 1');
+    // 1.5 could be 1.5% or a slip for 0.15: no guess, only the rule with both readings.
+    expect(problem(BASE.replace('pilot_share: 0.1', 'pilot_share: 1.5'))).toBe('test.yaml:18:20 strategies.pilot.options.pilot_share: must be at most 1, got 1.5 — shares are written from 0 to 1: 40% is 0.4, 1.5% is 0.015');
+    expect(problem(BASE.replace('pilot_share: 0.1', 'pilot_share: 5'))).toBe('test.yaml:18:20 strategies.pilot.options.pilot_share: must be at most 1, got 5 — did you mean 0.05? shares are written from 0 to 1');
   });
 
   it('check relations between parameters over the whole range of distributions', () => {

@@ -20,6 +20,7 @@ import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { parseShard, shardLabel } from '../../runner/shard.ts';
 import type { PairedComparison, RunSummary, Quantile, ResultQuantiles, WaveOpening } from '../../runner/summary.ts';
+import { wholeNumber } from '../flags.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, terminalWidth, useColour, wrap } from '../format.ts';
 import { type Progress, progressLines } from '../progress.ts';
@@ -64,12 +65,6 @@ interface RunFlags {
   resume?: boolean;
   force?: boolean;
   report: boolean;
-}
-
-function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number of at least ${min}, got "${text}"`, `e.g. ${flag} ${Math.max(min, 1) * 100}`);
-  return Number(text);
 }
 
 export function register(program: Command): void {

@@ -14,6 +14,7 @@ import type { Experiment } from '../../scenarios/experiment.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import type { ScenarioTestReport } from '../../assumptions/run.ts';
 import { describeDecision, reportJson, showInterval, showSides, showValue } from '../../assumptions/format.ts';
+import { wholeNumber } from '../flags.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, paint, plural, renderTable, terminalWidth, useColour, visibleWidth, wrap } from '../format.ts';
 import { progressLines } from '../progress.ts';
@@ -73,12 +74,6 @@ export function register(program: Command): void {
     .action(async (paths: string[], flags: TestFlags) => {
       await testCommand(paths, flags);
     });
-}
-
-function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number of at least ${min}, got "${text}"`, `e.g. ${flag} ${Math.max(min, 1) * 50}`);
-  return Number(text);
 }
 
 function share(flag: string, text: string | undefined, example: string): number | undefined {
