@@ -112,7 +112,7 @@ export interface Intervention {
   strength?: number;
   /** training: people trained per week (a schedule). */
   capacity?: Schedule;
-  /** reverse_mentoring: pairs; community_managers: managers; manager_coaching: share of managers (0..1). */
+  /** reverse_mentoring: pairs; community_managers: managers; manager_coaching: share of managers (0..1); training without capacity: share of its group trained per week. */
   count?: number;
   share?: number;
   /** How long it acts; 0 or absent: until the horizon. */

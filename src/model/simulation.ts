@@ -572,10 +572,12 @@ export class Simulation {
     }
   }
 
-  /** Trains this week's capacity, skipping people already trained. */
+  /** Trains this week's capacity (people, or a share of the group it serves), skipping people already trained. */
   private train(item: Prepared): void {
-    const capacity = Math.floor(scheduleAt(item.spec.capacity, this.week, 0));
     const members = item.members!;
+    const capacity = item.spec.capacity === undefined && item.spec.share !== undefined
+      ? Math.ceil(item.spec.share * members.length)
+      : Math.floor(scheduleAt(item.spec.capacity, this.week, 0));
     let trainedNow = 0;
     while (trainedNow < capacity && item.cursor < members.length) {
       const i = members[item.cursor++]!;

@@ -45,7 +45,7 @@ export function referenceMarkdown(): string {
   out.push('### Intervention types', '', '| type | what it does | fields besides `at`, `when`, `target` |', '|---|---|---|');
   const fields: Record<string, string> = {
     access: '`free` (true: a free tier, no licence cost; default false)', announcement: '`strength` 0..1 (default 0.8)',
-    training: '`capacity` people per week, a number or a schedule; `weeks`', reverse_mentoring: '`count` pairs (default 10), `weeks`',
+    training: '`capacity` people per week, a number or a schedule, or `share` of its target group per week (grows with the organisation); `weeks`', reverse_mentoring: '`count` pairs (default 10), `weeks`',
     manager_coaching: '`share` of the managers, 0..1 (default 1), `weeks`', community_managers: '`count` (default 1), `weeks`',
     job_description: '`relief` 0..1 (default 0.5)', reward_change: '`competition` 0..1 (default 0)', showcase: '`strength` 0..1 (default 0.8)',
     licences: '(target only)', governance: '`decision`: pay, restrict or shutdown (default pay)', seed_users: '(target only)',

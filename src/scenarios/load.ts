@@ -15,6 +15,7 @@ import { PARAMETER_SPECS, defaultParams, getPath, validateParams, ParameterError
 import { conditionVariableNames, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
 import { BUILTIN_STRATEGIES, PHASED_PILOT_DEFAULTS, builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
 import { centre, distributionProblems, support, supportProblem, toDistribution } from './distributions.ts';
+import { planWarnings } from './plan-warnings.ts';
 import { ScenarioError, type Diagnostic } from './errors.ts';
 import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
@@ -42,6 +43,21 @@ export async function loadScenario(path: string): Promise<Experiment> {
 
 /** Load and expand scenario text; `fileName` is used in messages and as the experiment's source. */
 export function loadScenarioText(text: string, fileName: string): Experiment {
+  return loadScenarioTextWithWarnings(text, fileName).experiment;
+}
+
+/** A scenario file and the warnings about plans that cannot work as written (src/scenarios/plan-warnings.ts). */
+export async function loadScenarioWithWarnings(path: string): Promise<{ experiment: Experiment; warnings: Diagnostic[] }> {
+  try {
+    return loadScenarioTextWithWarnings(await readFile(path, 'utf8'), path);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    // Unreadable files: the same message as loadScenario.
+    return { experiment: await loadScenario(path), warnings: [] };
+  }
+}
+
+export function loadScenarioTextWithWarnings(text: string, fileName: string): { experiment: Experiment; warnings: Diagnostic[] } {
   const context = new LoadContext(text, fileName);
   const data = context.parse();
   const result = scenarioSchema.safeParse(data, { reportInput: true });
@@ -52,7 +68,9 @@ export function loadScenarioText(text: string, fileName: string): Experiment {
   context.throwIfProblems();
   const experiment = expand(context, result.data as ScenarioFile);
   context.throwIfProblems();
-  return experiment;
+  const custom = new Set(Object.entries((result.data as ScenarioFile).strategies).filter(([, st]) => st.type === 'custom').map(([id]) => id));
+  const warnings = planWarnings(experiment, custom).map((w) => ({ file: fileName, ...context.locate(w.path), path: showPath(w.path), message: w.message, hint: w.hint }));
+  return { experiment, warnings };
 }
 
 // ── Where things are in the file ────────────────────────────────────────────

@@ -256,7 +256,11 @@ const actsFor = z.number().int().min(0).max(WEEKS_SPEC.max).optional().meta({ de
 const INTERVENTION_FIELDS: Record<InterventionType, Record<string, z.ZodType>> = {
   access: { free: z.boolean().optional().meta({ description: 'Free tier (no licence cost), as in a viral bottom-up network.' }) },
   announcement: { strength: share.optional().meta({ description: 'Push strength 0..1, scaled by executive sponsorship. Default 0.8.' }) },
-  training: { capacity: scheduleSchema.optional(), weeks: actsFor },
+  training: {
+    capacity: scheduleSchema.optional(),
+    share: share.optional().meta({ description: 'Instead of capacity: the share of the group it serves trained per week (0..1), so training keeps pace with the organisation\'s size, e.g. 0.1 trains a tenth of the pilot each week.' }),
+    weeks: actsFor,
+  },
   reverse_mentoring: { count: z.number().int().min(0).optional().meta({ description: 'Reverse-mentoring pairs (juniors coaching the most gatekeeping managers first). Default 10.' }), weeks: actsFor },
   manager_coaching: { share: share.optional().meta({ description: 'Share of the target\'s managers coached, most gatekeeping first (0..1). Default 1.' }), weeks: actsFor },
   community_managers: { count: z.number().int().min(0).optional().meta({ description: 'Community managers appointed, to the largest communities first. Default 1.' }), weeks: actsFor },
@@ -271,7 +275,7 @@ const INTERVENTION_FIELDS: Record<InterventionType, Record<string, z.ZodType>> =
 export const INTERVENTION_DESCRIPTIONS: Record<InterventionType, string> = {
   access: 'Give the target access to the platform.',
   announcement: 'An announcement campaign: awareness and a push to try.',
-  training: 'Train people (capacity per week, a number or a schedule).',
+  training: 'Train people (capacity per week, a number or a schedule; or share, a share of its group per week).',
   reverse_mentoring: 'Juniors coach senior managers in using the platform.',
   manager_coaching: 'Coach managers toward a catalyst style.',
   community_managers: 'Appoint community managers who keep communities alive.',

@@ -62,16 +62,25 @@ strategies:                   # identifier -> strategy; all run on the same roll
   my_plan:
     type: custom
     label: Pilot, then launch with coaching
-    waves: {pilot_share: 0.1, waves: 1}
+    waves: {pilot_share: 0.1, waves: 1}   # 10% of teams pilot, the rest follow
+    # Every capacity and gate is a share, so the plan works at any size.
     interventions:
       - {type: access, at: 0, target: pilot}
+      - {type: announcement, at: 0, target: pilot, strength: 0.6}   # tell the pilot
+      - {type: training, at: 0, target: pilot, share: 0.1, weeks: 12}  # a tenth of the pilot a week
       - {type: manager_coaching, at: 0, target: pilot, share: 1, weeks: 12}
       - type: access
-        when: "pilot.weeks_open >= 8 and pilot.active_share >= 0.3"
+        when: "pilot.weeks_open >= 8 and pilot.active_share >= 0.2"
+        deadline: "pilot.weeks_open >= 16"   # open anyway after 16 weeks
         target: {wave: 1}
       - type: announcement
-        when: "pilot.weeks_open >= 8 and pilot.active_share >= 0.3"
+        when: "wave1.open >= 1"
+        target: {wave: 1}
         strength: 0.7
-      - {type: training, at: 0, capacity: "min(40, 5 * week)", weeks: 20}
+      - type: training
+        when: "wave1.open >= 1"
+        target: {wave: 1}
+        share: 0.05
+        weeks: 20
 `;
 }

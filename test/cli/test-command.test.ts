@@ -100,7 +100,7 @@ describe('uptake test', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^\S+bad_claim\.yaml:\d+:\d+ assumptions\.claims\.typo\.claim: unknown strategy top_dwn at character 3 — did you mean top_down\?\n$/);
-    expect((await uptake('test', file, '--rollouts', '0')).stderr).toBe('error: --rollouts: expected a whole number of at least 2, got "0" — e.g. --rollouts 100\n');
+    expect((await uptake('test', file, '--rollouts', '0')).stderr).toBe('error: --rollouts: expected a whole number of at least 2, got "0" — e.g. --rollouts 200\n');
     const confidence = await uptake('test', 'test/assumptions/fixtures/small.yaml', '--confidence', '95');
     expect(confidence.code).toBe(2);
     expect(confidence.stderr).toContain('--confidence: expected a number between 0 and 1, got "95"');

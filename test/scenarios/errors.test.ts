@@ -130,7 +130,7 @@ describe('unknown fields', () => {
 
   it('name the intervention type when a field does not belong to it', () => {
     expect(problem(withCustom('- {type: training, strength: 0.5}'))).toBe(
-      'test.yaml:23:26 strategies.plan.interventions[0].strength: unknown field strength for a training intervention — allowed here: type, at, when, deadline, target, capacity, weeks',
+      'test.yaml:23:26 strategies.plan.interventions[0].strength: unknown field strength for a training intervention — allowed here: type, at, when, deadline, target, capacity, share, weeks',
     );
   });
 

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ScenarioError, type Diagnostic } from '../../scenarios/errors.ts';
 import { EXIT, UsageError, handleError } from '../errors.ts';
 import { paint, plural, useColour } from '../format.ts';
+import { warningLines } from '../warnings.ts';
 
 export function register(program: Command): void {
   program
@@ -16,18 +17,19 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit code 0 when every file is valid, 2 otherwise.\nExample: uptake validate scenarios/*.yaml')
     .action(async (files: string[], options: { quiet?: boolean; json?: boolean }) => {
       // Loaded here, not at start-up, so `uptake --help` and other commands stay fast.
-      const { loadScenario } = await import('../../scenarios/load.ts');
+      const { loadScenarioWithWarnings } = await import('../../scenarios/load.ts');
       const colour = useColour(process.stdout);
       const report: FileReport[] = [];
       files = await expandFolders(files);
       for (const file of files) {
         try {
-          const experiment = await loadScenario(file);
-          report.push({ file, ok: true, name: experiment.name, hash: experiment.hash, diagnostics: [] });
+          const { experiment, warnings } = await loadScenarioWithWarnings(file);
+          report.push({ file, ok: true, name: experiment.name, hash: experiment.hash, diagnostics: [], warnings });
           if (!options.quiet && !options.json) {
             const summary = `${plural(experiment.strategies.length, 'strategy', 'strategies')}, ${plural(experiment.uncertainties.length, 'uncertainty', 'uncertainties')}, ${plural(experiment.rollouts, 'rollout')} × ${experiment.params.weeks} weeks`;
             process.stdout.write(`${paint('ok', 'green', colour)}  ${file}  (${experiment.name}: ${summary})\n`);
           }
+          if (!options.json) process.stderr.write(warningLines(warnings, useColour(process.stderr)));
         } catch (err) {
           if (err instanceof ScenarioError) {
             report.push({ file, ok: false, diagnostics: err.diagnostics });
@@ -53,6 +55,8 @@ interface FileReport {
   name?: string;
   hash?: string;
   diagnostics: Diagnostic[];
+  /** Plans that cannot work as written; the file is still valid. */
+  warnings?: Diagnostic[];
 }
 
 /** A folder stands for the .yaml/.yml files in it, in name order. */
