@@ -20,6 +20,7 @@ import * as schemaCommand from './commands/schema.ts';
 // import * as mergeCommand from './commands/merge.ts';
 // import * as reportCommand from './commands/report.ts';
 // import * as testCommand from './commands/test.ts';
+import * as compareCommand from './commands/compare.ts';
 import * as runCommand from './commands/run.ts';
 import * as mergeCommand from './commands/merge.ts';
 import * as reportCommand from './commands/report.ts';
@@ -36,6 +37,7 @@ const COMMANDS: CommandModule[] = [
   mergeCommand,
   reportCommand,
   testCommand,
+  compareCommand,
   validateCommand,
   initCommand,
   schemaCommand,
