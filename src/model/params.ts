@@ -168,28 +168,28 @@ export interface ParamSpec {
   integer?: boolean;
   unit?: string;
   description: string;
-  /** Seed essay (`seed 002`) or literature the parameter comes from. */
+  /** The essay (docs/sources.md) or literature the parameter comes from, or `design:` and the reasoning for a value set by design. */
   source: string;
 }
 
-const S0 = 'seed 000 (managers as strange attractors)';
-const S1 = 'seed 001 (managers need signs they are useful)';
-const S2 = 'seed 002 (Yammer story, law firm, empty room)';
-const S3 = 'seed 003 (10% producers, double bind, community roles)';
-const S4 = 'seed 004 (silos, glappkontakt, rewards)';
+const S0 = 'Laws of Attraction, c. 2009 (managers as strange attractors)';
+const S1 = 'Duperrin, n.d. (managers need signs they are useful)';
+const S2 = 'Empowering the individual, n.d. (Yammer story, law firm, empty room)';
+const S3 = 'The day they stop sharing, n.d. (10% producers, double bind, community roles)';
+const S4 = 'Enabling value creation, n.d. (silos, glappkontakt: gaps between departments, rewards)';
 
 export const PARAMETER_SPECS: readonly ParamSpec[] = [
-  { path: 'weeks', default: 104, min: 1, max: 1040, integer: true, unit: 'weeks', description: 'Simulated horizon.', source: 'design' },
+  { path: 'weeks', default: 104, min: 1, max: 1040, integer: true, unit: 'weeks', description: 'Simulated horizon.', source: 'design: two years, the span of a typical rollout programme and its budget; long enough for adoption to settle or fall back' },
 
-  { path: 'organisation.employees', default: 2000, min: 2, max: 1_000_000, integer: true, unit: 'people', description: 'Head count, managers and executives included.', source: 'design' },
+  { path: 'organisation.employees', default: 2000, min: 2, max: 1_000_000, integer: true, unit: 'people', description: 'Head count, managers and executives included.', source: "design: a mid-sized firm, large enough for departments and silos to matter, small enough to run 1,000 rollouts in seconds; set it to the client's head count" },
   { path: 'organisation.departments', default: 8, min: 1, max: 1000, integer: true, description: 'Number of departments (silos).', source: S4 },
-  { path: 'organisation.teamSize', default: 8, min: 2, max: 100, integer: true, unit: 'people', description: 'Mean team size, manager included.', source: 'design' },
+  { path: 'organisation.teamSize', default: 8, min: 2, max: 100, integer: true, unit: 'people', description: 'Mean team size, manager included.', source: "design: a manager and about seven reports, the usual span of control; set it from the client's org chart" },
   { path: 'organisation.siloStrength', default: 0.6, min: 0, max: 1, description: 'Share of weak ties that would cross a department border but stay inside it instead.', source: S4 },
   { path: 'organisation.weakTies', default: 6, min: 0, max: 200, unit: 'ties', description: 'Mean number of weak (cross-team) ties per employee.', source: 'Granovetter 1973' },
   { path: 'organisation.degreeDispersion', default: 0.8, min: 0, max: 3, description: 'Lognormal sigma of the propensity to form weak ties; larger gives more heterogeneous degrees (hubs).', source: 'Barabási & Albert 1999' },
   { path: 'organisation.communities', default: 24, min: 0, max: 100_000, integer: true, description: 'Topic communities that cut across departments.', source: S3 },
   { path: 'organisation.communityMemberships', default: 0.8, min: 0, max: 20, description: 'Mean number of community memberships per employee.', source: S3 },
-  { path: 'organisation.frontlineShare', default: 0, min: 0, max: 1, description: 'Share of employees on the front line, with little time slack.', source: 'design' },
+  { path: 'organisation.frontlineShare', default: 0, min: 0, max: 1, description: 'Share of employees on the front line, with little time slack.', source: 'design: 0 leaves the front line out unless a scenario says it has one (retail, manufacturing)' },
   { path: 'organisation.executiveSponsorship', default: 0.6, min: 0, max: 1, description: 'Visible executive backing; scales the reach of announcements.', source: S2 },
 
   { path: 'population.producerShare', default: 0.1, min: 0, max: 1, description: 'Share of content producers.', source: `${S3}; Nielsen 90-9-1` },
@@ -199,7 +199,7 @@ export const PARAMETER_SPECS: readonly ParamSpec[] = [
   { path: 'population.readerRate', default: 0.01, min: 0, max: 10, unit: 'items/week', description: 'Content output of a reader (likes, rare replies).', source: 'Nielsen 2006' },
   { path: 'population.innovativenessMean', default: 0.3, min: 0.001, max: 0.999, description: 'Mean innovativeness (Beta distributed): receptiveness to outside influence.', source: 'Rogers 2003' },
   { path: 'population.timeSlackMean', default: 0.45, min: 0.001, max: 0.999, description: 'Mean share of time free for networking (Beta distributed).', source: S3 },
-  { path: 'population.frontlineSlack', default: 0.3, min: 0, max: 1, description: 'Multiplier on the time slack of front-line employees.', source: 'design' },
+  { path: 'population.frontlineSlack', default: 0.3, min: 0, max: 1, description: 'Multiplier on the time slack of front-line employees.', source: "design: front-line staff have about a third of the office staff's free time (shifts, no desk); a judgement to vary, not a measurement" },
   { path: 'population.thresholdMean', default: 0.15, min: 0, max: 1, description: 'Mean adoption threshold: share of contacts who must be active before one follows.', source: 'Granovetter 1978' },
   { path: 'population.thresholdSd', default: 0.08, min: 0, max: 1, description: 'Spread of adoption thresholds (normal, truncated to 0..1).', source: 'Granovetter 1978' },
   { path: 'population.minReinforcement', default: 2, min: 0, max: 100, integer: true, description: 'Complex contagion: active contacts needed at the least.', source: 'Centola 2010' },
@@ -215,24 +215,24 @@ export const PARAMETER_SPECS: readonly ParamSpec[] = [
   { path: 'managers.reverseMentoringRate', default: 0.06, min: 0, max: 1, unit: '/week', description: 'Weekly style gain of a manager with a reverse mentor.', source: S2 },
   { path: 'managers.relapseRate', default: 0.03, min: 0, max: 1, unit: '/week', description: 'Weekly fall back toward the initial style when a manager gets no support.', source: S1 },
 
-  { path: 'adoption.externalInfluence', default: 0.003, min: 0, max: 1, unit: '/week', description: 'Bass p: weekly chance of acting on outside influence alone.', source: 'Bass 1969' },
-  { path: 'adoption.imitation', default: 0.25, min: 0, max: 1, unit: '/week', description: 'Bass q: weekly chance of trying, per unit share of active contacts.', source: 'Bass 1969' },
+  { path: 'adoption.externalInfluence', default: 0.003, min: 0, max: 1, unit: '/week', description: 'Bass p: weekly chance of acting on outside influence alone.', source: 'Bass 1969 for the mechanism (innovation and imitation); the weekly value is set so a 2,000-person firm takes off within months, to calibrate per client (docs/sources.md)' },
+  { path: 'adoption.imitation', default: 0.25, min: 0, max: 1, unit: '/week', description: 'Bass q: weekly chance of trying, per unit share of active contacts.', source: 'Bass 1969 for the mechanism (innovation and imitation); the weekly value is set so a 2,000-person firm takes off within months, to calibrate per client (docs/sources.md)' },
   { path: 'adoption.awarenessWordOfMouth', default: 0.5, min: 0, max: 1, unit: '/week', description: 'Weekly chance of hearing of the platform, per unit share of active contacts.', source: 'Rogers 2003' },
   { path: 'adoption.thresholdAdoptRate', default: 0.3, min: 0, max: 1, unit: '/week', description: 'Weekly chance of trying once one\'s threshold is reached.', source: 'Centola 2010' },
   { path: 'adoption.trialConversion', default: 0.35, min: 0, max: 1, unit: '/week', description: 'Weekly chance that a trying user who finds enough value becomes a regular.', source: 'Markus 1987' },
-  { path: 'adoption.baseLapse', default: 0.004, min: 0, max: 1, unit: '/week', description: 'Weekly chance a regular user lapses whatever the value.', source: 'design' },
+  { path: 'adoption.baseLapse', default: 0.004, min: 0, max: 1, unit: '/week', description: 'Weekly chance a regular user lapses whatever the value.', source: 'design: about one regular user in five lapses per year whatever the value (0.004 a week: job changes, habits), so use must keep being earned' },
   { path: 'adoption.emptyRoomLapse', default: 0.25, min: 0, max: 1, unit: '/week', description: 'Weekly chance of leaving for a user who finds too little value for the time (the empty room).', source: `${S2}; Markus 1987` },
-  { path: 'adoption.retrial', default: 0.3, min: 0, max: 1, description: 'Lapsed users\' trial rate relative to first-time users.', source: 'design' },
-  { path: 'adoption.announcementDecay', default: 0.7, min: 0, max: 1, description: 'Share of an announcement\'s push left after each week.', source: 'Bass 1969' },
+  { path: 'adoption.retrial', default: 0.3, min: 0, max: 1, description: 'Lapsed users\' trial rate relative to first-time users.', source: 'design: a lapsed user is about a third as likely to try again as a newcomer: they know what they left' },
+  { path: 'adoption.announcementDecay', default: 0.7, min: 0, max: 1, description: 'Share of an announcement\'s push left after each week.', source: 'design: the push of an announcement halves in about two weeks (0.7 a week), as campaign attention fades; Bass 1969 for outside influence as a mechanism' },
   { path: 'adoption.valueWeight', default: 0.8, min: 0, max: 10, description: 'Value of a full stream of contacts\' content.', source: 'Markus 1987' },
   { path: 'adoption.valueHalfSaturation', default: 1.5, min: 0.001, max: 100, unit: 'items/week', description: 'Contacts\' weekly content giving half the full value.', source: 'Markus 1987' },
   { path: 'adoption.communityValue', default: 0.25, min: 0, max: 10, description: 'Value of belonging to a living community.', source: S3 },
   { path: 'adoption.trainingValue', default: 0.2, min: 0, max: 10, description: 'Extra value a trained user finds (knows the uses that matter to their work).', source: S2 },
   { path: 'adoption.showcaseValue', default: 0.25, min: 0, max: 10, description: 'Extra value after a showcase of best cases, decaying like announcements.', source: S2 },
   { path: 'adoption.timeCost', default: 0.6, min: 0, max: 10, description: 'Time cost of participating for someone with no slack, on the value scale.', source: S3 },
-  { path: 'adoption.producerTimeCost', default: 0.6, min: 0, max: 10, description: 'Extra time cost of producing: producers pay 1 + this, contributors 1 + half of it (the double bind of seed 003).', source: S3 },
+  { path: 'adoption.producerTimeCost', default: 0.6, min: 0, max: 10, description: 'Extra time cost of producing: producers pay 1 + this, contributors 1 + half of it (the double bind of The day they stop sharing, n.d. (docs/sources.md)).', source: S3 },
   { path: 'adoption.innovatorValue', default: 0.8, min: 0, max: 10, description: 'Intrinsic value of a new tool to the most innovative (scaled by innovativeness): enthusiasts keep using it in an empty room for a while.', source: 'Rogers 2003' },
-  { path: 'adoption.decisionNoise', default: 0.15, min: 0.001, max: 10, description: 'Width of the value-minus-cost band over which leaving becomes likely.', source: 'design' },
+  { path: 'adoption.decisionNoise', default: 0.15, min: 0.001, max: 10, description: 'Width of the value-minus-cost band over which leaving becomes likely.', source: 'design: the width over which staying turns into leaving; small against the value range (0..1), so decisions follow value, but not a hard threshold, so not everyone leaves in the same week' },
 
   { path: 'communities.aliveThreshold', default: 1.2, min: 0, max: 1000, unit: 'items/week', description: 'Members\' weekly content a community needs to stay alive.', source: S3 },
   { path: 'communities.graceWeeks', default: 4, min: 1, max: 104, integer: true, unit: 'weeks', description: 'Weeks below the threshold before a community dies.', source: S3 },
@@ -249,19 +249,19 @@ export const PARAMETER_SPECS: readonly ParamSpec[] = [
   { path: 'governance.restrictShare', default: 0.5, min: 0, max: 1, description: 'Share of users losing access when the network is restricted.', source: S2 },
   { path: 'governance.trustDrop', default: 0.5, min: 0, max: 1, description: 'Drop in everyone\'s trial rate after a restriction or shutdown.', source: S2 },
 
-  { path: 'costs.licencePerUserWeek', default: 1.5, min: 0, max: 1e6, unit: 'money/person/week', description: 'Licence cost of one person with paid access.', source: 'design' },
-  { path: 'costs.trainingPerPerson', default: 150, min: 0, max: 1e7, unit: 'money/person', description: 'Cost of training one person.', source: 'design' },
+  { path: 'costs.licencePerUserWeek', default: 1.5, min: 0, max: 1e6, unit: 'money/person/week', description: 'Licence cost of one person with paid access.', source: "design: about 6 a month per person, the order of list prices of enterprise social platforms; set the client's contract" },
+  { path: 'costs.trainingPerPerson', default: 150, min: 0, max: 1e7, unit: 'money/person', description: 'Cost of training one person.', source: "design: half a day of training, the order of an internal day rate; set the client's figure" },
   { path: 'costs.coachingPerManagerWeek', default: 80, min: 0, max: 1e7, unit: 'money/manager/week', description: 'Cost of coaching one manager for a week.', source: S1 },
   { path: 'costs.communityManagerWeek', default: 600, min: 0, max: 1e7, unit: 'money/week', description: 'Cost of one community manager for a week.', source: S3 },
   { path: 'costs.reverseMentoringPairWeek', default: 40, min: 0, max: 1e7, unit: 'money/pair/week', description: 'Cost of one reverse-mentoring pair for a week.', source: S2 },
-  { path: 'costs.announcement', default: 3000, min: 0, max: 1e8, unit: 'money', description: 'Cost of one announcement campaign.', source: 'design' },
+  { path: 'costs.announcement', default: 3000, min: 0, max: 1e8, unit: 'money', description: 'Cost of one announcement campaign.', source: "design: one internal campaign (a launch event, mails, posters); set the client's figure" },
   { path: 'costs.showcase', default: 2000, min: 0, max: 1e8, unit: 'money', description: 'Cost of one showcase of best cases.', source: S2 },
   { path: 'costs.jobDescriptionChange', default: 15000, min: 0, max: 1e8, unit: 'money', description: 'One-off cost of changing job descriptions.', source: S3 },
   { path: 'costs.rewardChange', default: 15000, min: 0, max: 1e8, unit: 'money', description: 'One-off cost of changing reward structures.', source: S4 },
 
   { path: 'outcomes.criticalMassShare', default: 0.2, min: 0, max: 1, description: 'Active share counted as critical mass.', source: 'Markus 1987' },
-  { path: 'outcomes.targetShare', default: 0.4, min: 0, max: 1, description: 'Active share the client aims for.', source: 'design' },
-  { path: 'outcomes.sustainedWeeks', default: 13, min: 1, max: 1040, integer: true, unit: 'weeks', description: 'Final window over which sustained adoption is averaged.', source: 'design' },
+  { path: 'outcomes.targetShare', default: 0.4, min: 0, max: 1, description: 'Active share the client aims for.', source: "design: 40% active, about twice the critical mass, a common steering-committee goal; set the client's target" },
+  { path: 'outcomes.sustainedWeeks', default: 13, min: 1, max: 1040, integer: true, unit: 'weeks', description: 'Final window over which sustained adoption is averaged.', source: 'design: a quarter (13 weeks), long enough to average out week-to-week noise, short enough to show a late fall-back' },
 ];
 
 export const MECHANISM_NAMES: readonly (keyof MechanismSwitches)[] = [

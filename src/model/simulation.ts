@@ -764,7 +764,7 @@ export class Simulation {
         if (activeShare > criticalMass) ds += evidenceRate * (activeShare - criticalMass);
         if (isCoached) ds += coachingRate;
         if (isMentored) ds += reverseMentoringRate;
-        // Without support, managers feel alone and fall back toward their old style (seed 001).
+        // Without support, managers feel alone and fall back toward their old style (Duperrin, n.d.: docs/sources.md).
         else if (!isCoached && s > initialStyle[t]!) ds -= relapseRate * (s - initialStyle[t]!);
         s += ds;
         s = s < 0 ? 0 : s > 1 ? 1 : s;
@@ -796,7 +796,7 @@ export class Simulation {
       const managed = this.communityManagedUntil[c]! > this.week;
       const output = this.communityContent[c]! * (managed ? 1 + cp.communityManagerBoost : 1);
       const status = this.communityStatus[c]!;
-      // Heterogeneous groups have friction (seed 004): mixed communities need more output to live.
+      // Heterogeneous groups have friction (Enabling value creation, n.d.: docs/sources.md): mixed communities need more output to live.
       if (output >= cp.aliveThreshold * (1 + cp.mixingFriction * this.org.communityMixing[c]!)) {
         // A dead community comes back only when someone is paid to relaunch it.
         if (status === 0 || (status === 2 && managed)) this.setCommunityAlive(c, true);
@@ -1343,7 +1343,7 @@ export class Simulation {
     this.decideGovernance(total === 0 || u < g.payProbability ? 'pay' : u < g.payProbability + g.restrictProbability ? 'restrict' : 'shutdown');
   }
 
-  /** Management pays for the free network, restricts it or shuts it down (seed 002). */
+  /** Management pays for the free network, restricts it or shuts it down (Empowering the individual, n.d.: docs/sources.md). */
   decideGovernance(decision: 'pay' | 'restrict' | 'shutdown'): void {
     const n = this.org.employees;
     const g = this.params.governance;

@@ -1,5 +1,5 @@
 /**
- * The built-in strategies, expanded into plain StrategyPlans (seed 002):
+ * The built-in strategies, expanded into plain StrategyPlans (Empowering the individual, n.d.: docs/sources.md):
  * - top-down: everyone gets licensed access and an executive announcement at once;
  * - bottom-up: a free network open to all, started by a few enthusiasts,
  *   spreading through ties (and meeting the governance shock when it grows);
