@@ -24,6 +24,7 @@ import * as runCommand from './commands/run.ts';
 import * as mergeCommand from './commands/merge.ts';
 import * as reportCommand from './commands/report.ts';
 import * as testCommand from './commands/test.ts';
+import * as bassCommand from './commands/bass.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -36,6 +37,7 @@ const COMMANDS: CommandModule[] = [
   mergeCommand,
   reportCommand,
   testCommand,
+  bassCommand,
   validateCommand,
   initCommand,
   schemaCommand,
