@@ -99,7 +99,9 @@ export function fitBass(adopters: number[], method: BassMethod): BassFit {
   const rel = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
   if (rel(params.m, mBounds[0]) || rel(params.m, mBounds[1])) flags.push('m_at_bound');
   const peakTime = bassPeakTime(params.p, params.q);
-  if (peakTime > n) flags.push('before_peak');
+  // Before the peak: the fitted peak lies after the data, or the data are still rising (the last period is the largest).
+  const last = adopters[n - 1]!;
+  if (peakTime > n || adopters.slice(0, -1).every((v) => v < last)) flags.push('before_peak');
   const sse = residuals.reduce((s, r) => s + r * r, 0);
   const rse = n > 3 ? Math.sqrt(sse / (n - 3)) : NaN;
   return { method, ...params, peakTime, rse, flags: [...new Set(flags)].sort() as BassFlag[], mBounds };

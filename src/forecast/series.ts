@@ -87,6 +87,9 @@ export function parseAdopterSeries(text: string, file: string, options: { minPer
     const last = rows.length > 0 ? rows[rows.length - 1]!.info.lines : 1;
     problem(last, 0, 'period', `${count === 0 ? 'no' : `only ${count}`} period${count === 1 ? '' : 's'} to fit, need at least ${minPeriods}`, minPeriods > MIN_PERIODS ? `a Bass fit needs ${MIN_PERIODS} periods plus those held out (--holdout)` : 'a Bass fit estimates three parameters (p, q, m): give at least 3 periods');
   }
+  if (count >= minPeriods && parsed.length === count && parsed.every((r) => r.adopters === 0)) {
+    problem(parsed[parsed.length - 1]!.line, 0, 'adopters', 'every period has 0 adopters: there is nothing to fit', 'a Bass fit needs some adopters; check that the column holds new adopters per period');
+  }
   if (problems.length > 0) throw new ScenarioError(problems);
   return { periods: parsed.map((r) => r.period), adopters: parsed.map((r) => r.adopters) };
 }
