@@ -35,7 +35,7 @@ export function parseAdopterSeries(text: string, file: string, options: { minPer
     rows = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), info: true, raw: true, skip_empty_lines: true, trim: true, bom: true, comment: '#' }) as unknown as Row[];
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw new ScenarioError([{ file, line: e.lines ?? 0, col: 0, path: '', message: `not a readable CSV file: ${e.message.replace(/^Invalid \w+ \w+: /, '')}`, hint: 'save it as comma-separated text with a header line `period,adopters`' }]);
+    throw new ScenarioError([{ file, line: e.lines ?? 0, col: e.lines ? 1 : 0, path: '', message: `not a readable CSV file: ${e.message.replace(/^Invalid \w+ \w+: /, '')}`, hint: 'save it as comma-separated text with a header line `period,adopters`' }]);
   }
   const header = (text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '').split(',').map((h) => h.trim().toLowerCase());
   for (const column of ['period', 'adopters']) {
@@ -85,10 +85,10 @@ export function parseAdopterSeries(text: string, file: string, options: { minPer
   const count = seen.size;
   if (count < minPeriods) {
     const last = rows.length > 0 ? rows[rows.length - 1]!.info.lines : 1;
-    problem(last, 0, 'period', `${count === 0 ? 'no' : `only ${count}`} period${count === 1 ? '' : 's'} to fit, need at least ${minPeriods}`, minPeriods > MIN_PERIODS ? `a Bass fit needs ${MIN_PERIODS} periods plus those held out (--holdout)` : 'a Bass fit estimates three parameters (p, q, m): give at least 3 periods');
+    problem(last, 1, 'period', `${count === 0 ? 'no' : `only ${count}`} period${count === 1 ? '' : 's'} to fit, need at least ${minPeriods}`, minPeriods > MIN_PERIODS ? `a Bass fit needs ${MIN_PERIODS} periods plus those held out (--holdout)` : 'a Bass fit estimates three parameters (p, q, m): give at least 3 periods');
   }
   if (count >= minPeriods && parsed.length === count && parsed.every((r) => r.adopters === 0)) {
-    problem(parsed[parsed.length - 1]!.line, 0, 'adopters', 'every period has 0 adopters: there is nothing to fit', 'a Bass fit needs some adopters; check that the column holds new adopters per period');
+    problem(parsed[parsed.length - 1]!.line, columnOf(rows[rows.length - 1]!.raw, header.indexOf('adopters')), 'adopters', 'every period has 0 adopters: there is nothing to fit', 'a Bass fit needs some adopters; check that the column holds new adopters per period');
   }
   if (problems.length > 0) throw new ScenarioError(problems);
   return { periods: parsed.map((r) => r.period), adopters: parsed.map((r) => r.adopters) };
