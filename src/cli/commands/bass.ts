@@ -53,7 +53,7 @@ export function register(program: Command): void {
             ['p', report.p.toPrecision(4), 'coefficient of innovation (outside influence)'],
             ['q', report.q.toPrecision(4), 'coefficient of imitation (word of mouth)'],
             ['m', formatNumber(report.m), `adopters in the end (${Math.round((100 * report.observed_cumulative) / report.m)}% reached)`],
-            ['peak', report.peak_period.toFixed(1), 'period where new adoptions peak'],
+            ['peak', report.peak_period.toFixed(1), `new adoptions peak here, in period ${Math.ceil(report.peak_period)}`],
             ['rse', report.rse === null ? '—' : formatNumber(report.rse), 'residual standard error (adopters per period)'],
           ],
           { align: ['left', 'right', 'left'] },
