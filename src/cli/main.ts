@@ -25,6 +25,7 @@ import * as runCommand from './commands/run.ts';
 import * as mergeCommand from './commands/merge.ts';
 import * as reportCommand from './commands/report.ts';
 import * as testCommand from './commands/test.ts';
+import * as bassCommand from './commands/bass.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -38,6 +39,7 @@ const COMMANDS: CommandModule[] = [
   reportCommand,
   testCommand,
   compareCommand,
+  bassCommand,
   validateCommand,
   initCommand,
   schemaCommand,
