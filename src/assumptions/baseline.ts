@@ -8,11 +8,12 @@
  * at most alpha (for independent samples; with the same seed, an unchanged
  * scenario reproduces its baseline exactly and is never flagged).
  */
+import { InputError } from '../errors.ts';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
-import { columnName } from './claim.ts';
+import { columnName } from '../scenarios/claim.ts';
 import type { Sample } from './decide.ts';
 import { ksTwoSample, quantileSorted, sorted } from './stats.ts';
 
@@ -92,16 +93,7 @@ export function writeBaseline(file: string, baseline: BaselineFile): void {
   renameSync(tmp, file);
 }
 
-export class BaselineError extends Error {
-  readonly exitCode = 2;
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'BaselineError';
-  }
-}
+export class BaselineError extends InputError {}
 
 export function readBaseline(file: string): BaselineFile | undefined {
   if (!existsSync(file)) return undefined;

@@ -14,7 +14,7 @@
  * fails (and a false one passes) with probability at most `alpha` at this look.
  */
 import { evaluateExpr } from '../scenarios/formula.ts';
-import { flip, holds, evaluateSide, NEVER, type Aggregate, type ClaimOp, type CompiledClaim } from './claim.ts';
+import { flip, holds, evaluateSide, NEVER, type Aggregate, type ClaimOp, type CompiledClaim } from '../scenarios/claim.ts';
 import { bootstrapBounds, clopperPearson, mean, quantileBounds, quantileSorted, sorted } from './stats.ts';
 
 /** Per-rollout values of columns (`top_down.cost`, `top_down.active_share@52`); NaN is "never". */

@@ -1,5 +1,5 @@
 /** Words and numbers for test results: the terminal table, JUnit details and JSON. */
-import { formatNumber } from '../cli/format.ts';
+import { formatNumber } from '../format.ts';
 import type { Decision } from './decide.ts';
 import type { ScenarioTestReport } from './run.ts';
 

@@ -18,8 +18,8 @@ import { layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt, type Batc
 import { canonicalJson } from '../scenarios/load.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { createRunner, type BatchRunner } from '../runner/pool.ts';
-import { uptakeVersion } from '../cli/version.ts';
-import { columnName, parseColumn, waveColumnOf } from './claim.ts';
+import { uptakeVersion } from '../version.ts';
+import { columnName, parseColumn, waveColumnOf } from '../scenarios/claim.ts';
 import type { Sample } from './decide.ts';
 
 /** Every result of every strategy, then the extra observable columns. */

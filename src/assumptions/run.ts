@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { baselinePath, detectDrift, makeBaseline, readBaseline, writeBaseline, type DriftReport } from './baseline.ts';
-import { DEFAULT_CONFIDENCE } from './claim.ts';
+import { DEFAULT_CONFIDENCE } from '../scenarios/claim.ts';
 import { columnsFor, modelVersion, RolloutSource } from './rollouts.ts';
 import { planLooks, testSequentially, type ClaimOutcome } from './sequential.ts';
 

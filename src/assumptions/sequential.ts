@@ -11,7 +11,7 @@
  * out (exact for P and quantile claims; as good as the bootstrap otherwise).
  */
 import { deriveSeed } from '../model/rng.ts';
-import type { CompiledClaim } from './claim.ts';
+import type { CompiledClaim } from '../scenarios/claim.ts';
 import { decide, type Decision, type Sample } from './decide.ts';
 
 export interface LookPlan {

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { ParameterError } from '../model/params.ts';
 import { ScenarioError } from '../scenarios/errors.ts';
+import { InputError } from '../errors.ts';
 
 export const EXIT = {
   OK: 0,
@@ -19,15 +20,8 @@ export const EXIT = {
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** Bad flag, usage or input (exit 2). `hint` says how to fix it. */
-export class UsageError extends Error {
-  readonly hint?: string;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.hint = hint;
-  }
-}
+/** Bad flag or usage (exit 2): the command line's kind of InputError. `hint` says how to fix it. */
+export class UsageError extends InputError {}
 
 /** Something that should not happen (exit 3). */
 export class InternalError extends Error {
@@ -83,7 +77,7 @@ export function handleError(err: unknown, out: ErrorOutput = process.stderr): Ex
     if (err.diagnostics.length > 1) out.write(`${err.diagnostics.length} problems found.\n`);
     return EXIT.BAD_INPUT;
   }
-  if (err instanceof UsageError) {
+  if (err instanceof InputError) {
     out.write(`error: ${err.message}${err.hint ? ` — ${err.hint}` : ''}\n`);
     return EXIT.BAD_INPUT;
   }

@@ -3,6 +3,11 @@
  * number formatting and colour that respects NO_COLOR and non-terminals.
  */
 
+import { formatNumber, formatPercent } from '../format.ts';
+
+// Numbers are formatted in the neutral base so every layer can use them; the CLI re-exports them.
+export { formatNumber, formatPercent };
+
 export interface Stream {
   isTTY?: boolean;
   write(text: string): unknown;
@@ -57,22 +62,6 @@ export function renderTable(headers: string[], rows: (string | number)[][], opti
   if (options.rule !== false) out.push(widths.map((w) => '─'.repeat(w)).join(gap));
   for (const r of cells) out.push(line(r));
   return `${out.join('\n')}\n`;
-}
-
-/** Compact human number: 3 significant digits, thousands separated, NaN as "never". */
-export function formatNumber(value: number, digits = 3): string {
-  if (Number.isNaN(value)) return 'never';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return value.toLocaleString('en-GB');
-  const abs = Math.abs(value);
-  if (abs >= 1000) return Math.round(value).toLocaleString('en-GB');
-  return Number(value.toPrecision(digits)).toString();
-}
-
-/** A share 0..1 as a percentage, e.g. 0.4123 -> "41.2%". */
-export function formatPercent(share: number, decimals = 1): string {
-  if (Number.isNaN(share)) return 'never';
-  return `${(share * 100).toFixed(decimals)}%`;
 }
 
 /** A duration in seconds as "1.2 s", "3 min 05 s" or "1 h 02 min". */

@@ -11,7 +11,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, type ExitCode, handleError } from './errors.ts';
-import { uptakeVersion } from './version.ts';
+import { uptakeVersion } from '../version.ts';
 import * as validateCommand from './commands/validate.ts';
 import * as initCommand from './commands/init.ts';
 import * as schemaCommand from './commands/schema.ts';

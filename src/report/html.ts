@@ -239,15 +239,14 @@ function scenarioHtml(data: ReportData): string {
   if (!s) return '';
   const file = `<code>${h(fileName(s.source))}</code>`;
   if (s.status !== 'matched') {
-    if (s.status === 'missing') return `<p>The scenario file ${file} is not reachable from here, so its fixed settings are not listed; they are in that file.</p>`;
-    if (s.status === 'unreadable') return `<p>The scenario file ${file} could not be read, so its fixed settings are not listed.</p>`;
-    return `<p>The scenario file ${file} has changed since this run (it no longer gives the run's hash), so its current settings are not shown: they may not be the ones used.</p>`;
+    if (s.status === 'missing') return `<p>This folder was written before runs kept their experiment (experiment.json), so the fixed settings of ${file} are not listed; they are in that file.</p>`;
+    return `<p>This folder's experiment.json is damaged or belongs to another run, so the fixed settings of ${file} are not listed.</p>`;
   }
   const rows = s.settings.map(
     (x) => `<tr><th scope="row"><code>${h(x.path)}</code></th><td>${h(x.description)}</td><td class="num">${h(plain(x.value))}${x.unit ? ` <span class="unit">${h(x.unit)}</span>` : ''}</td><td class="num">${h(plain(x.default))}</td></tr>`,
   );
   const off = s.mechanismsOff.map((m) => `<li><code>${h(m.name)}</code> switched off: ${h(m.description)}</li>`);
-  return `<p>The organisation's size and every parameter the scenario ${file} sets away from the model's defaults (read from the file, which still matches this run). Everything else is at its default; docs/model.md in the uptake repository lists every parameter, its default and its source.</p>
+  return `<p>The organisation's size and every parameter the scenario ${file} sets away from the model's defaults, as this run used them (from experiment.json in this folder). Everything else is at its default; docs/model.md in the uptake repository lists every parameter, its default and its source.</p>
 ${rows.length ? `<div class="table-wrap"><table class="assumptions"><thead><tr><th scope="col">Parameter</th><th scope="col">What it means</th><th scope="col" class="num">In this scenario</th><th scope="col" class="num">Model default</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>` : '<p>The scenario keeps every default.</p>'}
 ${off.length ? `<ul class="mechanisms">${off.join('')}</ul>` : ''}`;
 }

@@ -1,13 +1,13 @@
 /**
  * Reads an output folder for the report. Anything wrong with it (missing
- * folder or file, not uptake's, corrupt JSON or CSV) becomes one UsageError
+ * folder or file, not uptake's, corrupt JSON or CSV) becomes one InputError
  * naming the file, and the line or field, and what is wrong: exit 2, no stack.
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { UsageError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { MANIFEST_FORMAT, SUMMARY_FORMAT, type RunManifest, type RunSummary, type StrategyInfo } from '../runner/summary.ts';
 import type { ReportData, RolloutColumns } from './model.ts';
 import { scenarioSettings } from './scenario.ts';
@@ -49,21 +49,21 @@ const manifestSchema = z.looseObject({
 });
 
 function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string, format: string): T {
-  if (!existsSync(file)) throw new UsageError(`${file}: missing`, `is this an uptake output folder? \`uptake run\` writes ${what}`);
+  if (!existsSync(file)) throw new InputError(`${file}: missing`, `is this an uptake output folder? \`uptake run\` writes ${what}`);
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`, 'the file is damaged; rerun `uptake run` to write it again');
+    throw new InputError(`${file}: not valid JSON (${(err as Error).message})`, 'the file is damaged; rerun `uptake run` to write it again');
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.');
     if (path === 'format') {
-      throw new UsageError(`${file}: not an uptake ${what} (field "format" is ${JSON.stringify((value as { format?: unknown } | null)?.format)}, expected ${JSON.stringify(format)})`, 'point `uptake report` at a folder written by `uptake run`');
+      throw new InputError(`${file}: not an uptake ${what} (field "format" is ${JSON.stringify((value as { format?: unknown } | null)?.format)}, expected ${JSON.stringify(format)})`, 'point `uptake report` at a folder written by `uptake run`');
     }
-    throw new UsageError(`${file}: field ${path || '(top level)'}: ${issue.message}`, 'the file is damaged or from another uptake version; rerun `uptake run`');
+    throw new InputError(`${file}: field ${path || '(top level)'}: ${issue.message}`, 'the file is damaged or from another uptake version; rerun `uptake run`');
   }
   return parsed.data;
 }
@@ -76,7 +76,7 @@ function cell(text: string): number | undefined {
 }
 
 async function readRolloutColumns(file: string, summary: RunSummary): Promise<Map<string, RolloutColumns>> {
-  if (!existsSync(file)) throw new UsageError(`${file}: missing`, 'is this an uptake output folder? `uptake run` writes rollouts.csv');
+  if (!existsSync(file)) throw new InputError(`${file}: missing`, 'is this an uptake output folder? `uptake run` writes rollouts.csv');
   const wanted = new Set(summary.results.map((r) => r.name));
   const builders = new Map<string, { rollout: number[]; seed: number[]; columns: Map<string, number[]> }>();
   for (const s of summary.strategies) builders.set(s.name, { rollout: [], seed: [], columns: new Map() });
@@ -90,7 +90,7 @@ async function readRolloutColumns(file: string, summary: RunSummary): Promise<Ma
     const cells = line.split(',');
     if (!header) {
       if (cells[0] !== 'strategy' || cells[1] !== 'rollout' || cells[2] !== 'seed') {
-        throw new UsageError(`${file}:1: header must start with strategy,rollout,seed, got "${line.slice(0, 60)}"`, 'the file is damaged; rerun `uptake run`');
+        throw new InputError(`${file}:1: header must start with strategy,rollout,seed, got "${line.slice(0, 60)}"`, 'the file is damaged; rerun `uptake run`');
       }
       header = cells;
       // Results and wave opening weeks; drawn parameters (dotted names) are not charted.
@@ -99,24 +99,24 @@ async function readRolloutColumns(file: string, summary: RunSummary): Promise<Ma
       continue;
     }
     if (cells.length !== header.length) {
-      throw new UsageError(`${file}:${lineNo}: expected ${header.length} values, found ${cells.length}`, 'the file is damaged or was cut short; rerun `uptake run`');
+      throw new InputError(`${file}:${lineNo}: expected ${header.length} values, found ${cells.length}`, 'the file is damaged or was cut short; rerun `uptake run`');
     }
     const b = builders.get(cells[0]!);
-    if (!b) throw new UsageError(`${file}:${lineNo}: strategy "${cells[0]}" is not in summary.json`, 'rollouts.csv and summary.json come from different runs');
+    if (!b) throw new InputError(`${file}:${lineNo}: strategy "${cells[0]}" is not in summary.json`, 'rollouts.csv and summary.json come from different runs');
     const rollout = Number(cells[1]);
     const seed = Number(cells[2]);
     if (!Number.isInteger(rollout) || !Number.isFinite(seed) || cells[1] === '' || cells[2] === '') {
-      throw new UsageError(`${file}:${lineNo}: rollout and seed must be whole numbers, got "${cells[1]}" and "${cells[2]}"`, 'the file is damaged; rerun `uptake run`');
+      throw new InputError(`${file}:${lineNo}: rollout and seed must be whole numbers, got "${cells[1]}" and "${cells[2]}"`, 'the file is damaged; rerun `uptake run`');
     }
     b.rollout.push(rollout);
     b.seed.push(seed);
     for (const i of keep) {
       const v = cell(cells[i]!);
-      if (v === undefined) throw new UsageError(`${file}:${lineNo}: column ${header[i]}: expected a number or "never", got "${cells[i]}"`, 'the file is damaged; rerun `uptake run`');
+      if (v === undefined) throw new InputError(`${file}:${lineNo}: column ${header[i]}: expected a number or "never", got "${cells[i]}"`, 'the file is damaged; rerun `uptake run`');
       b.columns.get(header[i]!)!.push(v);
     }
   }
-  if (!header) throw new UsageError(`${file}: empty`, 'the file is damaged; rerun `uptake run`');
+  if (!header) throw new InputError(`${file}: empty`, 'the file is damaged; rerun `uptake run`');
   const out = new Map<string, RolloutColumns>();
   for (const [strategy, b] of builders) {
     out.set(strategy, {
@@ -138,13 +138,13 @@ export function uniqueLabels(strategies: readonly StrategyInfo[]): StrategyInfo[
 }
 
 export async function loadReportData(dir: string): Promise<ReportData> {
-  if (!existsSync(dir)) throw new UsageError(`${dir}: no such folder`, 'give the output folder of `uptake run` (e.g. out/default)');
-  if (!statSync(dir).isDirectory()) throw new UsageError(`${dir}: not a folder`, 'give the output folder of `uptake run`, not a file in it');
+  if (!existsSync(dir)) throw new InputError(`${dir}: no such folder`, 'give the output folder of `uptake run` (e.g. out/default)');
+  if (!statSync(dir).isDirectory()) throw new InputError(`${dir}: not a folder`, 'give the output folder of `uptake run`, not a file in it');
   if (!existsSync(join(dir, 'summary.json')) && existsSync(join(dir, 'partial.json'))) {
-    throw new UsageError(`${dir}: holds one shard's partial result, not a whole run`, 'combine the shards first with `uptake merge <dirs...> --out DIR`, then report on DIR');
+    throw new InputError(`${dir}: holds one shard's partial result, not a whole run`, 'combine the shards first with `uptake merge <dirs...> --out DIR`, then report on DIR');
   }
   const summary = readJsonFile(join(dir, 'summary.json'), summarySchema, 'summary.json', SUMMARY_FORMAT) as unknown as RunSummary;
   const manifest = readJsonFile(join(dir, 'manifest.json'), manifestSchema, 'manifest.json', MANIFEST_FORMAT) as unknown as RunManifest;
   const rollouts = await readRolloutColumns(join(dir, 'rollouts.csv'), summary);
-  return { dir, summary, manifest, strategies: uniqueLabels(summary.strategies), rollouts, scenario: await scenarioSettings(summary) };
+  return { dir, summary, manifest, strategies: uniqueLabels(summary.strategies), rollouts, scenario: scenarioSettings(dir, summary) };
 }

@@ -29,7 +29,7 @@ export interface ReportData {
   strategies: StrategyInfo[];
   /** Per strategy name, in summary order. */
   rollouts: Map<string, RolloutColumns>;
-  /** The scenario's fixed settings, when its file is still there and unchanged since the run. */
+  /** The scenario's fixed settings as the run used them (experiment.json), when the folder has them. */
   scenario?: ScenarioSettings;
 }
 

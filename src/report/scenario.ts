@@ -1,15 +1,16 @@
 /**
  * The scenario's fixed settings, for the report's assumptions section.
- * summary.json lists the uncertain assumptions but not the fixed ones, so we
- * reload the scenario file named in the summary, and use it only when it still
- * produces the very experiment that was run (same hash once the run's seed and
- * rollouts are applied): a report never shows settings from an edited file.
+ * summary.json lists the uncertain assumptions but not the fixed ones; every
+ * output folder holds experiment.json, the expanded experiment the run used,
+ * so the report reads them from the folder alone: never from the scenario
+ * file, which may have been edited or moved since (or was never copied here).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS, getPath } from '../model/index.ts';
-import { applyOverrides, loadScenario } from '../scenarios/load.ts';
+import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath, toSnake } from '../scenarios/names.ts';
-import type { RunSummary } from './model.ts';
+import type { RunSummary } from '../runner/summary.ts';
 
 /** The organisation's size is worth stating even when the scenario keeps the default. */
 const ALWAYS_SHOWN = new Set(['organisation.employees', 'organisation.departments']);
@@ -24,18 +25,20 @@ export interface Setting {
 
 export type ScenarioSettings =
   | { status: 'matched'; source: string; settings: Setting[]; mechanismsOff: { name: string; description: string }[] }
-  | { status: 'missing' | 'changed' | 'unreadable'; source: string };
+  /** missing: a folder written before experiment.json; unreadable: experiment.json damaged or of another run. */
+  | { status: 'missing' | 'unreadable'; source: string };
 
-export async function scenarioSettings(summary: RunSummary): Promise<ScenarioSettings> {
+export function scenarioSettings(dir: string, summary: RunSummary): ScenarioSettings {
   const source = summary.experiment.source;
-  if (!source || !existsSync(source)) return { status: 'missing', source };
-  let experiment;
+  const file = join(dir, 'experiment.json');
+  if (!existsSync(file)) return { status: 'missing', source };
+  let experiment: Experiment;
   try {
-    experiment = applyOverrides(await loadScenario(source), { rollouts: summary.experiment.rollouts, seed: summary.experiment.seed });
+    experiment = JSON.parse(readFileSync(file, 'utf8')) as Experiment;
   } catch {
     return { status: 'unreadable', source };
   }
-  if (experiment.hash !== summary.experiment.hash) return { status: 'changed', source };
+  if (experiment.hash !== summary.experiment.hash || typeof experiment.params !== 'object') return { status: 'unreadable', source };
   // fileParamPath leaves the file's names as they are and turns older folders' ModelParams paths into them.
   const uncertain = new Set(summary.uncertainties.map((u) => fileParamPath(u.path)));
   const settings: Setting[] = [];

@@ -21,7 +21,7 @@ import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
 import { MANIFEST_FORMAT, type RunManifest, type RunSummary } from './summary.ts';
-import { uptakeVersion } from '../cli/version.ts';
+import { uptakeVersion } from '../version.ts';
 
 export interface Shard {
   /** 1-based. */
@@ -339,6 +339,8 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     },
   });
   writeJson(join(ready, 'manifest.json'), manifest);
+  // The expanded experiment the run used: the report reads fixed settings from here, never from the scenario file.
+  writeJson(join(ready, 'experiment.json'), experiment);
   mkdirSync(dirname(out), { recursive: true });
   installFolder(ready, out);
   rmSync(workDir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { experimentKey, manifestOf, shardRange, type RunResult } from './execute
 import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutsHeader, RunInputError, writeFileDurably, writeJson } from './outputs.ts';
 import type { RunManifest } from './summary.ts';
-import { uptakeVersion } from '../cli/version.ts';
+import { uptakeVersion } from '../version.ts';
 
 export class MergeError extends RunInputError {}
 
@@ -100,6 +100,7 @@ export async function mergeShards(options: MergeOptions): Promise<RunResult> {
       extra: { mergedFrom: partials.map((p) => ({ dir: p.dir, shard: `${p.manifest.shard!.index}/${count}`, seconds: p.manifest.seconds, workers: p.manifest.workers })) },
     });
     writeJson(join(ready, 'manifest.json'), manifest);
+    writeJson(join(ready, 'experiment.json'), experiment);
     installFolder(ready, out);
     return { out, summary, manifest, resumedRollouts: 0 };
   } finally {

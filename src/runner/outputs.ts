@@ -2,6 +2,7 @@
  * Writing an output folder: rows of rollouts.csv, JSON files, and putting a
  * finished folder in place in one rename so nobody ever sees half of it.
  */
+import { InputError } from '../errors.ts';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { RESULTS } from '../model/index.ts';
@@ -94,13 +95,10 @@ export function concatenate(file: string, header: string, parts: string[], skipF
 }
 
 /** Bad input to the runner (a flag, a folder, a shard): exit code 2 with a hint, reported by the CLI. */
-export class RunInputError extends Error {
-  readonly exitCode = 2;
-  readonly hint: string;
+export class RunInputError extends InputError {
+  declare readonly hint: string;
   constructor(message: string, hint: string) {
-    super(message);
-    this.name = new.target.name;
-    this.hint = hint;
+    super(message, hint);
   }
 }
 

@@ -8,7 +8,7 @@
 import {
   type ModelParams, type StrategyPlan, type Random, PARAMETER_SPECS, createRandom, deriveSeed, normal, gamma,
 } from '../model/index.ts';
-import type { AssumptionsPlan } from '../assumptions/claim.ts';
+import type { AssumptionsPlan } from './claim.ts';
 
 const INTEGER_PATHS = new Set(PARAMETER_SPECS.filter((s) => s.integer).map((s) => s.path));
 

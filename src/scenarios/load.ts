@@ -7,6 +7,7 @@
  * problems is expanded: built-in strategies into plans, formulas into Expr
  * trees and per-week tables, distributions into the experiment's uncertainties.
  */
+import { InputError } from '../errors.ts';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type Node } from 'yaml';
@@ -20,7 +21,7 @@ import { ScenarioError, type Diagnostic } from './errors.ts';
 import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { closest, didYouMean, fileParamPath, listWords, toCamel, toSnake } from './names.ts';
-import { assumptionProblems, expandAssumptions } from '../assumptions/load.ts';
+import { assumptionProblems, expandAssumptions } from './claim-expand.ts';
 import {
   DEFAULT_ROLLOUTS, DEFAULT_SEED, IDENTIFIER, SECTIONS, STRATEGY_TYPES, scenarioJsonSchema, scenarioSchema,
   type InterventionFile, type ScenarioFile, type StrategyFile,
@@ -904,16 +905,7 @@ export interface ExperimentOverrides {
 }
 
 /** A bad override (e.g. `--rollouts 0`): exit code 2 through the CLI's error handler. */
-export class OverrideError extends Error {
-  readonly exitCode = 2;
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'OverrideError';
-  }
-}
+export class OverrideError extends InputError {}
 
 /** The experiment with rollouts and/or seed replaced (e.g. from `uptake run --rollouts 50 --seed 7`), hash updated. */
 export function applyOverrides(experiment: Experiment, overrides: ExperimentOverrides): Experiment {

@@ -16,7 +16,7 @@ import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '..
 import { DISTRIBUTION_KINDS, distributionProblems, supportProblem, toDistribution } from './distributions.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toSnake } from './names.ts';
-import { assumptionsSchema } from '../assumptions/schema.ts';
+import { assumptionsSchema } from './claim-schema.ts';
 
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 const identifier = z

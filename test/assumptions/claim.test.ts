@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileClaim } from '../../src/assumptions/claim.ts';
+import { compileClaim } from '../../src/scenarios/claim.ts';
 import { FormulaError } from '../../src/scenarios/formula.ts';
 import { ScenarioError } from '../../src/scenarios/errors.ts';
 import { loadScenarioText } from '../../src/scenarios/load.ts';

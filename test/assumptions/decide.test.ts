@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/model/rng.ts';
-import { compileClaim, type CompiledClaim } from '../../src/assumptions/claim.ts';
+import { compileClaim, type CompiledClaim } from '../../src/scenarios/claim.ts';
 import { decide, sampleOf, type Sample } from '../../src/assumptions/decide.ts';
 import { planLooks, testSequentially } from '../../src/assumptions/sequential.ts';
 

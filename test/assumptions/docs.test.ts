@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OBSERVABLES, RESULTS } from '../../src/model/index.ts';
-import { compileClaim } from '../../src/assumptions/claim.ts';
+import { compileClaim } from '../../src/scenarios/claim.ts';
 
 const docs = readFileSync(new URL('../../docs/assumptions.md', import.meta.url), 'utf8');
 

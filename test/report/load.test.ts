@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync, cpSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../src/cli/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { loadReportData, uniqueLabels } from '../../src/report/load.ts';
 import { tempDir } from './fixture.ts';
 import { writeSyntheticOutputs } from './synthetic.ts';
@@ -26,12 +26,12 @@ function damaged(name: string, file: string, damage: (text: string) => string | 
   return dir;
 }
 
-async function failure(dir: string): Promise<UsageError> {
+async function failure(dir: string): Promise<InputError> {
   try {
     await loadReportData(dir);
   } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return err as UsageError;
+    expect(err).toBeInstanceOf(InputError);
+    return err as InputError;
   }
   throw new Error(`loading ${dir} did not fail`);
 }

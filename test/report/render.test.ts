@@ -95,7 +95,7 @@ describe('rendering the report from a real run', () => {
     expect(html).toMatch(/<pre class="command"><code>uptake run [^<]*tiny\.yaml/);
   });
 
-  it('lists the scenario\'s fixed settings, read back from its file because it still matches the run', () => {
+  it('lists the scenario\'s fixed settings, from the run\'s experiment.json', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('>Set by the scenario</h3>');
     expect(html).toMatch(/<code>organisation\.employees<\/code><\/th><td>[^<]+<\/td><td class="num">250 <span class="unit">people<\/span><\/td><td class="num">2,000<\/td>/);
@@ -132,18 +132,20 @@ describe('rendering a run of a single strategy', () => {
 });
 
 describe('a scenario file edited after its run', () => {
-  it('is not trusted for the fixed settings: the report says the file has changed', async () => {
+  it('does not change the report: the fixed settings come from the run\'s experiment.json, not from the file', async () => {
     const root = tempDir('edited');
     try {
       const scenario = join(root, 'tiny.yaml');
       writeFileSync(scenario, readFileSync(TINY_SCENARIO, 'utf8'));
       const out = join(root, 'out');
       await runExperiment({ experiment: await loadScenario(scenario), out, workers: 1, runner: 'sequential' });
+      expect(existsSync(join(out, 'experiment.json'))).toBe(true);
       writeFileSync(scenario, readFileSync(TINY_SCENARIO, 'utf8').replace('employees: 250', 'employees: 260'));
+      rmSync(scenario);
       await renderReport(out, { quiet: true, png: false });
       const html = readFileSync(join(out, 'report.html'), 'utf8');
-      expect(html).toMatch(/has changed since this run \(it no longer gives the run's hash\)/);
-      expect(html).not.toContain('<code>organisation.employees</code>');
+      expect(html).toContain('as this run used them (from experiment.json in this folder)');
+      expect(html).toMatch(/<code>organisation\.employees<\/code><\/th><td>[^<]*<\/td><td class="num">250 /);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

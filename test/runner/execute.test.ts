@@ -49,8 +49,8 @@ describe('the run plan', () => {
 });
 
 describe('a run', () => {
-  it('writes the four files, with the columns docs/outputs.md documents', async () => {
-    expect(readdirSync(reference).sort()).toEqual(['manifest.json', 'rollouts.csv', 'summary.json', 'timeseries.csv']);
+  it('writes the five files, with the columns docs/outputs.md documents', async () => {
+    expect(readdirSync(reference).sort()).toEqual(['experiment.json', 'manifest.json', 'rollouts.csv', 'summary.json', 'timeseries.csv']);
     const ts = readFileSync(join(reference, 'timeseries.csv'), 'utf8').split('\n');
     expect(ts[0]).toBe('strategy,week,metric,mean,p05,p25,p50,p75,p95');
     expect(ts[0]).toBe(TIMESERIES_COLUMNS.join(','));

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../../errors.ts';
 import { UsageError } from '../errors.ts';
 import { paint, renderTable, useColour } from '../format.ts';
 
@@ -41,7 +42,7 @@ async function compareCommand(dirA: string, dirB: string, flags: CompareFlags): 
     try {
       return await loadReportData(dir);
     } catch (err) {
-      if (err instanceof UsageError) problems.push(err.hint ? `${err.message} — ${err.hint}` : err.message);
+      if (err instanceof InputError) problems.push(err.hint ? `${err.message} — ${err.hint}` : err.message);
       else throw err;
       return undefined;
     }

@@ -5,7 +5,7 @@ let cached: string | undefined;
 
 export function uptakeVersion(): string {
   if (cached === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
     cached = pkg.version ?? '0.0.0';
   }
   return cached;

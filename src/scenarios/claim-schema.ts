@@ -2,7 +2,7 @@
  * The `assumptions:` section of a scenario file (part of the one zod schema in
  * src/scenarios/schema.ts). Claims are checked here only for being text; their
  * language and names are checked by the loader against the file's strategies
- * and horizon (src/assumptions/load.ts), with the position inside the claim,
+ * and horizon (src/scenarios/claim-expand.ts), with the position inside the claim,
  * and so is the budget against the starting rollouts (checks there run even
  * when other fields have problems, so every problem is reported in one pass).
  */

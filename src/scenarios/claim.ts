@@ -20,8 +20,8 @@
  * by mathjs.
  */
 import { OBSERVABLES, RESULTS, type Expr } from '../model/index.ts';
-import { FormulaError, compileFormula, evaluateExpr } from '../scenarios/formula.ts';
-import { closest, listWords } from '../scenarios/names.ts';
+import { FormulaError, compileFormula, evaluateExpr } from './formula.ts';
+import { closest, listWords } from './names.ts';
 
 export type ClaimOp = '<' | '<=' | '>' | '>=';
 

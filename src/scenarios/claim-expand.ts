@@ -3,9 +3,9 @@
  * strategies and horizon (problems with their position inside the claim), and
  * expand the section into the Experiment's AssumptionsPlan.
  */
-import { FormulaError } from '../scenarios/formula.ts';
+import { FormulaError } from './formula.ts';
 import { compileClaim, type AssumptionsPlan, type ClaimContext } from './claim.ts';
-import type { AssumptionsFile } from './schema.ts';
+import type { AssumptionsFile } from './claim-schema.ts';
 
 export interface AssumptionProblem {
   /** Path in the file, e.g. ['assumptions', 'claims', 'pilot_wins', 'claim']. */
