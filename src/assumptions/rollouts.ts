@@ -15,7 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OBS, RES, OBSERVABLE_COUNT, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
 import { layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt, type BatchTask } from '../runner/batch.ts';
-import { canonicalJson } from '../scenarios/load.ts';
+import { canonicalJson } from '../scenarios/hash.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { createRunner, type BatchRunner } from '../runner/pool.ts';
 import { uptakeVersion } from '../version.ts';

@@ -1,0 +1,168 @@
+/**
+ * A valid scenario file expanded into the Experiment the runner runs: defaults
+ * filled in, built-in strategies into plans, formulas into Expr trees and
+ * per-week tables, distributions into uncertainties.
+ */
+import { PARAMETER_SPECS, defaultParams, validateParams, ParameterError, type ModelParams, type ParamSpec } from '../model/params.ts';
+import { conditionVariableNames, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
+import { builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
+import { centre, toDistribution } from './distributions.ts';
+import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
+import { compileFormula, scheduleTable } from './formula.ts';
+import { fileParamPath, toCamel } from './names.ts';
+import { expandAssumptions } from './claim-expand.ts';
+import { DEFAULT_ROLLOUTS, DEFAULT_SEED, SECTIONS, type InterventionFile, type ScenarioFile, type StrategyFile } from './schema.ts';
+import { LoadContext } from './source.ts';
+import { SPEC_BY_FILE_PATH } from './diagnose.ts';
+import { experimentHash } from './hash.ts';
+
+// ── Expansion into an Experiment ──────────────────────────────────────────────
+
+export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
+  const params = defaultParams();
+  const horizon = file.horizon ?? params.weeks;
+  params.weeks = horizon;
+  if (file.network) params.network = file.network;
+  const uncertain = new Map<string, Distribution>();
+
+  const setParam = (spec: ParamSpec, raw: unknown): void => {
+    if (raw === undefined) return;
+    if (typeof raw === 'number') {
+      setNumber(params, spec.path, raw);
+      return;
+    }
+    const d = toDistribution(raw);
+    if (!d) return;
+    uncertain.set(spec.path, d);
+    // The nominal value (reports, validation) is the distribution's centre.
+    const c = centre(d);
+    setNumber(params, spec.path, spec.integer ? Math.round(c) : c);
+  };
+
+  let departmentNames: { name: string; share: number }[] | undefined;
+  for (const section of SECTIONS) {
+    const values = (file as Record<string, unknown>)[section] as Record<string, unknown> | undefined;
+    if (!values) continue;
+    for (const [key, raw] of Object.entries(values)) {
+      if (section === 'organisation' && key === 'departments' && Array.isArray(raw)) {
+        const list = raw as { name: string; share?: number; size?: number }[];
+        const total = list.reduce((s, d) => s + (d.share ?? d.size ?? 0), 0);
+        departmentNames = list.map((d) => ({ name: d.name, share: (d.share ?? d.size ?? 0) / total }));
+        params.organisation.departments = list.length;
+        params.organisation.departmentShares = departmentNames.map((d) => d.share);
+        if (values.employees === undefined && list.every((d) => d.size !== undefined)) params.organisation.employees = total;
+        continue;
+      }
+      const spec = SPEC_BY_FILE_PATH.get(`${section}.${key}`);
+      if (spec) setParam(spec, raw);
+    }
+  }
+  for (const [key, raw] of Object.entries(file.uncertainties ?? {})) {
+    const spec = SPEC_BY_FILE_PATH.get(key);
+    if (spec) setParam(spec, raw);
+  }
+  const outcomes = (file as Record<string, unknown>).outcomes as Record<string, unknown> | undefined;
+  if (outcomes?.sustained_weeks === undefined && (file.uncertainties as Record<string, unknown> | undefined)?.['outcomes.sustained_weeks'] === undefined) {
+    params.outcomes.sustainedWeeks = Math.min(params.outcomes.sustainedWeeks, horizon);
+  }
+  for (const [key, on] of Object.entries(file.mechanisms ?? {})) {
+    if (typeof on === 'boolean') (params.mechanisms as unknown as Record<string, boolean>)[toCamel(key)] = on;
+  }
+  try {
+    validateParams(params);
+  } catch (err) {
+    if (!(err instanceof ParameterError)) throw err;
+    const specPath = fileParamPath(err.path).split('.');
+    ctx.at(specPath, err.message.replace(`${err.path}: `, ''), 'check the values this parameter depends on');
+  }
+
+  // Uncertainties are drawn in PARAMETER_SPECS order, wherever the file declares them.
+  const uncertainties: Uncertainty[] = PARAMETER_SPECS.filter((s) => uncertain.has(s.path)).map((s) => ({ path: s.path, distribution: uncertain.get(s.path)! }));
+
+  const departmentIndex = new Map((departmentNames ?? []).map((d, i) => [d.name, i]));
+  const strategies: StrategyPlan[] = [];
+  for (const [id, strategy] of Object.entries(file.strategies)) {
+    strategies.push(expandStrategy(id, strategy, horizon, departmentIndex));
+  }
+
+  const experiment: Experiment = {
+    name: file.name,
+    ...(file.label !== undefined ? { label: file.label } : {}),
+    ...(file.description !== undefined ? { description: file.description } : {}),
+    ...(file.currency !== undefined ? { currency: file.currency } : {}),
+    source: ctx.file,
+    hash: '',
+    seed: file.seed ?? DEFAULT_SEED,
+    rollouts: file.rollouts ?? DEFAULT_ROLLOUTS,
+    params,
+    uncertainties,
+    strategies,
+    ...(departmentNames ? { departments: departmentNames } : {}),
+    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: strategies.map((s) => s.name), weeks: horizon, waves: Object.fromEntries(strategies.map((s) => [s.name, s.waves ? s.waves.waves + 1 : 0])) }) } : {}),
+  };
+  experiment.hash = experimentHash(experiment);
+  return experiment;
+}
+
+function setNumber(target: ModelParams, path: string, value: number): void {
+  const parts = path.split('.');
+  let node = target as unknown as Record<string, unknown>;
+  for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]!] as Record<string, unknown>;
+  node[parts[parts.length - 1]!] = value;
+}
+
+function camelKeys(options: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options ?? {}).map(([k, v]) => [toCamel(k), v]));
+}
+
+function titleCase(id: string): string {
+  const words = id.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function expandStrategy(id: string, s: StrategyFile, horizon: number, departments: Map<string, number>): StrategyPlan {
+  const extra = (s.interventions ?? []).map((i) => expandIntervention(i as InterventionFile, horizon, departments));
+  if (s.type === 'custom') {
+    const plan: StrategyPlan = { name: id, label: s.label ?? titleCase(id), interventions: extra };
+    if (s.waves) plan.waves = { pilotShare: s.waves.pilot_share, selection: (s.waves.selection ?? 'volunteers') as PilotSelection, waves: s.waves.waves ?? 0 };
+    return plan;
+  }
+  const options = 'options' in s ? camelKeys(s.options as Record<string, unknown> | undefined) : {};
+  const plan = builtinStrategy(s.type as BuiltinStrategyName, options, id);
+  return { ...plan, label: s.label ?? plan.label ?? titleCase(id), interventions: [...plan.interventions, ...extra] };
+}
+
+function expandIntervention(i: InterventionFile, horizon: number, departments: Map<string, number>): Intervention {
+  const raw = i as Record<string, unknown>;
+  const out: Intervention = { type: raw.type as Intervention['type'] };
+  if (typeof raw.when === 'string') {
+    out.when = compileFormula(raw.when, { variables: conditionVariableNames(100), kind: 'condition', anyWave: true }) as Expr;
+    out.whenText = raw.when;
+    if (typeof raw.deadline === 'string') {
+      out.deadline = compileFormula(raw.deadline, { variables: conditionVariableNames(100), kind: 'condition', anyWave: true }) as Expr;
+      out.deadlineText = raw.deadline;
+    }
+  }
+  if (typeof raw.at === 'number') out.at = raw.at;
+  else if (out.when === undefined) out.at = 0;
+  out.target = expandTarget(raw.target, departments);
+  for (const key of ['strength', 'count', 'share', 'weeks', 'relief', 'competition'] as const) {
+    if (typeof raw[key] === 'number') out[key] = raw[key] as number;
+  }
+  if (typeof raw.decision === 'string') out.decision = raw.decision as Intervention['decision'];
+  if (typeof raw.free === 'boolean') out.free = raw.free;
+  if (typeof raw.capacity === 'number') out.capacity = raw.capacity;
+  else if (typeof raw.capacity === 'string') out.capacity = scheduleTable(raw.capacity, horizon);
+  return out;
+}
+
+function expandTarget(raw: unknown, departments: Map<string, number>): Target {
+  if (raw === undefined || raw === 'all') return { kind: 'all' };
+  if (raw === 'pilot') return { kind: 'wave', wave: 0 };
+  const t = raw as Record<string, unknown>;
+  if (typeof t.wave === 'number') return { kind: 'wave', wave: t.wave };
+  if (Array.isArray(t.departments)) return { kind: 'departments', departments: t.departments.map((d) => (typeof d === 'number' ? d : departments.get(String(d))!)) };
+  if (typeof t.share === 'number') return { kind: 'share', share: t.share };
+  if (typeof t.enthusiasts === 'number') return { kind: 'enthusiasts', share: t.enthusiasts };
+  return { kind: 'all' };
+}
