@@ -8,6 +8,7 @@
  * probability at least 1 - alpha, `upper(alpha)` above it likewise.
  * "never" (NaN weeks) arrives here as +Infinity.
  */
+import { quantileCountingNever } from '../quantile.ts';
 import { createRandom, deriveSeed } from '../model/rng.ts';
 
 // ── Binomial distribution ────────────────────────────────────────────────────
@@ -75,20 +76,8 @@ export function sorted(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** Sample quantile of sorted data, linear interpolation between order statistics (R type 7). */
-export function quantileSorted(sortedValues: ArrayLike<number>, q: number): number {
-  const n = sortedValues.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  const a = sortedValues[lo]!;
-  const b = sortedValues[hi]!;
-  const f = h - lo;
-  if (f === 0 || a === b) return a;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return b;
-  return a + f * (b - a);
-}
+/** Sample quantile of sorted data (R type 7), "never" (Infinity) later than any value: the project's one quantile. */
+export const quantileSorted = quantileCountingNever;
 
 /**
  * Distribution-free one-sided bounds for the q-quantile from sorted data:

@@ -4,13 +4,14 @@
  * week 0 being the state before the first step. Per-rollout results are
  * computed from the series at the horizon.
  */
+import type { Unit } from '../units.ts';
 
 export interface MetricSpec {
   /** Identifier used in files and conditions. */
   name: string;
   /** Plain words for charts and reports. */
   label: string;
-  unit: 'share' | 'count' | 'items' | 'money' | 'weeks' | 'code';
+  unit: Unit;
 }
 
 export const OBSERVABLES = [

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
+import { UNITS } from '../units.ts';
 import { MANIFEST_FORMAT, SUMMARY_FORMAT, type RunManifest, type RunSummary, type StrategyInfo } from '../runner/summary.ts';
 import type { ReportData, RolloutColumns } from './model.ts';
 import { scenarioSettings } from './scenario.ts';
 
 const num = z.number();
 const nullableNum = z.number().nullable();
-const metric = z.looseObject({ name: z.string(), label: z.string(), unit: z.enum(['share', 'count', 'items', 'money', 'weeks', 'code']) });
+const metric = z.looseObject({ name: z.string(), label: z.string(), unit: z.enum(UNITS) });
 const quantiles = { mean: nullableNum, p05: nullableNum, p25: nullableNum, p50: nullableNum, p75: nullableNum, p95: nullableNum };
 const series = z.looseObject(Object.fromEntries(Object.keys(quantiles).map((k) => [k, z.array(nullableNum)])));
 /** A result's quantile: weeks count "never" as later than any week, so it can be "never". */

@@ -5,11 +5,12 @@
  * cost chart, joint conditions such as "reached critical mass, then fell
  * back"). Charts, the executive summary and the page read only this.
  */
+
 import type { RunManifest, RunSummary, StrategyInfo } from '../runner/summary.ts';
 import type { ScenarioSettings } from './scenario.ts';
 
 export type { MetricInfo, ResultInfo, StrategyInfo, PairedComparison, WaveOpening, ResultDistribution, RunSummary, RunManifest, Better } from '../runner/summary.ts';
-export type Unit = 'share' | 'count' | 'items' | 'money' | 'weeks' | 'code';
+export type { Unit } from '../units.ts';
 
 /** rollouts.csv for one strategy, column by column (flat in memory: one Float64Array per column). */
 export interface RolloutColumns {

@@ -14,10 +14,16 @@
  * the number of workers and however the run was sharded; manifest.json
  * records how the run went (time, workers, shards) and so differs.
  */
+import type { Unit } from '../units.ts';
 import { readFileSync, createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Uncertainty } from '../scenarios/experiment.ts';
+
+import { quantileCountingNever, quantileOfSorted } from '../quantile.ts';
+
+// The one quantile of the project lives in the base; summaries quote it.
+export { quantileCountingNever, quantileOfSorted };
 
 export const SUMMARY_FORMAT = 'uptake-summary/1';
 export const MANIFEST_FORMAT = 'uptake-manifest/1';
@@ -27,38 +33,7 @@ export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 export const QUANTILE_NAMES = ['p05', 'p25', 'p50', 'p75', 'p95'] as const;
 export type QuantileName = (typeof QUANTILE_NAMES)[number];
 
-/**
- * The quantile definition of every reported quantile, on exact sorted data:
- * R's type 7 (numpy's default), h = q (n − 1), interpolating between the
- * order statistics ⌊h⌋ and ⌊h⌋ + 1. The runner's sketches approximate exactly
- * this (src/runner/sketch.ts); use it to compute matching numbers from rollouts.csv.
- */
-export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = Math.min(1, Math.max(0, q)) * (n - 1);
-  const k = Math.floor(h);
-  const lower = sorted[k]!;
-  if (k + 1 >= n || h === k) return lower;
-  return lower + (h - k) * (sorted[k + 1]! - lower);
-}
 
-/**
- * The one definition of a quantile of a result in weeks (weeks to target, to
- * critical mass, a wave's opening), everywhere it is shown: over every
- * rollout, with "never" (NaN or Infinity in the sorted data) counted as later
- * than any week, so a median can be "never" (Infinity here, "never" in
- * summary.json and on screen). The median of [10, 12, never] is 12, of
- * [10, never, never] never. `sorted` ascending with "never" as Infinity at the end.
- */
-export function quantileCountingNever(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = Math.min(1, Math.max(0, q)) * (n - 1);
-  const k = Math.floor(h);
-  if (!Number.isFinite(sorted[k]!) || (h > k && !Number.isFinite(sorted[k + 1]!))) return Infinity;
-  return quantileOfSorted(sorted, q);
-}
 
 /** The interval shown around every median: the 5th to the 95th percentile (90% of rollouts). */
 export const INTERVAL = { low: 'p05', high: 'p95', lowQuantile: 0.05, highQuantile: 0.95, label: '5th–95th percentile', share: 0.9 } as const;
@@ -72,7 +47,7 @@ export type Better = 'higher' | 'lower' | 'neutral';
 export interface MetricInfo {
   name: string;
   label: string;
-  unit: 'share' | 'count' | 'items' | 'money' | 'weeks' | 'code';
+  unit: Unit;
 }
 
 export interface ResultInfo extends MetricInfo {
