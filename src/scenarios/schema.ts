@@ -323,7 +323,7 @@ export const OPTION_DESCRIPTIONS: Record<string, string> = {
   trainingPerWeek: 'People trained per week after launch (0: none).',
   trainingWeeks: 'Weeks training runs.',
   enthusiastShare: 'Share of employees, the most innovative, who start using the free network at week 0.',
-  pilotShare: 'Share of teams in the pilot wave.',
+  pilotShare: 'Share of employees in the pilot wave: whole teams join it, by the selection rule, until it holds this share of employees.',
   selection: `How the pilot is chosen: ${PILOT_SELECTIONS.join(', ')}.`,
   waves: 'Waves after the pilot.',
   gateActiveShare: 'A wave opens once the previous wave\'s active share reaches this...',
@@ -347,7 +347,7 @@ export const BUILTIN_OPTION_DEFAULTS = { top_down: TOP_DOWN_DEFAULTS, bottom_up:
 
 const wavePlanSchema = z
   .strictObject({
-    pilot_share: z.number().gt(0).max(1).meta({ description: 'Share of teams in the pilot (wave 0).' }),
+    pilot_share: z.number().gt(0).max(1).meta({ description: 'Share of employees in the pilot (wave 0): whole teams join it until it holds this share of employees.' }),
     selection: z.enum(PILOT_SELECTIONS as unknown as [string, ...string[]]).optional().meta({ description: `How the pilot is chosen: ${PILOT_SELECTIONS.join(', ')}. Default volunteers.` }),
     waves: z.number().int().min(0).max(100).optional().meta({ description: 'Waves after the pilot; the other teams split evenly among them. Default 0.' }),
   })

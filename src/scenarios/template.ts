@@ -62,7 +62,7 @@ strategies:                   # identifier -> strategy; all run on the same roll
   my_plan:
     type: custom
     label: Pilot, then launch with coaching
-    waves: {pilot_share: 0.1, waves: 1}   # 10% of teams pilot, the rest follow
+    waves: {pilot_share: 0.1, waves: 1}   # a pilot of 10% of employees (whole teams), the rest follow
     # Every capacity and gate is a share, so the plan works at any size.
     interventions:
       - {type: access, at: 0, target: pilot}
