@@ -15,7 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OBS, RES, OBSERVABLE_COUNT, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
 import { layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt, type BatchTask } from '../runner/batch.ts';
-import { canonicalJson } from '../scenarios/hash.ts';
+import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { createRunner, type BatchRunner } from '../runner/pool.ts';
 import { uptakeVersion } from '../version.ts';
@@ -266,7 +266,7 @@ export function modelVersion(): string {
 export function cacheKey(experiment: Experiment, columns: readonly string[]): string {
   const { source: _s, hash: _h, rollouts: _r, label: _l, description: _d, assumptions: _a, currency: _c, ...rest } = experiment;
   const strategies = rest.strategies.map(({ label: _label, ...plan }) => plan);
-  return createHash('sha256').update(canonicalJson({ format: 1, model: modelVersion(), experiment: { ...rest, strategies }, columns })).digest('hex');
+  return fingerprint({ format: 1, model: modelVersion(), experiment: { ...rest, strategies }, columns });
 }
 
 function readCache(file: string, columns: readonly string[]): RolloutTable | undefined {

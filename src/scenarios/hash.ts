@@ -1,24 +1,13 @@
 /** The experiment's fingerprint (canonical JSON, sha256) and overrides such as --rollouts and --seed that keep it true. */
 import { InputError } from '../errors.ts';
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from './experiment.ts';
 
-// ── Hash and overrides ────────────────────────────────────────────────────────
-
-/** Canonical JSON: keys sorted at every level, so equal experiments give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** sha256 (hex) of the canonical JSON of the experiment, without its source path and hash. */
 export function experimentHash(experiment: Experiment): string {
   const { source: _source, hash: _hash, ...rest } = experiment;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return fingerprint(rest);
 }
 
 export interface ExperimentOverrides {
