@@ -31,6 +31,13 @@ export class Xor4096 {
     this.i = state.i;
   }
 
+  /** An independent generator at this one's exact position: both give the same stream from here. */
+  clone(): Xor4096 {
+    const copy = Object.create(Xor4096.prototype) as { x: Int32Array; w: number; i: number };
+    Object.assign(copy, { x: this.x.slice(), w: this.w, i: this.i });
+    return copy as unknown as Xor4096;
+  }
+
   /** A uniform draw in [0, 1) with 32 bits, as seedrandom's `prng()`. */
   next(): number {
     const x = this.x;

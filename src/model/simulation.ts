@@ -1478,6 +1478,28 @@ export class Simulation {
     for (const value of Object.values(this)) if (ArrayBuffer.isView(value)) pool.give(value);
   }
 
+  /**
+   * An independent copy of this rollout as it stands at its current week, to go on under the
+   * same plan: every typed array (the state of each employee, team, community, department and
+   * wave, the series so far, the sleep scheduler) is copied; the organisation, parameters and
+   * plan are shared, as nothing changes them. With `seed` the copy draws its own random stream
+   * from then on; without, it continues this one's, so stepping both gives the same bytes.
+   * A fork costs stateBytes() (docs/model.md, "Forking a rollout"); it takes no buffers from a
+   * pool. Forecasting continues each calibrated rollout from its own state with this.
+   */
+  fork(seed?: number): Simulation {
+    const copy = Object.create(Simulation.prototype) as Record<string, unknown>;
+    // Own fields in declaration order, so the copy has the same shape as the original.
+    for (const [key, value] of Object.entries(this)) {
+      if (ArrayBuffer.isView(value)) copy[key] = (value as unknown as Float64Array).slice();
+      else if (value instanceof Xor4096) copy[key] = seed === undefined ? value.clone() : new Xor4096(seed);
+      else if (key === 'interventions') copy[key] = (value as Prepared[]).map((item) => ({ ...item }));
+      else if (key === 'buffers') copy[key] = null;
+      else copy[key] = value;
+    }
+    return copy as unknown as Simulation;
+  }
+
   /** Bytes held by this simulation's typed arrays (organisation excluded). */
   stateBytes(): number {
     let bytes = 0;
