@@ -3,7 +3,7 @@
  * seed, step it week by week, read observables. No files, workers or charts.
  *
  *   const params = withDefaults({ organisation: { employees: 500 } });
- *   const plan = builtinStrategy('phased_pilot', {}, params);
+ *   const plan = builtinStrategy('phased_pilot');
  *   const out = runRollout(params, plan, { organisation: 1, dynamics: 1 });
  *   out.series[week * OBSERVABLE_COUNT + OBS.active_share]
  */

@@ -1,14 +1,17 @@
 /**
  * One rollout of one strategy on one organisation, week by week.
  *
- * The week (step) in order:
+ * The week (step) in order, as docs/model.md §3 lists it:
  *   1. fireInterventions  — the plan's interventions due this week or whose condition now holds
  *   2. updateManagers     — styles move; team time cost, trial rate and output follow
  *   3. updateCommunities  — communities are born, kept alive or die from last week's output
- *   4. decideTransitions  — every employee's move, from counts kept up to date incrementally; pushes fade
- *   5. applyTransitions   — moves take effect together (synchronous update) and push counts to contacts
- *   6. governance         — a grown free network meets its governance decision
- *   7. observe            — this week's observables into the preallocated series
+ *   4. wakeSleepers       — employees whose next possible move falls this week rejoin the decisions
+ *   5. decideTransitions  — every employee's move, from counts kept up to date incrementally
+ *   6. fadePushes         — this week's announcement and showcase pushes fade
+ *   7. applyTransitions   — moves take effect together (synchronous update) and push counts to contacts
+ *   8. governance         — a grown free network meets its governance decision
+ *   9. payRunningCosts    — licences and running programmes accrue their cost
+ *  10. observe            — this week's observables into the preallocated series
  *
  * State is a struct of typed arrays; a step allocates nothing. Neighbour-dependent
  * decisions read counts (active contacts, their content, cross-department
@@ -439,6 +442,7 @@ export class Simulation {
     this.fireInterventions();
     this.updateManagers();
     this.updateCommunities();
+    this.wakeSleepers();
     this.decideTransitions();
     this.fadePushes();
     this.applyTransitions();
@@ -614,25 +618,7 @@ export class Simulation {
     return true;
   }
 
-  /** This week's pushes were used: they fade, and are dropped once the strongest is below 1e-4. */
-  private fadePushes(): void {
-    if (!this.pushLive) return;
-    this.pushScale *= this.params.adoption.announcementDecay;
-    if (this.pushPeak * this.pushScale <= 1e-4) {
-      this.pushBase.fill(0);
-      this.showcaseBase.fill(0);
-      this.pushLive = false;
-      this.pushScale = 1;
-      this.pushPeak = 0;
-    } else if (this.pushScale < 1e-150) {
-      // Pushes renewed week after week keep them alive for long: fold the scale into the stored values
-      // before it underflows (a fast decay passes 1e-308 within a few hundred weeks).
-      const scale = this.pushScale;
-      for (const bases of [this.pushBase, this.showcaseBase]) for (let i = 0; i < bases.length; i++) bases[i]! *= scale;
-      this.pushPeak *= scale;
-      this.pushScale = 1;
-    }
-  }
+
 
   private teamsOf(members: Int32Array | null): number[] {
     if (!members) return Array.from({ length: this.org.teams }, (_, t) => t);
@@ -822,14 +808,15 @@ export class Simulation {
     }
   }
 
-  // ---- 4. decisions -----------------------------------------------------------------------------
+  // ---- 4–5. sleepers wake; decisions -----------------------------------------------------------------------------
 
   /**
    * Everyone's move this week, from the state at the start of the week: the hot loop, one group at a
    * time (one hot loop per method, so each is optimised with the type feedback of its own loop). The
    * state branch of a mixed-state loop is mispredicted for most employees and was its largest cost.
    */
-  private decideTransitions(): void {
+  /** The scheduler's chores before the decisions: groups back in index order, this week's sleepers woken. */
+  private wakeSleepers(): void {
     // Moves scatter a group's order; index order keeps memory access sequential, which matters once the
     // arrays outgrow the caches (a small organisation is re-sorted rarely).
     const n = this.org.employees;
@@ -841,6 +828,10 @@ export class Simulation {
         i = next;
       }
     }
+  }
+
+  private decideTransitions(): void {
+    const n = this.org.employees;
     this.changes = 0;
     this.decideUnaware();
     this.decideTrials();
@@ -1224,7 +1215,28 @@ export class Simulation {
     this.asleep[bitmap]! -= 1;
   }
 
-  // ---- 5. apply ---------------------------------------------------------------------------------
+  // ---- 6. pushes fade ---------------------------------------------------------------------------
+
+  /** This week's pushes were used: they fade, and are dropped once the strongest is below 1e-4. */
+  private fadePushes(): void {
+    if (!this.pushLive) return;
+    this.pushScale *= this.params.adoption.announcementDecay;
+    if (this.pushPeak * this.pushScale <= 1e-4) {
+      this.pushBase.fill(0);
+      this.showcaseBase.fill(0);
+      this.pushLive = false;
+      this.pushScale = 1;
+      this.pushPeak = 0;
+    } else if (this.pushScale < 1e-150) {
+      // Pushes renewed week after week keep them alive for long: fold the scale into the stored values
+      // before it underflows (a fast decay passes 1e-308 within a few hundred weeks).
+      const scale = this.pushScale;
+      for (const bases of [this.pushBase, this.showcaseBase]) for (let i = 0; i < bases.length; i++) bases[i]! *= scale;
+      this.pushPeak *= scale;
+      this.pushScale = 1;
+    }
+  }
+  // ---- 7. apply ---------------------------------------------------------------------------------
 
   private applyTransitions(): void {
     for (let k = 0; k < this.changes; k++) this.setState(this.changed[k]!, this.changedTo[k]!);
@@ -1331,7 +1343,7 @@ export class Simulation {
     if (level === FREE_ACCESS) this.freeUsers++;
   }
 
-  // ---- 6. governance ----------------------------------------------------------------------------
+  // ---- 8. governance ----------------------------------------------------------------------------
 
   private governance(): void {
     if (!this.mechanisms.governance || this.governanceOutcome !== GOVERNANCE_NONE || this.freeUsers === 0) return;
@@ -1373,7 +1385,7 @@ export class Simulation {
     if (s === ACTIVE || s === TRYING) this.setState(i, LAPSED);
   }
 
-  // ---- 7. costs and observation -----------------------------------------------------------------
+  // ---- 9–10. costs and observation -----------------------------------------------------------------
 
   private payRunningCosts(): void {
     const c = this.params.costs;

@@ -21,9 +21,12 @@ describe('the example in src/model/index.ts', () => {
     // The example's last line is an expression: return it, for every week of the horizon.
     const lines = code.split('\n');
     const last = lines.pop()!;
-    const body = `${lines.join('\n')}\nconst weeks = params.weeks;\nconst values = [];\nfor (let week = 0; week <= weeks; week++) values.push(${last});\nreturn { values, out };`;
-    const run = new Function(...Object.keys(model), body) as (...args: unknown[]) => { values: number[]; out: model.RolloutOutput };
-    const { values, out } = run(...Object.values(model));
+    const body = `${lines.join('\n')}\nconst weeks = params.weeks;\nconst values = [];\nfor (let week = 0; week <= weeks; week++) values.push(${last});\nreturn { values, out, plan };`;
+    const run = new Function(...Object.keys(model), body) as (...args: unknown[]) => { values: number[]; out: model.RolloutOutput; plan: model.StrategyPlan };
+    const { values, out, plan } = run(...Object.values(model));
+    // The plan is the built-in phased pilot, named as such (an argument in the wrong place would rename it).
+    expect(plan.name).toBe('phased_pilot');
+    expect(plan.waves).toBeDefined();
     expect(values).toHaveLength(model.withDefaults({}).weeks + 1);
     for (const v of values) {
       expect(v).toBeGreaterThanOrEqual(0);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation, builtinStrategy, withDefaults } from '../../src/model/index.ts';
 
 const params = withDefaults({ weeks: 60, organisation: { employees: 400 } });
-const plan = builtinStrategy('phased_pilot', {}, params);
+const plan = builtinStrategy('phased_pilot');
 const seeds = { organisation: 11, dynamics: 12 };
 
 function bytes(sim: Simulation): number[] {
