@@ -23,6 +23,7 @@ import {
   conditionVariableNames, CONDITION_VARIABLES, scheduleAt,
 } from './plan.ts';
 import { buildOrganisation, PRODUCER, type Organisation } from './organisation.ts';
+import { withInterventionDefaults } from './interventions.ts';
 import { Xor4096, createRandom, deriveSeed, indices, shuffle, type Random } from './rng.ts';
 import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
 import { assignWaves } from './waves.ts';
@@ -403,7 +404,8 @@ export class Simulation {
     const names = conditionVariableNames(this.waveCount);
     this.context = new Float64Array(names.length);
     const resolved = new Map<string, Int32Array | null>();
-    this.interventions = plan.interventions.map((spec) => ({
+    // Every field a type defaults is filled in from INTERVENTION_SPECS: no default is written below.
+    this.interventions = plan.interventions.map(withInterventionDefaults).map((spec) => ({
       spec,
       members: this.resolveTarget(spec.target, spec.type === 'training', planRandom, resolved),
       when: spec.when ? compile(spec.when, names) : null,
@@ -496,7 +498,7 @@ export class Simulation {
       }
       case 'announcement': {
         if (!this.mechanisms.externalInfluence) break;
-        const strength = (spec.strength ?? 0.8) * (0.5 + 0.5 * p.organisation.executiveSponsorship);
+        const strength = spec.strength! * (0.5 + 0.5 * p.organisation.executiveSponsorship);
         for (let k = 0; k < count; k++) this.raisePush(members ? members[k]! : k, strength);
         this.cumulativeCost += p.costs.announcement;
         break;
@@ -505,7 +507,7 @@ export class Simulation {
         if (!this.mechanisms.externalInfluence) break;
         // Best cases convince in proportion to how well the platform is doing where it is open.
         const evidence = this.withAccess > 0 ? Math.min(1, Math.max(0.25, (2 * this.stateCount[ACTIVE]!) / this.withAccess)) : 0.25;
-        const value = (spec.strength ?? 0.8) * p.adoption.showcaseValue * evidence;
+        const value = spec.strength! * p.adoption.showcaseValue * evidence;
         for (let k = 0; k < count; k++) {
           const i = members ? members[k]! : k;
           this.raiseShowcase(i, value);
@@ -528,8 +530,8 @@ export class Simulation {
         // Most gatekeeping managers first: that is where coaching and mentoring are aimed.
         teams.sort((a, b) => this.style[a]! - this.style[b]! || a - b);
         const wanted = spec.type === 'reverse_mentoring'
-          ? Math.min(teams.length, spec.count ?? 10)
-          : Math.round(teams.length * (spec.share ?? 1));
+          ? Math.min(teams.length, spec.count!)
+          : Math.round(teams.length * spec.share!);
         for (let k = 0; k < wanted; k++) {
           const t = teams[k]!;
           if (spec.type === 'reverse_mentoring') {
@@ -551,7 +553,7 @@ export class Simulation {
         order.sort((a, b) => size(b) - size(a) || a - b);
         let assigned = 0;
         for (const k of order) {
-          if (assigned >= (spec.count ?? 1)) break;
+          if (assigned >= spec.count!) break;
           if (this.communityManagedUntil[k]! > this.week) continue;
           this.communityManagedUntil[k] = item.until;
           assigned++;
@@ -559,17 +561,17 @@ export class Simulation {
         break;
       }
       case 'job_description': {
-        for (const t of this.teamsOf(members)) this.teamRelief[t] = Math.max(this.teamRelief[t]!, spec.relief ?? 0.5);
+        for (const t of this.teamsOf(members)) this.teamRelief[t] = Math.max(this.teamRelief[t]!, spec.relief!);
         this.managerFactorsStale = true;
         this.cumulativeCost += p.costs.jobDescriptionChange;
         break;
       }
       case 'reward_change':
-        this.rewardCompetition = spec.competition ?? 0;
+        this.rewardCompetition = spec.competition!;
         this.cumulativeCost += p.costs.rewardChange;
         break;
       case 'governance':
-        this.decideGovernance(spec.decision ?? 'pay');
+        this.decideGovernance(spec.decision!);
         break;
       case 'training':
         break; // acts weekly, see train()

@@ -3,6 +3,7 @@
  * mechanism list and the strategy defaults, so the documentation cannot drift
  * from the schema. `npm run schema` rewrites the block between the markers.
  */
+import { INTERVENTION_SPECS, type InterventionField } from '../model/interventions.ts';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS } from '../model/params.ts';
 import { INTERVENTION_TYPES } from '../model/plan.ts';
 import { fileParamPath, toSnake } from './names.ts';
@@ -43,13 +44,9 @@ export function referenceMarkdown(): string {
     out.push('');
   }
   out.push('### Intervention types', '', '| type | what it does | fields besides `at`, `when`, `target` |', '|---|---|---|');
-  const fields: Record<string, string> = {
-    access: '`free` (true: a free tier, no licence cost; default false)', announcement: '`strength` 0..1 (default 0.8)',
-    training: '`capacity` people per week, a number or a schedule, or `share` of its target group per week (grows with the organisation); `weeks`', reverse_mentoring: '`count` pairs (default 10), `weeks`',
-    manager_coaching: '`share` of the managers, 0..1 (default 1), `weeks`', community_managers: '`count` (default 1), `weeks`',
-    job_description: '`relief` 0..1 (default 0.5)', reward_change: '`competition` 0..1 (default 0)', showcase: '`strength` 0..1 (default 0.8)',
-    licences: '(target only)', governance: '`decision`: pay, restrict or shutdown (default pay)', seed_users: '(target only)',
-  };
+  // From INTERVENTION_SPECS, the one table of intervention types.
+  const fieldText = (f: InterventionField): string => `\`${toSnake(f.name)}\`: ${f.meaning.replace(/\.$/, '')}${f.default !== undefined && f.kind !== 'weeks' ? ` (default ${String(f.default)})` : ''}`;
+  const fields: Record<string, string> = Object.fromEntries(INTERVENTION_SPECS.map((spec) => [spec.type, spec.fields.length ? spec.fields.map(fieldText).join('; ') : '(target only)']));
   for (const t of INTERVENTION_TYPES) out.push(`| \`${t}\` | ${cell(INTERVENTION_DESCRIPTIONS[t])} | ${fields[t] ?? ''} |`);
   return `${out.join('\n')}\n`;
 }

@@ -13,6 +13,8 @@ import { z } from 'zod';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS, type ParamSpec } from '../model/params.ts';
 import { INTERVENTION_TYPES, PILOT_SELECTIONS, conditionVariableNames, type InterventionType } from '../model/plan.ts';
 import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '../model/strategies.ts';
+import { INTERVENTION_SPECS, type InterventionField } from '../model/interventions.ts';
+import { STRATEGY_OPTION_MEANINGS } from '../model/strategies.ts';
 import { DISTRIBUTION_KINDS, distributionProblems, supportProblem, toDistribution } from './distributions.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toSnake } from './names.ts';
@@ -252,40 +254,31 @@ const timing = {
 };
 const actsFor = z.number().int().min(0).max(WEEKS_SPEC.max).optional().meta({ description: 'Weeks it acts for; 0 or absent: until the horizon.' });
 
-/** Extra fields each intervention type takes (snake_case), beyond timing and target. */
-const INTERVENTION_FIELDS: Record<InterventionType, Record<string, z.ZodType>> = {
-  access: { free: z.boolean().optional().meta({ description: 'Free tier (no licence cost), as in a viral bottom-up network.' }) },
-  announcement: { strength: share.optional().meta({ description: 'Push strength 0..1, scaled by executive sponsorship. Default 0.8.' }) },
-  training: {
-    capacity: scheduleSchema.optional(),
-    share: share.optional().meta({ description: 'Instead of capacity: the share of the group it serves trained per week (0..1), so training keeps pace with the organisation\'s size, e.g. 0.1 trains a tenth of the pilot each week.' }),
-    weeks: actsFor,
-  },
-  reverse_mentoring: { count: z.number().int().min(0).optional().meta({ description: 'Reverse-mentoring pairs (juniors coaching the most gatekeeping managers first). Default 10.' }), weeks: actsFor },
-  manager_coaching: { share: share.optional().meta({ description: 'Share of the target\'s managers coached, most gatekeeping first (0..1). Default 1.' }), weeks: actsFor },
-  community_managers: { count: z.number().int().min(0).optional().meta({ description: 'Community managers appointed, to the largest communities first. Default 1.' }), weeks: actsFor },
-  job_description: { relief: share.optional().meta({ description: 'Share of the time cost removed by recognising participation in job descriptions (0..1). Default 0.5.' }) },
-  reward_change: { competition: share.optional().meta({ description: 'New reward competition level (0 collaboration .. 1 competition). Default 0.' }) },
-  showcase: { strength: share.optional().meta({ description: 'Strength of the best-case showcase 0..1, scaled by how well the platform does where it is open. Default 0.8.' }) },
-  licences: {},
-  governance: { decision: z.enum(['pay', 'restrict', 'shutdown']).optional().meta({ description: 'Management\'s decision on the network: pay, restrict or shutdown. Default pay.' }) },
-  seed_users: {},
-};
+/** The zod schema of one field of an intervention, from its kind in INTERVENTION_SPECS. */
+function interventionField(field: InterventionField): z.ZodType {
+  const meaning = `${field.meaning}${field.default !== undefined && field.kind !== 'weeks' ? ` Default ${String(field.default)}.` : ''}`;
+  switch (field.kind) {
+    case 'share':
+      return share.optional().meta({ description: meaning });
+    case 'count':
+      return z.number().int().min(0).optional().meta({ description: meaning });
+    case 'weeks':
+      return actsFor;
+    case 'boolean':
+      return z.boolean().optional().meta({ description: meaning });
+    case 'decision':
+      return z.enum(['pay', 'restrict', 'shutdown']).optional().meta({ description: meaning });
+    case 'schedule':
+      return scheduleSchema.optional();
+  }
+}
 
-export const INTERVENTION_DESCRIPTIONS: Record<InterventionType, string> = {
-  access: 'Give the target access to the platform.',
-  announcement: 'An announcement campaign: awareness and a push to try.',
-  training: 'Train people (capacity per week, a number or a schedule; or share, a share of its group per week).',
-  reverse_mentoring: 'Juniors coach senior managers in using the platform.',
-  manager_coaching: 'Coach managers toward a catalyst style.',
-  community_managers: 'Appoint community managers who keep communities alive.',
-  job_description: 'Recognise participation in job descriptions (lowers the time cost).',
-  reward_change: 'Change rewards to favour collaboration over competition.',
-  showcase: 'Show best cases from earlier users.',
-  licences: 'Give the target licensed (paid) access, e.g. after a free start.',
-  governance: 'Management decides on the network: pay, restrict or shut down.',
-  seed_users: 'Start the target as users (e.g. a few enthusiasts).',
-};
+/** Extra fields each intervention type takes (snake_case), beyond timing and target: generated from INTERVENTION_SPECS. */
+const INTERVENTION_FIELDS = Object.fromEntries(
+  INTERVENTION_SPECS.map((spec) => [spec.type, Object.fromEntries(spec.fields.map((f) => [toSnake(f.name), interventionField(f)]))]),
+) as Record<InterventionType, Record<string, z.ZodType>>;
+
+export const INTERVENTION_DESCRIPTIONS = Object.fromEntries(INTERVENTION_SPECS.map((spec) => [spec.type, spec.description])) as Record<InterventionType, string>;
 
 export const interventionSchema = z.discriminatedUnion(
   'type',
@@ -318,21 +311,7 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   coachPilotManagersWeeks: z.number().int().min(0),
 };
 
-export const OPTION_DESCRIPTIONS: Record<string, string> = {
-  announcementStrength: 'Strength of the launch announcement (0..1).',
-  trainingPerWeek: 'People trained per week after launch (0: none).',
-  trainingWeeks: 'Weeks training runs.',
-  enthusiastShare: 'Share of employees, the most innovative, who start using the free network at week 0.',
-  pilotShare: 'Share of employees in the pilot wave: whole teams join it, by the selection rule, until it holds this share of employees.',
-  selection: `How the pilot is chosen: ${PILOT_SELECTIONS.join(', ')}.`,
-  waves: 'Waves after the pilot.',
-  gateActiveShare: 'A wave opens once the previous wave\'s active share reaches this...',
-  gateMinWeeks: '...and the previous wave has been open this many weeks...',
-  gateMaxWeeks: '...or, whatever its results, once it has been open this many weeks: forced open, as rollouts.csv records (0: wait for the gate).',
-  showcase: 'Show the previous wave\'s best cases to each new wave.',
-  showcaseStrength: 'Strength of each showcase (0..1).',
-  coachPilotManagersWeeks: 'Coach the pilot\'s managers for this many weeks (0: no coaching).',
-};
+export const OPTION_DESCRIPTIONS: Record<string, string> = STRATEGY_OPTION_MEANINGS;
 
 function optionsSchema(defaults: object): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
