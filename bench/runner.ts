@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenarios/load.ts';
 import type { Experiment } from '../src/scenarios/experiment.ts';
 import { Aggregate } from '../src/runner/aggregate.ts';
-import { experimentKey, planBatches, runExperiment } from '../src/runner/execute.ts';
+import { experimentKey, runExperiment } from '../src/runner/execute.ts';
+import { planBatches } from '../src/runner/batch.ts';
 import { PoolRunner } from '../src/runner/pool.ts';
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OBS, RES, OBSERVABLE_COUNT, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
-import { layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt, type BatchTask } from '../runner/batch.ts';
+import { layoutOf, planBatches, seriesAt, strategyOffset, waveForcedAt, waveOpenAt, type BatchTask } from '../runner/batch.ts';
 import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { createRunner, type BatchRunner } from '../runner/pool.ts';
@@ -228,12 +228,9 @@ export class RolloutSource {
   }
 }
 
-/** Small batches (about four per worker per look) keep both cores busy on short test runs. */
+/** Batches of at most 16 rollouts, about four per worker, so the first look at a claim comes soon; the one planner of src/runner. */
 export function planBatchesFor(start: number, end: number, workers: number): BatchTask[] {
-  const size = Math.max(1, Math.min(16, Math.ceil((end - start) / (4 * Math.max(1, workers)))));
-  const tasks: BatchTask[] = [];
-  for (let s = start; s < end; s += size) tasks.push({ start: s, end: Math.min(end, s + size) });
-  return tasks;
+  return planBatches(start, end, Math.max(1, Math.min(16, Math.ceil((end - start) / (4 * Math.max(1, workers))))));
 }
 
 // ── Cache ─────────────────────────────────────────────────────────────────────

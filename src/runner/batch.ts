@@ -174,3 +174,19 @@ function copySeries(series: Float64Array, out: Float64Array, offset: number, lay
   const last = series.subarray((rows - 1) * OBSERVABLE_COUNT, rows * OBSERVABLE_COUNT);
   for (let w = rows; w <= layout.weeks; w++) out.set(last, offset + w * OBSERVABLE_COUNT);
 }
+
+/**
+ * Rollouts per task: never one alone (a task round-trip costs tens of
+ * microseconds), small enough (about 200 tasks) that cores finish together,
+ * at most 16 so progress and checkpoints stay fine-grained. It depends on the
+ * number of rollouts only, never on the workers, so a run resumes anywhere.
+ */
+export function batchSizeFor(rollouts: number): number {
+  return Math.min(16, Math.max(2, Math.ceil(rollouts / 200)));
+}
+
+export function planBatches(start: number, end: number, batchSize: number): BatchTask[] {
+  const tasks: BatchTask[] = [];
+  for (let s = start; s < end; s += batchSize) tasks.push({ start: s, end: Math.min(end, s + batchSize) });
+  return tasks;
+}

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { Aggregate, type AggregateJSON } from './aggregate.ts';
-import { layoutOf, parseFailure, type BatchTask, type RolloutFailureInfo } from './batch.ts';
+import { batchSizeFor, layoutOf, parseFailure, planBatches, type BatchTask, type RolloutFailureInfo } from './batch.ts';
 import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
@@ -88,21 +88,6 @@ export function shardRange(rollouts: number, shard?: Shard): [number, number] {
   return [Math.floor(((shard.index - 1) * rollouts) / shard.count), Math.floor((shard.index * rollouts) / shard.count)];
 }
 
-/**
- * Rollouts per task: never one alone (a task round-trip costs tens of
- * microseconds), small enough (about 200 tasks) that cores finish together,
- * at most 16 so progress and checkpoints stay fine-grained. It depends on the
- * number of rollouts only, never on the workers, so a run resumes anywhere.
- */
-export function batchSizeFor(rollouts: number): number {
-  return Math.min(16, Math.max(2, Math.ceil(rollouts / 200)));
-}
-
-export function planBatches(start: number, end: number, batchSize: number): BatchTask[] {
-  const tasks: BatchTask[] = [];
-  for (let s = start; s < end; s += batchSize) tasks.push({ start: s, end: Math.min(end, s + batchSize) });
-  return tasks;
-}
 
 /**
  * Identifies an experiment exactly (strategies, parameters, seed, rollouts): partial
