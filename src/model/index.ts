@@ -9,7 +9,7 @@
  */
 export * from './params.ts';
 export * from './plan.ts';
-export * from './interventions.ts';
+export * from './intervention-types.ts';
 export * from './observe.ts';
 export * from './rng.ts';
 export { buildOrganisation, type Organisation } from './organisation.ts';

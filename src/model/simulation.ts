@@ -23,7 +23,7 @@ import {
   conditionVariableNames, CONDITION_VARIABLES, scheduleAt,
 } from './plan.ts';
 import { buildOrganisation, PRODUCER, type Organisation } from './organisation.ts';
-import { withInterventionDefaults } from './interventions.ts';
+import { withInterventionDefaults } from './intervention-types.ts';
 import { Xor4096, createRandom, deriveSeed, indices, shuffle, type Random } from './rng.ts';
 import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
 import { assignWaves } from './waves.ts';

@@ -3,7 +3,7 @@
  * mechanism list and the strategy defaults, so the documentation cannot drift
  * from the schema. `npm run schema` rewrites the block between the markers.
  */
-import { INTERVENTION_SPECS, type InterventionField } from '../model/interventions.ts';
+import { INTERVENTION_SPECS, type InterventionField } from '../model/intervention-types.ts';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS } from '../model/params.ts';
 import { INTERVENTION_TYPES } from '../model/plan.ts';
 import { fileParamPath, toSnake } from './names.ts';

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS, type ParamSpec } from '../model/params.ts';
 import { INTERVENTION_TYPES, PILOT_SELECTIONS, conditionVariableNames, type InterventionType } from '../model/plan.ts';
 import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '../model/strategies.ts';
-import { INTERVENTION_SPECS, type InterventionField } from '../model/interventions.ts';
+import { INTERVENTION_SPECS, type InterventionField } from '../model/intervention-types.ts';
 import { STRATEGY_OPTION_MEANINGS } from '../model/strategies.ts';
 import { DISTRIBUTION_KINDS, distributionProblems, supportProblem, toDistribution } from './distributions.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
