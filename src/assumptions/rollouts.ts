@@ -18,6 +18,7 @@ import { layoutOf, planBatches, seriesAt, strategyOffset, waveForcedAt, waveOpen
 import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { createRunner, type BatchRunner } from '../runner/pool.ts';
+import { ScheduleAborted, schedule } from '../runner/schedule.ts';
 import { uptakeVersion } from '../version.ts';
 import { columnName, parseColumn, waveColumnOf } from '../scenarios/claim.ts';
 import type { Sample } from './decide.ts';
@@ -156,50 +157,30 @@ export class RolloutSource {
       this.runner ??= createRunner(experiment, this.options.workers, 'auto', tasks.length);
       const layout = layoutOf(experiment);
       const row = new Float64Array(this.offsets.length);
-      const results: (Float64Array | undefined)[] = new Array(tasks.length);
-      let next = 0;
       let done = 0;
-      const drain = (): void => {
-        // Rows go into the table in rollout order, whatever order batches finish in.
-        while (next < tasks.length && results[next]) {
-          const packed = results[next]!;
-          results[next] = undefined;
-          const count = tasks[next]!.end - tasks[next]!.start;
-          for (let r = 0; r < count; r++) {
-            const base = r * layout.rolloutSize;
-            for (let c = 0; c < row.length; c++) row[c] = packed[base + this.offsets[c]!]!;
-            this.table.push(row);
-          }
-          next++;
-        }
-      };
       const runner = this.runner;
       const progressBase = runner.progress();
       const tick = this.options.onProgress ? setInterval(() => this.options.onProgress!(have + Math.min(n - have, runner.progress() - progressBase), n), 250) : undefined;
-      const signal = this.options.signal;
-      let onAbort: (() => void) | undefined;
       try {
-        if (signal?.aborted) throw new TestInterrupted(this.table.n);
-        const aborted = new Promise<never>((_, reject) => {
-          onAbort = () => reject(new TestInterrupted(this.table.n));
-          signal?.addEventListener('abort', onAbort, { once: true });
+        await schedule(tasks.length, (i) => runner.run(tasks[i]!), {
+          signal: this.options.signal,
+          onDone: (i) => {
+            done += tasks[i]!.end - tasks[i]!.start;
+            this.options.onProgress?.(have + done, n);
+          },
+          // Rows go into the table in rollout order, whatever order batches finish in.
+          onInOrder: (i, packed) => {
+            for (let r = 0, count = tasks[i]!.end - tasks[i]!.start; r < count; r++) {
+              const base = r * layout.rolloutSize;
+              for (let c = 0; c < row.length; c++) row[c] = packed[base + this.offsets[c]!]!;
+              this.table.push(row);
+            }
+          },
         });
-        await Promise.race([
-          aborted,
-          Promise.all(
-            tasks.map((task, i) =>
-              runner.run(task).then((packed) => {
-                results[i] = packed;
-                done += task.end - task.start;
-                drain();
-                this.options.onProgress?.(have + done, n);
-              }),
-            ),
-          ),
-        ]);
+      } catch (err) {
+        throw err instanceof ScheduleAborted ? new TestInterrupted(this.table.n) : err;
       } finally {
         if (tick) clearInterval(tick);
-        if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
     }
     return this.table.first(n);

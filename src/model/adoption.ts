@@ -1,8 +1,11 @@
 /**
  * The decisions of the week: the unaware become aware, the aware try, users stay or lapse (the three decision loops, the hot loop).
  */
-import { ACTIVE, ACTIVE_BITMAP, AWARE, G_ACTIVE, G_AWARE, G_LAPSED, G_LOST_ACCESS, G_TRYING, G_UNAWARE, LAPSED, MIN_SLEEP_WEEKS, SAFE_WEEKS_MAX, TRYING, UNAWARE_BITMAP } from './state.ts';
+import * as shared from './state.ts';
 import { Interventions } from './interventions.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { ACTIVE, ACTIVE_BITMAP, AWARE, G_ACTIVE, G_AWARE, G_LAPSED, G_LOST_ACCESS, G_TRYING, G_UNAWARE, LAPSED, MIN_SLEEP_WEEKS, SAFE_WEEKS_MAX, TRYING, UNAWARE_BITMAP } = shared;
 
 /** The decisions of the week: the unaware become aware, the aware try, users stay or lapse (the three decision loops, the hot loop). */
 export abstract class Adoption extends Interventions {

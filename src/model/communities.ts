@@ -1,8 +1,11 @@
 /**
  * Communities: born, kept alive or dying from their members' output.
  */
-import { G_ACTIVE_ASLEEP } from './state.ts';
+import * as shared from './state.ts';
 import { Managers } from './managers.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { G_ACTIVE_ASLEEP } = shared;
 
 /** Communities: born, kept alive or dying from their members' output. */
 export abstract class Communities extends Managers {

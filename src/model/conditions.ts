@@ -12,7 +12,7 @@ export abstract class Conditions extends Pushes {
     const row = (this.week - 1) * OBSERVABLE_COUNT;
     const s = this.series;
     const c = this.context;
-    c[0] = this.week;
+    c[0] = this.week - this.planStart; // the plan's own week
     c[1] = s[row + OBS.aware_share]!;
     c[2] = s[row + OBS.trying_share]!;
     c[3] = s[row + OBS.active_share]!;

@@ -1,8 +1,11 @@
 /**
  * The governance shock: a free network that grows meets management's decision.
  */
-import { ACTIVE, FREE_ACCESS, GOVERNANCE_NONE, GOVERNANCE_PAID, GOVERNANCE_RESTRICTED, GOVERNANCE_SHUT_DOWN, LICENSED_ACCESS, NO_ACCESS } from './state.ts';
+import * as shared from './state.ts';
 import { Communities } from './communities.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { ACTIVE, FREE_ACCESS, GOVERNANCE_NONE, GOVERNANCE_PAID, GOVERNANCE_RESTRICTED, GOVERNANCE_SHUT_DOWN, LICENSED_ACCESS, NO_ACCESS } = shared;
 
 /** The governance shock: a free network that grows meets management's decision. */
 export abstract class Governance extends Communities {

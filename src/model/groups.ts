@@ -1,7 +1,11 @@
 /**
  * Decision groups and the sleep/wake scheduler: employees kept in groups by state and access, walked one group at a time, and put to sleep while their outcome is known.
  */
-import { ASLEEP, BITMAP_OF, GROUP_COUNT, GROUP_OF, RESORT_MOVES, SimulationState } from './state.ts';
+import { SimulationState } from './state.ts';
+import * as shared from './state.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { ASLEEP, BITMAP_OF, GROUP_COUNT, GROUP_OF, RESORT_MOVES } = shared;
 
 /** Decision groups and the sleep/wake scheduler: employees kept in groups by state and access, walked one group at a time, and put to sleep while their outcome is known. */
 export abstract class DecisionGroups extends SimulationState {

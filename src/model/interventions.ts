@@ -1,12 +1,17 @@
 /**
  * How the plan's interventions act: who they reach, when they fire, and what each type does.
  */
-import { type Target, scheduleAt } from './plan.ts';
-import { indices, shuffle, type Random } from './rng.ts';
-import { ACTIVE, AWARE, FREE_ACCESS, LAPSED, LICENSED_ACCESS, NEVER_WEEK, NO_ACCESS, type Prepared, TRYING, UNAWARE } from './state.ts';
+import { type StrategyPlan, type Target, conditionVariableNames, scheduleAt, waveCountOf } from './plan.ts';
+import { createRandom, deriveSeed, indices, shuffle, type Random } from './rng.ts';
+import { assignWaves } from './waves.ts';
+import { type Prepared } from './state.ts';
+import * as shared from './state.ts';
 import { Governance } from './governance.ts';
 import { evaluate } from './expr.ts';
 import { membersWhere, mostInnovative } from './select.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { ACTIVE, AWARE, FREE_ACCESS, LAPSED, LICENSED_ACCESS, NEVER_WEEK, NO_ACCESS, TRYING, UNAWARE } = shared;
 
 /** How the plan's interventions act: who they reach, when they fire, and what each type does. */
 export abstract class Interventions extends Governance {
@@ -15,7 +20,7 @@ export abstract class Interventions extends Governance {
     for (const item of this.interventions) {
       if (item.fired) continue;
       const { spec } = item;
-      if (spec.at !== undefined && this.week < Math.max(1, spec.at)) continue;
+      if (spec.at !== undefined && this.week - this.planStart < Math.max(1, spec.at)) continue;
       if (item.when && evaluate(item.when, this.context) === 0) {
         if (!item.deadline || evaluate(item.deadline, this.context) === 0) continue;
         item.forced = true;
@@ -29,6 +34,37 @@ export abstract class Interventions extends Governance {
     for (const item of this.interventions) {
       if (item.fired && item.spec.type === 'training' && this.week < item.until) this.train(item);
     }
+  }
+
+  /**
+   * From this week on, `plan` is in force instead (a fork that goes on under another plan): what has
+   * happened stays (access, states, coaching and programmes already running in the teams), the old
+   * plan's interventions not yet fired never fire, and the new plan's weeks count from now (its week 1
+   * is next week; its conditions' `week` too). Its waves are drawn afresh from `planSeed` and
+   * their counts taken from the employees as they stand.
+   */
+  protected switchPlan(plan: StrategyPlan, planSeed: number): void {
+    const n = this.org.employees;
+    const planRandom = createRandom(deriveSeed(planSeed, 'plan', plan.name));
+    this.plan = plan;
+    this.planStart = this.week;
+    this.planSeed = planSeed;
+    this.wave = plan.waves ? assignWaves(this.org, plan.waves, planRandom) : new Int8Array(n).fill(-1);
+    this.waveCount = waveCountOf(plan);
+    this.waveSize = new Int32Array(this.waveCount);
+    this.waveActive = new Int32Array(this.waveCount);
+    this.waveAccess = new Int32Array(this.waveCount);
+    this.waveOpenWeek = new Float64Array(this.waveCount).fill(Number.NaN);
+    this.waveForced = new Float64Array(this.waveCount).fill(Number.NaN);
+    for (let i = 0; i < n; i++) {
+      const wave = this.wave[i]!;
+      if (wave < 0) continue;
+      this.waveSize[wave]! += 1;
+      if (this.state[i] === ACTIVE) this.waveActive[wave]! += 1;
+      if (this.access[i] !== NO_ACCESS) this.waveAccess[wave]! += 1;
+    }
+    this.context = new Float64Array(conditionVariableNames(this.waveCount).length);
+    this.interventions = this.prepareInterventions(plan, planRandom);
   }
 
   protected fire(item: Prepared): void {
@@ -138,7 +174,7 @@ export abstract class Interventions extends Governance {
     const members = item.members!;
     const capacity = item.spec.capacity === undefined && item.spec.share !== undefined
       ? Math.ceil(item.spec.share * members.length)
-      : Math.floor(scheduleAt(item.spec.capacity, this.week, 0));
+      : Math.floor(scheduleAt(item.spec.capacity, this.week - this.planStart, 0));
     let trainedNow = 0;
     while (trainedNow < capacity && item.cursor < members.length) {
       const i = members[item.cursor++]!;

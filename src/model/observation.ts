@@ -2,8 +2,11 @@
  * What a rollout reports: running costs, this week's observables, and the per-rollout results.
  */
 import { OBS, OBSERVABLE_COUNT, RES, RESULT_COUNT } from './observe.ts';
-import { ACTIVE, AWARE, LAPSED, TRYING, UNAWARE } from './state.ts';
+import * as shared from './state.ts';
 import { Adoption } from './adoption.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { ACTIVE, AWARE, LAPSED, TRYING, UNAWARE } = shared;
 
 /** What a rollout reports: running costs, this week's observables, and the per-rollout results. */
 export abstract class Observation extends Adoption {

@@ -285,9 +285,10 @@ export const MECHANISM_DESCRIPTIONS: Record<keyof MechanismSwitches, string> = {
   governance: 'A free network that grows hits a governance decision: pay, restrict or shut down.',
 };
 
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+/** Sets a dotted path (`adoption.imitation`), creating the objects on the way: the one setter of a parameter by its path. */
+export function setPath(target: object, path: string, value: unknown): void {
   const parts = path.split('.');
-  let node = target;
+  let node = target as Record<string, unknown>;
   for (let i = 0; i < parts.length - 1; i++) {
     const key = parts[i]!;
     if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};

@@ -145,6 +145,11 @@ export interface StrategyPlan {
   interventions: Intervention[];
 }
 
+/** Waves of a plan, the pilot included (0 for a plan without waves). */
+export function waveCountOf(plan: Pick<StrategyPlan, 'waves'>): number {
+  return plan.waves ? plan.waves.waves + 1 : 0;
+}
+
 /** Variables a condition may read; `waveK_*` exist for K below the number of waves. */
 export const CONDITION_VARIABLES = [
   'week', 'aware_share', 'trying_share', 'active_share', 'lapsed_share', 'producers_share', 'content',

@@ -1,8 +1,11 @@
 /**
  * Announcement and showcase pushes: raised on people, fading together by one common scale.
  */
-import { G_UNAWARE_ASLEEP } from './state.ts';
+import * as shared from './state.ts';
 import { Transitions } from './transitions.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { G_UNAWARE_ASLEEP } = shared;
 
 /** Announcement and showcase pushes: raised on people, fading together by one common scale. */
 export abstract class Pushes extends Transitions {

@@ -64,15 +64,18 @@ export class Simulation extends Observation {
   }
 
   /**
-   * An independent copy of this rollout as it stands at its current week, to go on under the
-   * same plan: every typed array (the state of each employee, team, community, department and
-   * wave, the series so far, the sleep scheduler) is copied; the organisation, parameters and
-   * plan are shared, as nothing changes them. With `seed` the copy draws its own random stream
-   * from then on; without, it continues this one's, so stepping both gives the same bytes.
+   * An independent copy of this rollout as it stands at its current week: every typed array (the
+   * state of each employee, team, community, department and wave, the series so far, the sleep
+   * scheduler) is copied; the organisation and parameters are shared, as nothing changes them.
+   * With `seed` the copy draws its own random stream from then on; without, it continues this one's,
+   * so stepping both gives the same bytes. With `plan` the copy goes on under that plan from next
+   * week (Interventions.switchPlan: what happened stays, the plan's weeks count from the fork, its
+   * waves are drawn from `seed`, or from this rollout's plan seed without one), so forking at week 0
+   * under plan B gives the bytes of a fresh rollout of B on the same seeds.
    * A fork costs stateBytes() (docs/model.md, "Forking a rollout"); it takes no buffers from a
    * pool. Forecasting continues each calibrated rollout from its own state with this.
    */
-  fork(seed?: number): Simulation {
+  fork(seed?: number, plan?: StrategyPlan): Simulation {
     const copy = Object.create(Simulation.prototype) as Record<string, unknown>;
     // Own fields in declaration order, so the copy has the same shape as the original.
     for (const [key, value] of Object.entries(this)) {
@@ -82,7 +85,9 @@ export class Simulation extends Observation {
       else if (key === 'buffers') copy[key] = null;
       else copy[key] = value;
     }
-    return copy as unknown as Simulation;
+    const fork = copy as unknown as Simulation;
+    if (plan) fork.switchPlan(plan, seed ?? this.planSeed);
+    return fork;
   }
 
   /** Bytes held by this simulation's typed arrays (organisation excluded). */

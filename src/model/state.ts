@@ -7,7 +7,7 @@
  * src/model/simulation.ts ends the chain with the week's step.
  */
 import { type ModelParams, validateParams } from './params.ts';
-import { type BinaryOp, type FunctionName, type Intervention, type StrategyPlan, type Target, conditionVariableNames } from './plan.ts';
+import { type BinaryOp, type FunctionName, type Intervention, type StrategyPlan, type Target, conditionVariableNames, waveCountOf } from './plan.ts';
 import { buildOrganisation, type Organisation } from './organisation.ts';
 import { withInterventionDefaults } from './intervention-types.ts';
 import { Xor4096, createRandom, deriveSeed, type Random } from './rng.ts';
@@ -135,16 +135,21 @@ export interface Prepared {
 export abstract class SimulationState {
   readonly params: ModelParams;
   readonly org: Organisation;
-  readonly plan: StrategyPlan;
+  /** The plan in force; a fork may switch it (Simulation.fork), hence the plan-derived fields are not readonly. */
+  plan: StrategyPlan;
   readonly weeks: number;
   week = 0;
+  /** The week the plan in force took over: 0, or the week of the fork that switched to it. Its weeks count from here. */
+  planStart = 0;
+  /** The seed the plan's own draws (wave assignment, target samples) derive from. */
+  protected planSeed: number;
 
   // Per employee.
   readonly state: Uint8Array;
   readonly access: Uint8Array;
   readonly trained: Uint8Array;
   readonly everActive: Uint8Array;
-  readonly wave: Int8Array;
+  wave: Int8Array;
   readonly activeContacts: Int32Array;
   readonly crossActiveContacts: Int32Array;
   readonly contactContent: Float64Array;
@@ -185,13 +190,9 @@ export abstract class SimulationState {
    */
   protected readonly quietUntil: Int32Array;
   /**
-   * How far each employee is from their next move, by inversion of its survival function: on entering a
-   * decision group it is 1 / U for a fresh uniform U in (0, 1]; each week it is multiplied by (1 − the
-   * week's chance of moving), and the employee moves in the first week it falls below 1. That week has
-   * exactly the chance written, given the weeks before (the survival S so far falls below U with
-   * probability (S_prev − S) / S_prev), and a week with no chance leaves it as it is. One random number
-   * per move instead of one a week; where a move has two outcomes, the uniform's place inside the last
-   * week's step picks one (see decideUsers).
+   * How far each employee is from their next move (1 / U, times each week's chance of staying; they move
+   * when it falls below 1): one random number per move, not per week. Why that is exact: docs/benchmarks.md,
+   * "Implementation notes".
    */
   protected readonly survival: Float64Array;
   // Per team.
@@ -217,13 +218,13 @@ export abstract class SimulationState {
   readonly departmentActive: Int32Array;
   readonly departmentContent: Float64Array;
   // Per wave.
-  readonly waveCount: number;
-  readonly waveSize: Int32Array;
-  readonly waveActive: Int32Array;
-  readonly waveAccess: Int32Array;
-  readonly waveOpenWeek: Float64Array;
+  waveCount: number;
+  waveSize: Int32Array;
+  waveActive: Int32Array;
+  waveAccess: Int32Array;
+  waveOpenWeek: Float64Array;
   /** 1 if the wave's opening was forced by a deadline, 0 if not, NaN until it opens (see RolloutOutput). */
-  readonly waveForced: Float64Array;
+  waveForced: Float64Array;
 
   // Counters kept up to date by setState / setAccess.
   readonly stateCount = new Int32Array(5);
@@ -251,8 +252,8 @@ export abstract class SimulationState {
   protected readonly changed: Int32Array;
   protected readonly changedTo: Uint8Array;
   protected changes = 0;
-  protected readonly interventions: Prepared[];
-  protected readonly context: Float64Array;
+  protected interventions: Prepared[];
+  protected context: Float64Array;
   protected readonly mechanisms: ModelParams['mechanisms'];
   protected pushLive = false;
   protected pushScale = 1;
@@ -269,14 +270,10 @@ export abstract class SimulationState {
   /** Moves between groups since the groups were last put back in index order. */
   protected groupMoves = 0;
   /**
-   * Asleep: quiet unaware employees and active users sure to stay are left out of the walk of their group
-   * until their skip can end, instead of being looked at and skipped every week. Bit k of a group's bitmap
-   * (`awake`, one for unaware, one for active) is set while the member at position k is to be visited;
-   * an asleep employee's wakeWeek is the week they must be visited again (their scheduled awareness,
-   * or the end of their safe weeks or their base lapse), 0 while awake. The walk order of the rest is
-   * unchanged, so the results are the same bit for bit. Events that can end a skip early wake them: a
-   * push or a contact's activation (unaware), a contact's lapse taking their content below its floor, or
-   * a community's death (active); leaving the group wakes them too.
+   * Asleep: quiet unaware employees and active users sure to stay, left out of their group's walk until
+   * their skip can end. Bit k of a group's bitmap (`awake`: unaware, active) is set while the member at
+   * position k is to be visited; wakeWeek is the week an asleep employee must be seen again, 0 while awake.
+   * What wakes them early, and why the results stay the same bit for bit: docs/benchmarks.md, "Implementation notes".
    */
   protected readonly awake: Int32Array;
   protected readonly bitmapWords: number;
@@ -303,6 +300,7 @@ export abstract class SimulationState {
     validateParams(params);
     this.params = params;
     this.plan = plan;
+    this.planSeed = seeds.dynamics;
     this.mechanisms = params.mechanisms;
     this.org = organisation ?? buildOrganisation(params, seeds.organisation);
     if (this.org.employees !== params.organisation.employees) {
@@ -375,9 +373,9 @@ export abstract class SimulationState {
     this.departmentContent = new Float64Array(this.org.departments);
 
     // Waves: teams assigned before week 0 from a seed of their own, so every strategy's draws stay aligned.
-    const planRandom = createRandom(deriveSeed(seeds.dynamics, 'plan', plan.name));
+    const planRandom = createRandom(deriveSeed(this.planSeed, 'plan', plan.name));
     this.wave = plan.waves ? assignWaves(this.org, plan.waves, planRandom) : new Int8Array(n).fill(-1);
-    this.waveCount = plan.waves ? plan.waves.waves + 1 : 0;
+    this.waveCount = waveCountOf(plan);
     this.waveSize = new Int32Array(this.waveCount);
     this.waveActive = new Int32Array(this.waveCount);
     this.waveAccess = new Int32Array(this.waveCount);
@@ -389,21 +387,8 @@ export abstract class SimulationState {
     this.changedTo = take(Uint8Array, n);
     this.series = take(Float64Array, (this.weeks + 1) * OBSERVABLE_COUNT);
 
-    const names = conditionVariableNames(this.waveCount);
-    this.context = new Float64Array(names.length);
-    const resolved = new Map<string, Int32Array | null>();
-    // Every field a type defaults is filled in from INTERVENTION_SPECS: no default is written below.
-    this.interventions = plan.interventions.map(withInterventionDefaults).map((spec) => ({
-      spec,
-      members: this.resolveTarget(spec.target, spec.type === 'training', planRandom, resolved),
-      when: spec.when ? compile(spec.when, names) : null,
-      deadline: spec.when && spec.deadline ? compile(spec.deadline, names) : null,
-      fired: false,
-      forced: false,
-      firedWeek: -1,
-      until: -1,
-      cursor: 0,
-    }));
+    this.context = new Float64Array(conditionVariableNames(this.waveCount).length);
+    this.interventions = this.prepareInterventions(plan, planRandom);
 
     const p = this.mechanisms.externalInfluence ? params.adoption.externalInfluence : 0;
     const logStay = Math.log1p(-Math.min(p, 1 - 1e-12));
@@ -419,6 +404,24 @@ export abstract class SimulationState {
     if (!this.mechanisms.awareness) for (let i = 0; i < n; i++) this.setState(i, AWARE);
     this.updateManagers();
     this.observe();
+  }
+
+  /** The plan's interventions, ready to fire: defaults filled in, targets resolved, conditions compiled. */
+  protected prepareInterventions(plan: StrategyPlan, planRandom: Random): Prepared[] {
+    const names = conditionVariableNames(this.waveCount);
+    const resolved = new Map<string, Int32Array | null>();
+    // Every field a type defaults is filled in from INTERVENTION_SPECS: no default is written below.
+    return plan.interventions.map(withInterventionDefaults).map((spec) => ({
+      spec,
+      members: this.resolveTarget(spec.target, spec.type === 'training', planRandom, resolved),
+      when: spec.when ? compile(spec.when, names) : null,
+      deadline: spec.when && spec.deadline ? compile(spec.deadline, names) : null,
+      fired: false,
+      forced: false,
+      firedWeek: -1,
+      until: -1,
+      cursor: 0,
+    }));
   }
 
   protected abstract resolveTarget(target: Target | undefined, needList: boolean, random: Random, resolved: Map<string, Int32Array | null>): Int32Array | null;

@@ -2,8 +2,11 @@
  * Moves taking effect: state and access changes, and the counts they push to contacts, teams, waves, departments and communities.
  */
 import { PRODUCER } from './organisation.ts';
-import { ACTIVE, FREE_ACCESS, G_ACTIVE_ASLEEP, G_UNAWARE_ASLEEP, LAPSED, LICENSED_ACCESS, NEVER_WEEK, NO_ACCESS, TRYING } from './state.ts';
+import * as shared from './state.ts';
 import { DecisionGroups } from './groups.ts';
+// Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
+// hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
+const { ACTIVE, FREE_ACCESS, G_ACTIVE_ASLEEP, G_UNAWARE_ASLEEP, LAPSED, LICENSED_ACCESS, NEVER_WEEK, NO_ACCESS, TRYING } = shared;
 
 /** Moves taking effect: state and access changes, and the counts they push to contacts, teams, waves, departments and communities. */
 export abstract class Transitions extends DecisionGroups {

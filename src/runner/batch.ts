@@ -10,7 +10,7 @@
  *     NaN if not opened), series ((weeks + 1) × OBSERVABLE_COUNT)]
  */
 import {
-  BufferPool, OBSERVABLE_COUNT, RESULT_COUNT, Simulation, buildOrganisation, getPath, type StrategyPlan,
+  BufferPool, OBSERVABLE_COUNT, RESULT_COUNT, Simulation, buildOrganisation, getPath, waveCountOf,
 } from '../model/index.ts';
 import { isMainThread } from 'node:worker_threads';
 import { type Experiment, rolloutSeed, sampleParams, seedsOf } from '../scenarios/experiment.ts';
@@ -26,14 +26,10 @@ export interface BatchLayout {
   rolloutSize: number;
 }
 
-export function wavesOf(plan: StrategyPlan): number {
-  return plan.waves ? plan.waves.waves + 1 : 0;
-}
-
 export function layoutOf(experiment: Experiment): BatchLayout {
   const strategies = experiment.strategies.length;
   const uncertainties = experiment.uncertainties.length;
-  const waves = Math.max(0, ...experiment.strategies.map(wavesOf));
+  const waves = Math.max(0, ...experiment.strategies.map(waveCountOf));
   const weeks = experiment.params.weeks;
   const seriesSize = (weeks + 1) * OBSERVABLE_COUNT;
   const strategySize = RESULT_COUNT + 2 * waves + seriesSize;

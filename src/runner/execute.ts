@@ -20,6 +20,7 @@ import { batchSizeFor, layoutOf, parseFailure, planBatches, type BatchTask, type
 import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
+import { schedule } from './schedule.ts';
 import { MANIFEST_FORMAT, type RunManifest, type RunSummary } from './summary.ts';
 import { uptakeVersion } from '../version.ts';
 
@@ -190,71 +191,31 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   };
 
   try {
-    await new Promise<void>((resolveAll, rejectAll) => {
-      let next = 0;
-      let stopped = false;
-      let collecting = false;
-      const limit = Math.max(2, runner.workers * 2);
-      const stop = (err: unknown): void => {
-        if (stopped) return;
-        stopped = true;
-        rejectAll(err);
-      };
-      const onAbort = (): void => stop(new Error('aborted'));
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const finish = (): void => {
-        options.signal?.removeEventListener('abort', onAbort);
-        resolveAll();
-      };
+    // Every batch's rows are written as it finishes; a checkpoint waits for a moment with nothing in flight.
+    await schedule(pending.length, (k) => {
+      const index = pending[k]!;
+      inFlight.set(index, tasks[index]!);
+      return runner.run(tasks[index]!);
+    }, {
+      limit: Math.max(2, runner.workers * 2),
+      signal: options.signal,
+      onDone: (k, packed) => {
+        const index = pending[k]!;
+        // Rows first: a checkpoint never counts a batch whose rows are missing.
+        writeFileDurably(batchFile(workDir, index), rolloutRows(experiment, layout, packed, tasks[index]!.start));
+        uncollected.set(index, packed);
+        uncollectedBytes += packed.byteLength;
+        inFlight.delete(index);
+        report();
+      },
       // A checkpoint (and the retained batches' memory) needs a collect, and a collect needs no batch in flight.
-      const collectDue = (): boolean =>
-        uncollected.size > 0 && (performance.now() - lastCollect > checkpointMs || uncollectedBytes > MAX_UNCOLLECTED_BYTES);
-      const collectThenContinue = (): void => {
-        collecting = true;
-        collect().then(
-          () => {
-            if (stopped) return;
-            collecting = false;
-            if (next >= pending.length) return finish();
-            try {
-              writeCheckpoint();
-            } catch (err) {
-              return stop(err);
-            }
-            launch();
-          },
-          (err: unknown) => stop(err),
-        );
-      };
-      const launch = (): void => {
-        while (!stopped && !collecting && inFlight.size < limit && next < pending.length && !collectDue()) {
-          const index = pending[next++]!;
-          const task = tasks[index]!;
-          inFlight.set(index, task);
-          runner.run(task).then(
-            (packed) => {
-              if (stopped) return;
-              try {
-                // Rows first: a checkpoint never counts a batch whose rows are missing.
-                writeFileDurably(batchFile(workDir, index), rolloutRows(experiment, layout, packed, task.start));
-                uncollected.set(index, packed);
-                uncollectedBytes += packed.byteLength;
-                inFlight.delete(index);
-                report();
-              } catch (err) {
-                return stop(err);
-              }
-              if (inFlight.size === 0 && (next >= pending.length || collectDue())) collectThenContinue();
-              else launch();
-            },
-            (err: unknown) => stop(err),
-          );
-        }
-        if (inFlight.size === 0 && !collecting && !stopped && (next >= pending.length || collectDue())) collectThenContinue();
-      };
-      launch();
+      pauseDue: () => uncollected.size > 0 && (performance.now() - lastCollect > checkpointMs || uncollectedBytes > MAX_UNCOLLECTED_BYTES),
+      pause: async () => {
+        await collect();
+        writeCheckpoint();
+      },
     });
+    await collect();
   } catch (err) {
     if (ticker) clearInterval(ticker);
     await runner.destroy().catch(() => {});

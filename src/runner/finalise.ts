@@ -4,11 +4,10 @@
  * same aggregate always gives the same bytes.
  */
 import { readFileSync } from 'node:fs';
-import { GOVERNANCE_OUTCOMES, OBSERVABLE_COUNT, OBSERVABLES, RESULT_COUNT, RESULTS } from '../model/index.ts';
+import { GOVERNANCE_OUTCOMES, OBSERVABLE_COUNT, OBSERVABLES, RESULT_COUNT, RESULTS, waveCountOf } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
 import { type Aggregate } from './aggregate.ts';
-import { wavesOf } from './batch.ts';
 import { QUANTILE_ERROR, RESULT_BETTER } from './metrics.ts';
 import type { Sketch } from './sketch.ts';
 import { waveColumnPrefix } from './outputs.ts';
@@ -265,7 +264,7 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
     timeseries[plan.name] = perObservable;
     const columns = exact?.get(plan.name);
     distributions[plan.name] = Object.fromEntries(RESULTS.map((r, j) => [r.name, columns?.has(r.name) ? distributionOfValues(columns.get(r.name)!, r.unit) : distributionOf(agg.resultSketch(s, j), r.unit)]));
-    const waves = wavesOf(plan);
+    const waves = waveCountOf(plan);
     if (waves > 0) {
       const openings: WaveOpening[] = [];
       for (let w = 0; w < waves; w++) {
@@ -305,7 +304,7 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
       targetShare: experiment.params.outcomes.targetShare,
       sustainedWeeks: experiment.params.outcomes.sustainedWeeks,
     },
-    strategies: experiment.strategies.map((p) => ({ name: p.name, label: p.label ?? p.name, waves: wavesOf(p) })),
+    strategies: experiment.strategies.map((p) => ({ name: p.name, label: p.label ?? p.name, waves: waveCountOf(p) })),
     observables: OBSERVABLES.map((o) => ({ name: o.name, label: o.label, unit: o.unit })),
     results: RESULTS.map((r, j) => ({ name: r.name, label: r.label, unit: r.unit, better: RESULT_BETTER[j]! })),
     // Named as in the scenario file, as everything the client sees.

@@ -5,10 +5,10 @@
 import { InputError } from '../errors.ts';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { RESULTS } from '../model/index.ts';
+import { RESULTS, waveCountOf } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
-import { type BatchLayout, strategyOffset, waveForcedAt, waveOpenAt, wavesOf } from './batch.ts';
+import { type BatchLayout, strategyOffset, waveForcedAt, waveOpenAt } from './batch.ts';
 
 /** `pilot` for wave 0, `waveK` after: how wave columns are named. */
 export function waveColumnPrefix(w: number): string {
@@ -47,7 +47,7 @@ export function rolloutRows(experiment: Experiment, layout: BatchLayout, packed:
       const o = base + strategyOffset(layout, s);
       let row = `${plan.name},${start + i},${seed}`;
       for (let j = 0; j < RESULTS.length; j++) row += ',' + value(packed[o + j]!);
-      const waves = wavesOf(plan);
+      const waves = waveCountOf(plan);
       for (let w = 0; w < layout.waves; w++) row += ',' + (w < waves ? value(packed[o + waveOpenAt(w)]!) : '');
       // 1 or 0; empty for a wave that never opened or that this strategy does not have.
       for (let w = 0; w < layout.waves; w++) {

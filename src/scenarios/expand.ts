@@ -3,8 +3,8 @@
  * filled in, built-in strategies into plans, formulas into Expr trees and
  * per-week tables, distributions into uncertainties.
  */
-import { PARAMETER_SPECS, defaultParams, validateParams, ParameterError, type ModelParams, type ParamSpec } from '../model/params.ts';
-import { conditionVariableNames, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
+import { PARAMETER_SPECS, defaultParams, validateParams, ParameterError, setPath, type ModelParams, type ParamSpec } from '../model/params.ts';
+import { conditionVariableNames, waveCountOf, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
 import { builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
 import { centre, toDistribution } from './distributions.ts';
 import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
@@ -28,7 +28,7 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
   const setParam = (spec: ParamSpec, raw: unknown): void => {
     if (raw === undefined) return;
     if (typeof raw === 'number') {
-      setNumber(params, spec.path, raw);
+      setPath(params, spec.path, raw);
       return;
     }
     const d = toDistribution(raw);
@@ -36,7 +36,7 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     uncertain.set(spec.path, d);
     // The nominal value (reports, validation) is the distribution's centre.
     const c = centre(d);
-    setNumber(params, spec.path, spec.integer ? Math.round(c) : c);
+    setPath(params, spec.path, spec.integer ? Math.round(c) : c);
   };
 
   let departmentNames: { name: string; share: number }[] | undefined;
@@ -98,17 +98,10 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     uncertainties,
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
-    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: strategies.map((s) => s.name), weeks: horizon, waves: Object.fromEntries(strategies.map((s) => [s.name, s.waves ? s.waves.waves + 1 : 0])) }) } : {}),
+    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: strategies.map((s) => s.name), weeks: horizon, waves: Object.fromEntries(strategies.map((s) => [s.name, waveCountOf(s)])) }) } : {}),
   };
   experiment.hash = experimentHash(experiment);
   return experiment;
-}
-
-function setNumber(target: ModelParams, path: string, value: number): void {
-  const parts = path.split('.');
-  let node = target as unknown as Record<string, unknown>;
-  for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]!] as Record<string, unknown>;
-  node[parts[parts.length - 1]!] = value;
 }
 
 function camelKeys(options: Record<string, unknown> | undefined): Record<string, unknown> {

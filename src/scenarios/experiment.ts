@@ -6,7 +6,7 @@
  * dynamics seed under every strategy (common random numbers).
  */
 import {
-  type ModelParams, type StrategyPlan, type Random, PARAMETER_SPECS, createRandom, deriveSeed, normal, gamma,
+  type ModelParams, type StrategyPlan, type Random, PARAMETER_SPECS, createRandom, deriveSeed, normal, gamma, setPath,
 } from '../model/index.ts';
 import type { AssumptionsPlan } from './claim.ts';
 
@@ -129,14 +129,8 @@ export function sampleParams(experiment: Experiment, rollout: number): ModelPara
   for (const u of experiment.uncertainties) {
     let value = sampleDistribution(random, u.distribution);
     if (INTEGER_PATHS.has(u.path)) value = Math.round(value);
-    setNumber(params, u.path, value);
+    setPath(params, u.path, value);
   }
   return params;
 }
 
-function setNumber(target: unknown, path: string, value: number): void {
-  const parts = path.split('.');
-  let node = target as Record<string, unknown>;
-  for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]!] as Record<string, unknown>;
-  node[parts[parts.length - 1]!] = value;
-}

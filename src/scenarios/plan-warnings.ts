@@ -17,7 +17,7 @@
  * A free network (access with `free: true`) spreads by word of mouth by design
  * and is not warned about.
  */
-import type { Intervention, StrategyPlan, Target } from '../model/plan.ts';
+import { type Intervention, type StrategyPlan, type Target, waveCountOf } from '../model/plan.ts';
 import type { Experiment } from './experiment.ts';
 
 /** A warning about one intervention of one strategy (located in the file by the loader). */
@@ -143,7 +143,7 @@ function strategyWarnings(id: string, plan: StrategyPlan, experiment: Experiment
     const start = fixedStart(item);
     let grants = items.filter((a) => GIVES_ACCESS.has(a.type) && covers(a.target, item.target));
     // Everyone, wave by wave: training of everyone is covered once every wave has access, from the last of them.
-    const waves = plan.waves ? plan.waves.waves + 1 : 0;
+    const waves = waveCountOf(plan);
     let allAt: number | undefined;
     if (grants.length === 0 && (!item.target || item.target.kind === 'all') && waves > 0) {
       const perWave = Array.from({ length: waves }, (_, w) => items.filter((a) => GIVES_ACCESS.has(a.type) && a.target?.kind === 'wave' && a.target.wave === w));
