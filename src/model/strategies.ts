@@ -6,74 +6,16 @@
  * - phased pilot: a chosen pilot group first, then waves each gated on the
  *   previous one's results, with a showcase of its best cases.
  */
-import { PILOT_SELECTIONS, type Expr, type Intervention, type PilotSelection, type StrategyPlan } from './plan.ts';
+import { type Expr, type Intervention, type StrategyPlan } from './plan.ts';
+import { defaultsOf, type OptionsOf } from './strategy-options.ts';
 
-export interface TopDownOptions {
-  announcementStrength: number;
-  /** People trained per week after launch (0: none). */
-  trainingPerWeek: number;
-  trainingWeeks: number;
-}
+export type TopDownOptions = OptionsOf<'top_down'>;
+export type BottomUpOptions = OptionsOf<'bottom_up'>;
+export type PhasedPilotOptions = OptionsOf<'phased_pilot'>;
 
-export interface BottomUpOptions {
-  /** Share of employees, the most innovative, who start using the free network at week 0. */
-  enthusiastShare: number;
-}
-
-export interface PhasedPilotOptions {
-  pilotShare: number;
-  selection: PilotSelection;
-  /** Waves after the pilot. */
-  waves: number;
-  /** A wave opens once the previous wave's active share reaches this... */
-  gateActiveShare: number;
-  /** ...and it has been open this many weeks... */
-  gateMinWeeks: number;
-  /** ...or, whatever its results, once it has been open this many weeks: forced open (0: wait for the gate). */
-  gateMaxWeeks: number;
-  announcementStrength: number;
-  /** Show the previous wave's best cases to each new wave. */
-  showcase: boolean;
-  showcaseStrength: number;
-  trainingPerWeek: number;
-  trainingWeeks: number;
-  /** Coach the pilot's managers for this many weeks (0: no coaching). */
-  coachPilotManagersWeeks: number;
-}
-
-/** What each option of the built-in strategies means: the table the schema, editor tooltips and docs/scenarios.md read, beside the defaults below. */
-export const STRATEGY_OPTION_MEANINGS: Record<keyof (TopDownOptions & BottomUpOptions & PhasedPilotOptions), string> = {
-  announcementStrength: 'Strength of the launch announcement (0..1).',
-  trainingPerWeek: 'People trained per week after launch (0: none).',
-  trainingWeeks: 'Weeks training runs.',
-  enthusiastShare: 'Share of employees, the most innovative, who start using the free network at week 0.',
-  pilotShare: 'Share of employees in the pilot wave: whole teams join it, by the selection rule, until it holds this share of employees.',
-  selection: `How the pilot is chosen: ${PILOT_SELECTIONS.join(', ')}.`,
-  waves: 'Waves after the pilot.',
-  gateActiveShare: 'A wave opens once the previous wave\'s active share reaches this...',
-  gateMinWeeks: '...and the previous wave has been open this many weeks...',
-  gateMaxWeeks: '...or, whatever its results, once it has been open this many weeks: forced open, as rollouts.csv records (0: wait for the gate).',
-  showcase: 'Show the previous wave\'s best cases to each new wave.',
-  showcaseStrength: 'Strength of each showcase (0..1).',
-  coachPilotManagersWeeks: 'Coach the pilot\'s managers for this many weeks (0: no coaching).',
-};
-
-export const TOP_DOWN_DEFAULTS: TopDownOptions = { announcementStrength: 0.9, trainingPerWeek: 0, trainingWeeks: 0 };
-export const BOTTOM_UP_DEFAULTS: BottomUpOptions = { enthusiastShare: 0.02 };
-export const PHASED_PILOT_DEFAULTS: PhasedPilotOptions = {
-  pilotShare: 0.1,
-  selection: 'volunteers',
-  waves: 3,
-  gateActiveShare: 0.3,
-  gateMinWeeks: 8,
-  gateMaxWeeks: 26,
-  announcementStrength: 0.7,
-  showcase: true,
-  showcaseStrength: 0.8,
-  trainingPerWeek: 40,
-  trainingWeeks: 12,
-  coachPilotManagersWeeks: 12,
-};
+export const TOP_DOWN_DEFAULTS: TopDownOptions = defaultsOf('top_down');
+export const BOTTOM_UP_DEFAULTS: BottomUpOptions = defaultsOf('bottom_up');
+export const PHASED_PILOT_DEFAULTS: PhasedPilotOptions = defaultsOf('phased_pilot');
 
 export const BUILTIN_STRATEGIES = ['top_down', 'bottom_up', 'phased_pilot'] as const;
 export type BuiltinStrategyName = (typeof BUILTIN_STRATEGIES)[number];

@@ -5,9 +5,10 @@
  */
 import { INTERVENTION_SPECS, type InterventionField } from '../model/intervention-types.ts';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS } from '../model/params.ts';
-import { INTERVENTION_TYPES } from '../model/plan.ts';
+import { INTERVENTION_TYPES, PILOT_SELECTIONS } from '../model/plan.ts';
 import { fileParamPath, toSnake } from './names.ts';
-import { BUILTIN_OPTION_DEFAULTS, INTERVENTION_DESCRIPTIONS, OPTION_DESCRIPTIONS, SECTIONS } from './schema.ts';
+import { INTERVENTION_DESCRIPTIONS, SECTIONS } from './schema.ts';
+import { STRATEGY_OPTION_SPECS, type StrategyOptionSpec } from '../model/strategy-options.ts';
 
 export const DOCS_START = '<!-- generated:reference:start (npm run schema) -->';
 export const DOCS_END = '<!-- generated:reference:end -->';
@@ -38,9 +39,13 @@ export function referenceMarkdown(): string {
   out.push('### `mechanisms:`', '', 'All default to `true`.', '', '| switch | meaning |', '|---|---|');
   for (const m of MECHANISM_NAMES) out.push(`| \`${toSnake(m)}\` | ${cell(MECHANISM_DESCRIPTIONS[m])} |`);
   out.push('');
-  for (const [type, defaults] of Object.entries(BUILTIN_OPTION_DEFAULTS)) {
-    out.push(`### \`type: ${type}\` options`, '', '| option | default | meaning |', '|---|---|---|');
-    for (const [key, value] of Object.entries(defaults)) out.push(`| \`${toSnake(key)}\` | ${JSON.stringify(value)} | ${cell(OPTION_DESCRIPTIONS[key] ?? '')} |`);
+  // From STRATEGY_OPTION_SPECS, the one table of strategy options.
+  const allowed = (o: StrategyOptionSpec): string => o.kind === 'boolean' ? 'true, false'
+    : o.kind === 'selection' ? PILOT_SELECTIONS.join(', ')
+    : `${o.integer ? 'whole number ' : ''}${o.max === undefined ? `≥ ${o.min ?? 0}` : o.above ? `above ${o.min} up to ${o.max}` : `${o.min ?? 0}..${o.max}`}`;
+  for (const [type, options] of Object.entries(STRATEGY_OPTION_SPECS)) {
+    out.push(`### \`type: ${type}\` options`, '', '| option | default | allowed | unit | meaning | source |', '|---|---|---|---|---|---|');
+    for (const o of options as readonly StrategyOptionSpec[]) out.push(`| \`${toSnake(o.name)}\` | ${JSON.stringify(o.default)} | ${allowed(o)} | ${o.unit} | ${cell(o.meaning)} | ${cell(o.source)} |`);
     out.push('');
   }
   out.push('### Intervention types', '', '| type | what it does | fields besides `at`, `when`, `target` |', '|---|---|---|');

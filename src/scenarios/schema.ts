@@ -12,9 +12,8 @@
 import { z } from 'zod';
 import { MECHANISM_DESCRIPTIONS, MECHANISM_NAMES, PARAMETER_SPECS, type ParamSpec } from '../model/params.ts';
 import { INTERVENTION_TYPES, PILOT_SELECTIONS, conditionVariableNames, type InterventionType } from '../model/plan.ts';
-import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '../model/strategies.ts';
 import { INTERVENTION_SPECS, type InterventionField } from '../model/intervention-types.ts';
-import { STRATEGY_OPTION_MEANINGS } from '../model/strategies.ts';
+import { STRATEGY_OPTION_SPECS, type StrategyOptionSpec } from '../model/strategy-options.ts';
 import { DISTRIBUTION_KINDS, distributionProblems, supportProblem, toDistribution } from './distributions.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toSnake } from './names.ts';
@@ -294,35 +293,21 @@ const strategyCommon = {
   description: z.string().optional(),
 };
 
-/** Option schemas of the built-in strategies, keyed by the camelCase option name. */
-const OPTION_SCHEMAS: Record<string, z.ZodType> = {
-  announcementStrength: share,
-  trainingPerWeek: z.number().min(0),
-  trainingWeeks: z.number().int().min(0),
-  enthusiastShare: share,
-  pilotShare: z.number().gt(0).max(1),
-  selection: z.enum(PILOT_SELECTIONS as unknown as [string, ...string[]]),
-  waves: z.number().int().min(0).max(100),
-  gateActiveShare: share,
-  gateMinWeeks: z.number().int().min(0),
-  gateMaxWeeks: z.number().int().min(0),
-  showcase: z.boolean(),
-  showcaseStrength: share,
-  coachPilotManagersWeeks: z.number().int().min(0),
-};
-
-export const OPTION_DESCRIPTIONS: Record<string, string> = STRATEGY_OPTION_MEANINGS;
-
-function optionsSchema(defaults: object): z.ZodType {
-  const shape: Record<string, z.ZodType> = {};
-  for (const [key, value] of Object.entries(defaults)) {
-    const base = OPTION_SCHEMAS[key] ?? (typeof value === 'boolean' ? z.boolean() : typeof value === 'string' ? z.string() : z.number());
-    shape[toSnake(key)] = base.optional().meta({ description: `${OPTION_DESCRIPTIONS[key] ?? key} Default ${JSON.stringify(value)}.` });
-  }
-  return z.strictObject(shape).optional().meta({ description: 'Options of this built-in strategy (all optional).' });
+/** An option's schema, from its range in STRATEGY_OPTION_SPECS. */
+function optionSchema(o: StrategyOptionSpec): z.ZodType {
+  if (o.kind === 'boolean') return z.boolean();
+  if (o.kind === 'selection') return z.enum(PILOT_SELECTIONS as unknown as [string, ...string[]]);
+  let n = o.integer ? z.number().int() : z.number();
+  if (o.min !== undefined) n = o.above ? n.gt(o.min) : n.min(o.min);
+  if (o.max !== undefined) n = n.max(o.max);
+  return n;
 }
 
-export const BUILTIN_OPTION_DEFAULTS = { top_down: TOP_DOWN_DEFAULTS, bottom_up: BOTTOM_UP_DEFAULTS, phased_pilot: PHASED_PILOT_DEFAULTS } as const;
+function optionsSchema(options: readonly StrategyOptionSpec[]): z.ZodType {
+  const shape: Record<string, z.ZodType> = {};
+  for (const o of options) shape[toSnake(o.name)] = optionSchema(o).optional().meta({ description: `${o.meaning} Default ${JSON.stringify(o.default)}.` });
+  return z.strictObject(shape).optional().meta({ description: 'Options of this built-in strategy (all optional).' });
+}
 
 const wavePlanSchema = z
   .strictObject({
@@ -335,11 +320,11 @@ const wavePlanSchema = z
 export const STRATEGY_TYPES = ['top_down', 'bottom_up', 'phased_pilot', 'custom'] as const;
 
 export const strategySchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('top_down'), ...strategyCommon, options: optionsSchema(TOP_DOWN_DEFAULTS), interventions: interventions.optional() })
+  z.strictObject({ type: z.literal('top_down'), ...strategyCommon, options: optionsSchema(STRATEGY_OPTION_SPECS.top_down), interventions: interventions.optional() })
     .meta({ description: 'Top-down launch: everyone gets licensed access and an executive announcement at once.' }),
-  z.strictObject({ type: z.literal('bottom_up'), ...strategyCommon, options: optionsSchema(BOTTOM_UP_DEFAULTS), interventions: interventions.optional() })
+  z.strictObject({ type: z.literal('bottom_up'), ...strategyCommon, options: optionsSchema(STRATEGY_OPTION_SPECS.bottom_up), interventions: interventions.optional() })
     .meta({ description: 'Bottom-up: a free network open to all, started by a few enthusiasts.' }),
-  z.strictObject({ type: z.literal('phased_pilot'), ...strategyCommon, options: optionsSchema(PHASED_PILOT_DEFAULTS), interventions: interventions.optional() })
+  z.strictObject({ type: z.literal('phased_pilot'), ...strategyCommon, options: optionsSchema(STRATEGY_OPTION_SPECS.phased_pilot), interventions: interventions.optional() })
     .meta({ description: 'Phased pilot: a pilot group first, then waves gated on the previous wave\'s results, with showcases.' }),
   z.strictObject({ type: z.literal('custom'), ...strategyCommon, waves: wavePlanSchema.optional(), interventions: interventions.min(1) })
     .meta({ description: 'A custom plan: your own interventions, each at a week or on a condition.' }),

@@ -7,7 +7,12 @@ import { INTERVENTION_TYPES } from '../../src/model/plan.ts';
 import { BOTTOM_UP_DEFAULTS, PHASED_PILOT_DEFAULTS, TOP_DOWN_DEFAULTS } from '../../src/model/strategies.ts';
 import { referenceMarkdown, withReference } from '../../src/scenarios/docs.ts';
 import { fileParamPath, toSnake } from '../../src/scenarios/names.ts';
-import { OPTION_DESCRIPTIONS, UNCERTAIN_PATHS, scenarioJsonSchema, scenarioJsonSchemaText } from '../../src/scenarios/schema.ts';
+import { UNCERTAIN_PATHS, scenarioJsonSchema, scenarioJsonSchemaText } from '../../src/scenarios/schema.ts';
+import { STRATEGY_OPTION_SPECS } from '../../src/model/strategy-options.ts';
+
+const builtinDefaults = { top_down: TOP_DOWN_DEFAULTS, bottom_up: BOTTOM_UP_DEFAULTS, phased_pilot: PHASED_PILOT_DEFAULTS };
+const editorValidator = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(new URL('../../schema/scenario.schema.json', import.meta.url), 'utf8')));
+const validateScenarioObject = (value: unknown): boolean => editorValidator(value) as boolean;
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -48,10 +53,22 @@ describe('the JSON Schema', () => {
     expect(validate({ name: 'x', organisation: { silo_strength: 2 }, strategies: { a: { type: 'top_down' } } })).toBe(false);
   });
 
-  it('documents every built-in strategy option', () => {
-    for (const key of Object.keys({ ...TOP_DOWN_DEFAULTS, ...BOTTOM_UP_DEFAULTS, ...PHASED_PILOT_DEFAULTS })) {
-      expect(OPTION_DESCRIPTIONS[key], key).toBeTruthy();
+  it('takes every built-in strategy option, with its range and meaning, from the one table', () => {
+    const text = JSON.stringify(scenarioJsonSchema());
+    for (const [type, options] of Object.entries(STRATEGY_OPTION_SPECS)) {
+      const defaults = builtinDefaults[type as keyof typeof builtinDefaults];
+      expect(Object.keys(defaults).sort(), type).toEqual(options.map((o) => o.name).sort());
+      for (const o of options) {
+        expect(o.meaning, o.name).toBeTruthy();
+        expect(o.source, o.name).toMatch(/docs\/sources\.md/);
+        expect((defaults as Record<string, unknown>)[o.name], o.name).toEqual(o.default);
+        expect(text, o.name).toContain(JSON.stringify(`${o.meaning} Default ${JSON.stringify(o.default)}.`).slice(1, -1));
+      }
     }
+    // Ranges come from the table: a pilot share of 0 and a fractional wave count are refused.
+    expect(validateScenarioObject({ name: 'x', strategies: { a: { type: 'phased_pilot', options: { pilot_share: 0 } } } })).toBe(false);
+    expect(validateScenarioObject({ name: 'x', strategies: { a: { type: 'phased_pilot', options: { waves: 1.5 } } } })).toBe(false);
+    expect(validateScenarioObject({ name: 'x', strategies: { a: { type: 'phased_pilot', options: { pilot_share: 0.2, waves: 2 } } } })).toBe(true);
   });
 });
 
