@@ -92,6 +92,18 @@ function workerExecArgv(): string[] {
 }
 
 
+/** A Piscina pool of `workers` threads running `worker` (a worker module's URL without its extension: .ts under tsx, .js compiled). */
+export function workerPool<Task, Result>(worker: URL, workers: number, workerData: unknown): Piscina<Task, Result> {
+  return new Piscina({
+    filename: `${worker.href}${COMPILED ? '.js' : '.ts'}`,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+    execArgv: workerExecArgv(),
+    workerData,
+  });
+}
+
 export class PoolRunner implements BatchRunner {
   readonly kind = 'pool';
   readonly workers: number;
@@ -105,14 +117,7 @@ export class PoolRunner implements BatchRunner {
     const workerData: RunnerWorkerData = {
       experiment, progress: shared, fold: options.fold !== undefined, experimentKey: options.fold?.experimentKey ?? '',
     };
-    this.pool = new Piscina({
-      filename: new URL(COMPILED ? './worker.js' : './worker.ts', import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
-      idleTimeout: 60_000,
-      execArgv: workerExecArgv(),
-      workerData,
-    });
+    this.pool = workerPool(new URL('./worker', import.meta.url), workers, workerData);
   }
 
   run(task: BatchTask): Promise<Float64Array> {

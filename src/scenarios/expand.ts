@@ -11,6 +11,7 @@ import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
 import { compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toCamel } from './names.ts';
 import { expandAssumptions } from './claim-expand.ts';
+import { expandForecast } from './forecast-block.ts';
 import { DEFAULT_ROLLOUTS, DEFAULT_SEED, SECTIONS, type InterventionFile, type ScenarioFile, type StrategyFile } from './schema.ts';
 import { LoadContext } from './source.ts';
 import { SPEC_BY_FILE_PATH } from './diagnose.ts';
@@ -98,10 +99,23 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     uncertainties,
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
+    ...(file.forecast ? { forecast: expandForecast(file.forecast, ctx.file, Object.keys(file.strategies), strategies.map((s) => s.label ?? s.name), uncertainties, forecastPriors(file.forecast.parameters)) } : {}),
     ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: strategies.map((s) => s.name), weeks: horizon, waves: Object.fromEntries(strategies.map((s) => [s.name, waveCountOf(s)])) }) } : {}),
   };
   experiment.hash = experimentHash(experiment);
   return experiment;
+}
+
+/** The forecast's priors by model path, or undefined to calibrate the uncertainties. */
+function forecastPriors(raw: Record<string, unknown> | undefined): Map<string, Distribution> | undefined {
+  if (!raw) return undefined;
+  const priors = new Map<string, Distribution>();
+  for (const [key, value] of Object.entries(raw)) {
+    const spec = SPEC_BY_FILE_PATH.get(key);
+    const d = toDistribution(value);
+    if (spec && d) priors.set(spec.path, d);
+  }
+  return priors;
 }
 
 function camelKeys(options: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -28,6 +28,36 @@ export interface Uncertainty {
   distribution: Distribution;
 }
 
+export interface ForecastAlternative {
+  name: string;
+  label: string;
+  /** Index into experiment.strategies of the plan applied from the week after the last observed one; for `continue`, the plan in progress. */
+  strategy: number;
+  /** True for `continue`: the plan in progress goes on (no switch). */
+  continues: boolean;
+}
+
+/** The expanded `forecast:` section (src/scenarios/forecast-block.ts). */
+export interface ForecastPlan {
+  /** Index into experiment.strategies. */
+  inProgress: number;
+  /** Absolute path of the telemetry file, when the scenario names one. */
+  telemetry?: string;
+  /** Calibrated parameters and their priors, in PARAMETER_SPECS order. */
+  parameters: Uncertainty[];
+  alternatives: ForecastAlternative[];
+  particles: number;
+  budget: number;
+  generations: number;
+  quantile: number;
+  acceptanceFloor: number;
+  targetTolerance: number;
+  minShrink: number;
+  organisations: number;
+  /** Explicit weights; when absent, FORECAST_DEFAULTS.metrics plus posts when the telemetry has them. */
+  metrics?: Partial<Record<'with_access' | 'active' | 'posters' | 'posts', number>>;
+}
+
 export interface Experiment {
   /** Scenario name (identifier) and label. */
   name: string;
@@ -54,6 +84,8 @@ export interface Experiment {
   departments?: { name: string; share: number }[];
   /** The file's assumptions (claims checked by `uptake test`, src/assumptions), when it has any. */
   assumptions?: AssumptionsPlan;
+  /** The file's forecast section (`uptake forecast`), when it has one. */
+  forecast?: ForecastPlan;
 }
 
 /** Seeds of rollout r: shared by every strategy (common random numbers). */

@@ -18,6 +18,7 @@ import { DISTRIBUTION_KINDS, distributionProblems, supportProblem, toDistributio
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toSnake } from './names.ts';
 import { assumptionsSchema } from './claim-schema.ts';
+import { forecastSchema } from './forecast-block.ts';
 
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 const identifier = z
@@ -357,6 +358,14 @@ export const scenarioSchema = z
     uncertainties: uncertaintiesSchema,
     strategies: strategiesSchema,
     assumptions: assumptionsSchema.optional(),
+    forecast: forecastSchema
+      .extend({
+        parameters: z
+          .strictObject(Object.fromEntries(PARAMETER_SPECS.filter((s) => s.path !== 'weeks').map((s) => [fileParamPath(s.path), distributionFor(s).optional().meta({ description: paramDescription(s) })])))
+          .optional()
+          .meta({ description: 'Parameters to calibrate with their priors, `section.parameter: distribution` as in uncertainties:. Default: the scenario\'s uncertainties (other than choices).' }),
+      })
+      .optional(),
   })
   .meta({
     title: 'uptake scenario',

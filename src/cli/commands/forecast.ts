@@ -1,0 +1,123 @@
+/**
+ * `uptake forecast scenario.yaml`: calibrate the model on the running pilot's telemetry (ABC-SMC)
+ * and forecast each way forward from the last observed week (docs/forecast.md). Writes
+ * `<out>/forecast/`; prints a line per generation on a terminal, then the posterior and the forecast.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadScenarioWithWarnings, applyOverrides } from '../../scenarios/load.ts';
+import { defaultWorkers } from '../../runner/pool.ts';
+import { wholeNumber } from '../flags.ts';
+import { Interrupts } from '../errors.ts';
+import { formatDuration, formatPercent, plural, renderTable, useColour } from '../format.ts';
+import { warningLines } from '../warnings.ts';
+import { comparisonJson, comparisonText } from './run.ts';
+
+interface ForecastFlags {
+  telemetry?: string;
+  out?: string;
+  particles?: string;
+  budget?: string;
+  holdout?: string;
+  seed?: string;
+  workers?: string;
+  json?: boolean;
+  quiet?: boolean;
+  resume?: boolean;
+  force?: boolean;
+  selfTest?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('forecast')
+    .description('calibrate the model on a running pilot\'s weekly telemetry and forecast each way forward (writes <out>/forecast/)')
+    .argument('<scenario>', 'scenario file (YAML) with a forecast: section')
+    .option('--telemetry <file>', 'the telemetry CSV (default: the scenario\'s forecast: telemetry:)')
+    .option('-o, --out <dir>', 'output folder; the forecast goes in its forecast/ folder (default: out/<scenario name>)')
+    .option('--particles <n>', 'particles per generation, and forecast rollouts (default: the scenario\'s, else 200)')
+    .option('--budget <n>', 'most simulations for the calibration (default: the scenario\'s, else 20000)')
+    .option('--holdout <K>', 'calibrate on all but the last K observed weeks and score the forecast of those (backtest)')
+    .option('-s, --seed <seed>', 'scenario seed (default: the scenario\'s)')
+    .option('-w, --workers <n>', `worker threads (default: ${defaultWorkers()}, the cores here)`)
+    .option('--json', 'print the forecast as JSON on stdout')
+    .option('-q, --quiet', 'no progress and no tables; errors only')
+    .option('--resume', 'continue an interrupted calibration from its finished generations')
+    .option('--force', 'replace a forecast folder that holds another scenario\'s results')
+    .option('--self-test', 'calibrate synthetic pilots drawn from the prior and report the coverage of the credible intervals')
+    .addHelpText('after', '\nExample: uptake forecast scenarios/pilot-in-progress.yaml\nSee docs/forecast.md.')
+    .action(async (scenario: string, flags: ForecastFlags) => {
+      await forecastCommand(scenario, flags);
+    });
+}
+
+async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<void> {
+  const particles = wholeNumber('--particles', flags.particles, 20);
+  const budget = wholeNumber('--budget', flags.budget, 20);
+  const holdout = wholeNumber('--holdout', flags.holdout, 1);
+  const seed = wholeNumber('--seed', flags.seed, 0);
+  const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
+  const loaded = await loadScenarioWithWarnings(scenario);
+  process.stderr.write(warningLines(loaded.warnings, useColour(process.stderr)));
+  const experiment = applyOverrides(loaded.experiment, { seed });
+  const quiet = flags.quiet === true;
+  const { runForecast, ForecastInterrupted, STOP_REASONS } = await import('../../forecast/forecast.ts');
+  if (flags.selfTest) {
+    const { selfTestCommand } = await import('./forecast-self-test.ts');
+    return selfTestCommand(experiment, { particles, budget, workers, quiet, json: flags.json === true });
+  }
+  const out = flags.out ?? join('out', experiment.name);
+  const tty = process.stderr.isTTY === true && !quiet;
+  const interrupts = new Interrupts(() => process.stderr.write('\nStopping after the simulations in flight; finished generations are kept…\n'));
+  try {
+    const result = await runForecast({
+      experiment, telemetry: flags.telemetry, out, particles, budget, holdout, workers, resume: flags.resume, force: flags.force,
+      signal: interrupts.signal, command: ['uptake', 'forecast', ...process.argv.slice(3)].join(' '),
+      onWarnings: (warnings) => process.stderr.write(warningLines(warnings, useColour(process.stderr))),
+      onGeneration: (g, used) => {
+        if (!tty) return;
+        const tolerance = Number.isFinite(g.tolerance) ? g.tolerance.toPrecision(3) : '∞ (prior)';
+        process.stderr.write(`generation ${g.generation}: tolerance ${tolerance}, acceptance ${formatPercent(g.acceptanceRate)}, effective sample ${Math.round(g.ess)}, ${used} simulations\n`);
+      },
+      onForecastProgress: (done, total) => { if (tty) process.stderr.write(`\rforecast rollouts ${done}/${total}${done === total ? '\n' : ''}`); },
+    });
+    for (const w of result.calibration.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({
+        dir: result.dir, last_observed_week: result.telemetry.lastWeek, calibrated_weeks: result.lastWeek,
+        stop_reason: result.calibration.stopReason, simulations: result.calibration.simulations,
+        generations: result.calibration.generations.map((g) => ({ generation: g.generation, tolerance: Number.isFinite(g.tolerance) ? g.tolerance : null, acceptance_rate: g.acceptanceRate, ess: g.ess })),
+        parameters: result.parameters, forecast: comparisonJson(result.summary, result.dir), backtest: result.backtest ? { weeks: result.backtest.weeks, model: result.backtest.model, bass: result.backtest.bass } : null,
+      }, null, 2)}\n`);
+      return;
+    }
+    if (quiet) return;
+    const c = result.calibration;
+    const lines: string[] = [];
+    lines.push(`Calibrated on weeks 1–${result.lastWeek} of ${result.telemetry.file} in ${plural(c.generations.length, 'generation')} and ${plural(c.simulations, 'simulation')}; stopped because ${STOP_REASONS[c.stopReason]}.\n\n`);
+    lines.push(renderTable(['parameter', 'prior (5–95%)', 'posterior median', 'posterior (5–95%)'], result.parameters.map((p) => [
+      p.parameter, `${fmt(p.prior.p05)}–${fmt(p.prior.p95)}`, fmt(p.posterior.p50), `${fmt(p.posterior.p05)}–${fmt(p.posterior.p95)}`,
+    ])));
+    lines.push(`\nForecast from week ${result.lastWeek + 1} under each way forward (${plural(result.summary.experiment.rollouts, 'posterior rollout')}):\n`);
+    lines.push(comparisonText(result.summary, useColour(process.stdout)));
+    if (result.backtest) {
+      const m = result.backtest.model;
+      lines.push(`\nBacktest on the last ${plural(result.backtest.weeks, 'week')}: 50% band covers ${formatPercent(m.coverage50)}, 90% band ${formatPercent(m.coverage90)}; CRPS ${m.crps.toPrecision(3)}, interval score ${m.intervalScore90.toPrecision(3)}, median APE ${m.medianApe === null ? '—' : `${m.medianApe.toFixed(1)}%`}`);
+      lines.push(result.backtest.bass ? `; Bass baseline median APE ${result.backtest.bass.mape === null ? '—' : `${result.backtest.bass.mape.toFixed(1)}%`}.\n` : '.\n');
+    }
+    process.stdout.write(lines.join(''));
+    process.stderr.write(`Wrote ${result.dir} in ${formatDuration(result.seconds)} on ${plural(workers, 'worker')}.\n`);
+  } catch (err) {
+    if (err instanceof ForecastInterrupted) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(interrupts.exitCode);
+    }
+    throw err;
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '—';
+}
