@@ -6,24 +6,27 @@
  * reads an intervention only after withInterventionDefaults has filled it in
  * from here, so no default is written anywhere else.
  */
-import type { Intervention, InterventionType } from './plan.ts';
+import type { Intervention, InterventionFieldName, InterventionFields, InterventionType } from './plan.ts';
 
 export interface InterventionField {
   /** The field's name in an Intervention (camelCase; the scenario file writes it in snake_case). */
-  name: keyof Intervention & string;
+  name: InterventionFieldName;
   kind: 'share' | 'count' | 'weeks' | 'boolean' | 'decision' | 'schedule';
   /** Filled in when absent (none: the field has no default, e.g. training's capacity). */
   default?: number | boolean | string;
   meaning: string;
 }
 
-export interface InterventionSpec {
-  type: InterventionType;
+/** A type's entry: its fields must be the ones InterventionFields (plan.ts) gives that type, so the two cannot drift. */
+export interface InterventionSpecOf<T extends InterventionType> {
+  type: T;
   description: string;
-  fields: readonly InterventionField[];
+  fields: readonly (InterventionField & { name: keyof InterventionFields[T] })[];
 }
 
-const ACTS_FOR: InterventionField = { name: 'weeks', kind: 'weeks', default: 0, meaning: 'Weeks it acts for; 0: until the horizon.' };
+export type InterventionSpec = { [T in InterventionType]: InterventionSpecOf<T> }[InterventionType];
+
+const ACTS_FOR: InterventionField & { name: 'weeks' } = { name: 'weeks', kind: 'weeks', default: 0, meaning: 'Weeks it acts for; 0: until the horizon.' };
 
 export const INTERVENTION_SPECS: readonly InterventionSpec[] = [
   { type: 'access', description: 'Give the target access to the platform.', fields: [{ name: 'free', kind: 'boolean', default: false, meaning: 'Free tier (no licence cost), as in a viral bottom-up network.' }] },
@@ -51,10 +54,10 @@ export const INTERVENTION_SPECS: readonly InterventionSpec[] = [
 export const INTERVENTION_SPEC: Readonly<Record<InterventionType, InterventionSpec>> = Object.fromEntries(INTERVENTION_SPECS.map((s) => [s.type, s])) as Record<InterventionType, InterventionSpec>;
 
 /** The intervention with every field its type defaults filled in (a new object; the plan is not changed). */
-export function withInterventionDefaults(item: Intervention): Intervention {
+export function withInterventionDefaults<T extends Intervention>(item: T): T {
   const out: Record<string, unknown> = { ...item };
   for (const field of INTERVENTION_SPEC[item.type].fields) {
     if (out[field.name] === undefined && field.default !== undefined) out[field.name] = field.default;
   }
-  return out as unknown as Intervention;
+  return out as unknown as T;
 }

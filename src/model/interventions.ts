@@ -1,9 +1,8 @@
 /**
  * How the plan's interventions act: who they reach, when they fire, and what each type does.
  */
-import { type StrategyPlan, type Target, conditionVariableNames, scheduleAt, waveCountOf } from './plan.ts';
+import { type InterventionOf, type StrategyPlan, type Target, actsForWeeks, conditionVariableNames, scheduleAt } from './plan.ts';
 import { createRandom, deriveSeed, indices, shuffle, type Random } from './rng.ts';
-import { assignWaves } from './waves.ts';
 import { type Prepared } from './state.ts';
 import * as shared from './state.ts';
 import { Governance } from './governance.ts';
@@ -27,7 +26,8 @@ export abstract class Interventions extends Governance {
       }
       item.fired = true;
       item.firedWeek = this.week;
-      item.until = spec.weeks && spec.weeks > 0 ? this.week + spec.weeks : NEVER_WEEK;
+      const weeks = actsForWeeks(spec);
+      item.until = weeks > 0 ? this.week + weeks : NEVER_WEEK;
       this.fire(item);
     }
     // Programs that act every week while they last.
@@ -44,25 +44,11 @@ export abstract class Interventions extends Governance {
    * their counts taken from the employees as they stand.
    */
   protected switchPlan(plan: StrategyPlan, planSeed: number): void {
-    const n = this.org.employees;
     const planRandom = createRandom(deriveSeed(planSeed, 'plan', plan.name));
     this.plan = plan;
     this.planStart = this.week;
     this.planSeed = planSeed;
-    this.wave = plan.waves ? assignWaves(this.org, plan.waves, planRandom) : new Int8Array(n).fill(-1);
-    this.waveCount = waveCountOf(plan);
-    this.waveSize = new Int32Array(this.waveCount);
-    this.waveActive = new Int32Array(this.waveCount);
-    this.waveAccess = new Int32Array(this.waveCount);
-    this.waveOpenWeek = new Float64Array(this.waveCount).fill(Number.NaN);
-    this.waveForced = new Float64Array(this.waveCount).fill(Number.NaN);
-    for (let i = 0; i < n; i++) {
-      const wave = this.wave[i]!;
-      if (wave < 0) continue;
-      this.waveSize[wave]! += 1;
-      if (this.state[i] === ACTIVE) this.waveActive[wave]! += 1;
-      if (this.access[i] !== NO_ACCESS) this.waveAccess[wave]! += 1;
-    }
+    this.layWaves(plan, planRandom);
     this.context = new Float64Array(conditionVariableNames(this.waveCount).length);
     this.interventions = this.prepareInterventions(plan, planRandom);
   }
@@ -172,9 +158,10 @@ export abstract class Interventions extends Governance {
   /** Trains this week's capacity (people, or a share of the group it serves), skipping people already trained. */
   protected train(item: Prepared): void {
     const members = item.members!;
-    const capacity = item.spec.capacity === undefined && item.spec.share !== undefined
-      ? Math.ceil(item.spec.share * members.length)
-      : Math.floor(scheduleAt(item.spec.capacity, this.week - this.planStart, 0));
+    const spec = item.spec as InterventionOf<'training'>;
+    const capacity = spec.capacity === undefined && spec.share !== undefined
+      ? Math.ceil(spec.share * members.length)
+      : Math.floor(scheduleAt(spec.capacity, this.week - this.planStart, 0));
     let trainedNow = 0;
     while (trainedNow < capacity && item.cursor < members.length) {
       const i = members[item.cursor++]!;

@@ -90,16 +90,43 @@ export const INTERVENTION_TYPES: readonly InterventionType[] = [
 export type GovernanceDecision = 'pay' | 'restrict' | 'shutdown';
 
 /**
- * One intervention. `at` fixes the week it starts; `when` starts it at the
- * first week the condition holds (checked at the start of each week, after
- * `at` if both are given), and `deadline`, a second condition, starts it anyway
- * at the first week that one holds (a wait limit: a wave opens after so many
- * weeks even if its gate was not met). It fires once, then acts for `weeks`
- * weeks where that applies (training, coaching, community managers, reverse
+ * The fields each intervention type takes, besides when it starts and whom it reaches (the types
+ * of INTERVENTION_SPECS' fields in intervention-types.ts, which hold their defaults and meaning).
+ */
+export interface InterventionFields {
+  /** free: free tier (no licence cost), as in a viral bottom-up network. */
+  access: { free?: boolean };
+  /** strength: push strength 0..1. */
+  announcement: { strength?: number };
+  /** capacity: people trained per week (a schedule); or share: a share of its group per week. */
+  training: { capacity?: Schedule; share?: number; weeks?: number };
+  /** count: pairs. */
+  reverse_mentoring: { count?: number; weeks?: number };
+  /** share: share of managers coached (0..1). */
+  manager_coaching: { share?: number; weeks?: number };
+  /** count: community managers. */
+  community_managers: { count?: number; weeks?: number };
+  /** relief: share of the time cost removed (0..1). */
+  job_description: { relief?: number };
+  /** competition: new rewardCompetition level (0..1). */
+  reward_change: { competition?: number };
+  /** strength: showcase strength 0..1. */
+  showcase: { strength?: number };
+  licences: Record<never, never>;
+  /** decision: pay, restrict or shut down. */
+  governance: { decision?: GovernanceDecision };
+  seed_users: Record<never, never>;
+}
+
+/**
+ * When an intervention starts and whom it reaches. `at` fixes the week it starts; `when` starts it
+ * at the first week the condition holds (checked at the start of each week, after `at` if both are
+ * given), and `deadline`, a second condition, starts it anyway at the first week that one holds (a
+ * wait limit: a wave opens after so many weeks even if its gate was not met). It fires once, then
+ * acts for `weeks` weeks where that applies (training, coaching, community managers, reverse
  * mentoring). A wave's opening records whether its deadline forced it.
  */
-export interface Intervention {
-  type: InterventionType;
+export interface InterventionTiming {
   at?: number;
   when?: Expr;
   /** Source text of `when`, kept for reports. */
@@ -108,23 +135,20 @@ export interface Intervention {
   deadline?: Expr;
   deadlineText?: string;
   target?: Target;
-  /** announcement, showcase: push strength 0..1. */
-  strength?: number;
-  /** training: people trained per week (a schedule). */
-  capacity?: Schedule;
-  /** reverse_mentoring: pairs; community_managers: managers; manager_coaching: share of managers (0..1); training without capacity: share of its group trained per week. */
-  count?: number;
-  share?: number;
-  /** How long it acts; 0 or absent: until the horizon. */
-  weeks?: number;
-  /** job_description: share of the time cost removed (0..1). */
-  relief?: number;
-  /** reward_change: new rewardCompetition level (0..1). */
-  competition?: number;
-  /** licences: whether access becomes paid (licensed). */
-  decision?: GovernanceDecision;
-  /** access: free tier (no licence cost), as in a viral bottom-up network. */
-  free?: boolean;
+}
+
+/** One intervention of type T. */
+export type InterventionOf<T extends InterventionType> = InterventionTiming & { type: T } & InterventionFields[T];
+
+/** One intervention: a union discriminated on `type`. */
+export type Intervention = { [T in InterventionType]: InterventionOf<T> }[InterventionType];
+
+/** The name of a field some intervention type takes. */
+export type InterventionFieldName = { [T in InterventionType]: keyof InterventionFields[T] & string }[InterventionType];
+
+/** Weeks an intervention acts for once fired (0: until the horizon; types that act once: 0). */
+export function actsForWeeks(item: Intervention): number {
+  return 'weeks' in item ? (item.weeks ?? 0) : 0;
 }
 
 export type PilotSelection = 'volunteers' | 'catalyst_managers' | 'random' | 'department' | 'cross_section';

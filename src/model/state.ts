@@ -149,7 +149,7 @@ export abstract class SimulationState {
   readonly access: Uint8Array;
   readonly trained: Uint8Array;
   readonly everActive: Uint8Array;
-  wave: Int8Array;
+  wave!: Int8Array;
   readonly activeContacts: Int32Array;
   readonly crossActiveContacts: Int32Array;
   readonly contactContent: Float64Array;
@@ -218,13 +218,13 @@ export abstract class SimulationState {
   readonly departmentActive: Int32Array;
   readonly departmentContent: Float64Array;
   // Per wave.
-  waveCount: number;
-  waveSize: Int32Array;
-  waveActive: Int32Array;
-  waveAccess: Int32Array;
-  waveOpenWeek: Float64Array;
+  waveCount!: number;
+  waveSize!: Int32Array;
+  waveActive!: Int32Array;
+  waveAccess!: Int32Array;
+  waveOpenWeek!: Float64Array;
   /** 1 if the wave's opening was forced by a deadline, 0 if not, NaN until it opens (see RolloutOutput). */
-  waveForced: Float64Array;
+  waveForced!: Float64Array;
 
   // Counters kept up to date by setState / setAccess.
   readonly stateCount = new Int32Array(5);
@@ -374,14 +374,7 @@ export abstract class SimulationState {
 
     // Waves: teams assigned before week 0 from a seed of their own, so every strategy's draws stay aligned.
     const planRandom = createRandom(deriveSeed(this.planSeed, 'plan', plan.name));
-    this.wave = plan.waves ? assignWaves(this.org, plan.waves, planRandom) : new Int8Array(n).fill(-1);
-    this.waveCount = waveCountOf(plan);
-    this.waveSize = new Int32Array(this.waveCount);
-    this.waveActive = new Int32Array(this.waveCount);
-    this.waveAccess = new Int32Array(this.waveCount);
-    this.waveOpenWeek = new Float64Array(this.waveCount).fill(Number.NaN);
-    this.waveForced = new Float64Array(this.waveCount).fill(Number.NaN);
-    for (let i = 0; i < n; i++) if (this.wave[i]! >= 0) this.waveSize[this.wave[i]!]! += 1;
+    this.layWaves(plan, planRandom);
 
     this.changed = take(Int32Array, n);
     this.changedTo = take(Uint8Array, n);
@@ -407,6 +400,28 @@ export abstract class SimulationState {
   }
 
   /** The plan's interventions, ready to fire: defaults filled in, targets resolved, conditions compiled. */
+  /**
+   * Assign the plan's waves from `planRandom` (before week 0, or at a fork that switches plans) and
+   * count each wave's employees, active employees and employees with access as they stand now.
+   */
+  protected layWaves(plan: StrategyPlan, planRandom: Random): void {
+    const n = this.org.employees;
+    this.wave = plan.waves ? assignWaves(this.org, plan.waves, planRandom) : new Int8Array(n).fill(-1);
+    this.waveCount = waveCountOf(plan);
+    this.waveSize = new Int32Array(this.waveCount);
+    this.waveActive = new Int32Array(this.waveCount);
+    this.waveAccess = new Int32Array(this.waveCount);
+    this.waveOpenWeek = new Float64Array(this.waveCount).fill(Number.NaN);
+    this.waveForced = new Float64Array(this.waveCount).fill(Number.NaN);
+    for (let i = 0; i < n; i++) {
+      const wave = this.wave[i]!;
+      if (wave < 0) continue;
+      this.waveSize[wave]! += 1;
+      if (this.state[i] === ACTIVE) this.waveActive[wave]! += 1;
+      if (this.access[i] !== NO_ACCESS) this.waveAccess[wave]! += 1;
+    }
+  }
+
   protected prepareInterventions(plan: StrategyPlan, planRandom: Random): Prepared[] {
     const names = conditionVariableNames(this.waveCount);
     const resolved = new Map<string, Int32Array | null>();

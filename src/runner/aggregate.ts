@@ -13,8 +13,8 @@ import { OBSERVABLE_KINDS, RESULT_BETTER, RESULT_IS_WEEKS, RESULT_KINDS } from '
 import { Sketch, SketchBank, type SketchJSON } from './sketch.ts';
 import type { Better } from './summary.ts';
 
-/** Version 2 added `forced`. */
-export const PARTIAL_FORMAT = 'uptake-partial/2';
+/** Version 2 added `forced`; version 3 keys experiments by their canonical fingerprint (experimentHash). */
+export const PARTIAL_FORMAT = 'uptake-partial/3';
 
 interface PairCell {
   wins: number;

@@ -11,11 +11,13 @@
  * 3. The finished outputs are written into the work folder and renamed into
  *    place: an interrupted or failed run never leaves a half-written folder.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../scenarios/experiment.ts';
-import { Aggregate, type AggregateJSON } from './aggregate.ts';
+import { Aggregate, PARTIAL_FORMAT, type AggregateJSON } from './aggregate.ts';
+import { InputError } from '../errors.ts';
+import { fingerprint } from '../fingerprint.ts';
+import { experimentHash } from '../scenarios/hash.ts';
 import { batchSizeFor, layoutOf, parseFailure, planBatches, type BatchTask, type RolloutFailureInfo } from './batch.ts';
 import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
@@ -96,12 +98,29 @@ export function shardRange(rollouts: number, shard?: Shard): [number, number] {
  * machines that keep the scenario in different places.
  */
 export function experimentKey(experiment: Experiment): string {
-  const { source: _source, ...rest } = experiment;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 20);
+  return experimentHash(experiment).slice(0, 20);
 }
 
+/** The work folder's key. `v` follows PARTIAL_FORMAT: a folder of an older format is not mistaken for this run's. */
 function runKey(experiment: Experiment, start: number, end: number, batchSize: number): string {
-  return createHash('sha256').update(JSON.stringify({ v: 2, key: experimentKey(experiment), start, end, batchSize })).digest('hex').slice(0, 16);
+  return fingerprint({ v: 3, key: experimentKey(experiment), start, end, batchSize }).slice(0, 16);
+}
+
+/** `--resume` found no work folder of this run but one of an older uptake: say so rather than start afresh. */
+function refuseOldWorkFolders(out: string): void {
+  for (const dir of interruptedRuns(out)) {
+    const file = join(dir, 'checkpoint.json');
+    if (!existsSync(file)) continue;
+    let format: unknown;
+    try {
+      format = (JSON.parse(readFileSync(file, 'utf8')) as Partial<Checkpoint>).aggregate?.format;
+    } catch {
+      continue;
+    }
+    if (format !== PARTIAL_FORMAT) {
+      throw new InputError(`cannot resume: ${dir} was written by an older uptake (format ${String(format)}, this uptake (${uptakeVersion()}) reads ${PARTIAL_FORMAT})`, 'run again without --resume (its finished rollouts cannot be reused), or resume with the version that started it');
+    }
+  }
 }
 
 export function workDirOf(out: string, key: string): string {
@@ -138,6 +157,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
 
   let resumedRollouts = 0;
   const checkpointFile = join(workDir, 'checkpoint.json');
+  if (options.resume && !existsSync(checkpointFile)) refuseOldWorkFolders(options.out);
   if (options.resume && existsSync(checkpointFile)) {
     const checkpoint = JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint;
     aggregate.merge(checkpoint.aggregate);

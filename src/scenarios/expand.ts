@@ -141,7 +141,8 @@ function expandStrategy(id: string, s: StrategyFile, horizon: number, department
 
 function expandIntervention(i: InterventionFile, horizon: number, departments: Map<string, number>): Intervention {
   const raw = i as Record<string, unknown>;
-  const out: Intervention = { type: raw.type as Intervention['type'] };
+  // Built field by field from a file the schema has checked, so typed loosely until it is whole.
+  const out: Record<string, unknown> & Partial<Intervention> = { type: raw.type as Intervention['type'] };
   if (typeof raw.when === 'string') {
     out.when = compileFormula(raw.when, { variables: conditionVariableNames(100), kind: 'condition', anyWave: true }) as Expr;
     out.whenText = raw.when;
@@ -156,11 +157,11 @@ function expandIntervention(i: InterventionFile, horizon: number, departments: M
   for (const key of ['strength', 'count', 'share', 'weeks', 'relief', 'competition'] as const) {
     if (typeof raw[key] === 'number') out[key] = raw[key] as number;
   }
-  if (typeof raw.decision === 'string') out.decision = raw.decision as Intervention['decision'];
+  if (typeof raw.decision === 'string') out.decision = raw.decision;
   if (typeof raw.free === 'boolean') out.free = raw.free;
   if (typeof raw.capacity === 'number') out.capacity = raw.capacity;
   else if (typeof raw.capacity === 'string') out.capacity = scheduleTable(raw.capacity, horizon);
-  return out;
+  return out as Intervention;
 }
 
 function expandTarget(raw: unknown, departments: Map<string, number>): Target {

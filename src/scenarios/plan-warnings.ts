@@ -17,7 +17,7 @@
  * A free network (access with `free: true`) spreads by word of mouth by design
  * and is not warned about.
  */
-import { type Intervention, type StrategyPlan, type Target, waveCountOf } from '../model/plan.ts';
+import { type Intervention, type InterventionOf, type StrategyPlan, type Target, waveCountOf } from '../model/plan.ts';
 import type { Experiment } from './experiment.ts';
 
 /** A warning about one intervention of one strategy (located in the file by the loader). */
@@ -68,7 +68,7 @@ function groupSize(t: Target | undefined, plan: StrategyPlan, experiment: Experi
 }
 
 /** People a training intervention can train over the weeks it acts (Infinity when it scales with its group). */
-function trainingReach(item: Intervention, horizon: number): number {
+function trainingReach(item: InterventionOf<'training'>, horizon: number): number {
   if (item.capacity === undefined) return item.share !== undefined ? Infinity : 0;
   const start = fixedStart(item) ?? 0;
   const end = item.weeks ? Math.min(horizon, start + item.weeks) : horizon;
@@ -109,7 +109,7 @@ function strategyWarnings(id: string, plan: StrategyPlan, experiment: Experiment
     // that waits for this group's own use does not count: the group cannot start without it.
     const group = item.target?.kind === 'wave' ? (item.target.wave === 0 ? 'pilot' : `wave${item.target.wave}`) : undefined;
     const waitsForGroup = (other: Intervention): boolean => gates(other.whenText).some((g) => g.group === (group ?? 'all') && g.measure !== 'aware_share');
-    if ((item.type === 'access' || item.type === 'licences') && !item.free && !items.some((other) => TELLS.has(other.type) && covers(other.target, item.target) && !waitsForGroup(other))) {
+    if ((item.type === 'access' || item.type === 'licences') && !(item.type === 'access' && item.free) && !items.some((other) => TELLS.has(other.type) && covers(other.target, item.target) && !waitsForGroup(other))) {
       out.push({
         path: at(k),
         message: `${targetText(item.target)} get${item.target?.kind === 'all' || !item.target ? 's' : ''} access but nothing tells them about the platform: no announcement, training or showcase reaches them, so they hear of it only by word of mouth`,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INTERVENTION_SPECS, INTERVENTION_TYPES, withInterventionDefaults } from '../../src/model/index.ts';
 import { interventionSchema } from '../../src/scenarios/schema.ts';
 import { toSnake } from '../../src/scenarios/names.ts';
+import type { InterventionOf } from '../../src/model/plan.ts';
 
 describe('the table of intervention types', () => {
   it('has one entry per type, in the order of INTERVENTION_TYPES', () => {
@@ -19,9 +20,9 @@ describe('the table of intervention types', () => {
   it('fills in the defaults a type has and leaves given values and default-less fields alone', () => {
     expect(withInterventionDefaults({ type: 'announcement' })).toMatchObject({ type: 'announcement', strength: 0.8 });
     expect(withInterventionDefaults({ type: 'announcement', strength: 0.3 }).strength).toBe(0.3);
-    expect(withInterventionDefaults({ type: 'governance' }).decision).toBe('pay');
-    expect(withInterventionDefaults({ type: 'training' }).capacity).toBeUndefined();
-    expect(withInterventionDefaults({ type: 'training' }).share).toBeUndefined();
+    expect(withInterventionDefaults<InterventionOf<'governance'>>({ type: 'governance' }).decision).toBe('pay');
+    expect(withInterventionDefaults<InterventionOf<'training'>>({ type: 'training' }).capacity).toBeUndefined();
+    expect(withInterventionDefaults<InterventionOf<'training'>>({ type: 'training' }).share).toBeUndefined();
   });
 
   it('is the only place defaults are written: the simulation has no fallback for an intervention field', () => {

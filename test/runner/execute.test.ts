@@ -10,6 +10,7 @@ import { batchSizeFor, planBatches } from '../../src/runner/batch.ts';
 import { mergeShards } from '../../src/runner/merge.ts';
 import { interruptedText } from '../../src/cli/commands/run.ts';
 import { readRollouts, readRunOutputs, readTimeseries, TIMESERIES_COLUMNS } from '../../src/runner/summary.ts';
+import { InputError } from '../../src/errors.ts';
 
 const FIXTURE = new URL('./fixtures/small.yaml', import.meta.url).pathname;
 const COMPARED = ['summary.json', 'timeseries.csv', 'rollouts.csv'];
@@ -172,7 +173,7 @@ describe('a run', () => {
     const partial = JSON.parse(readFileSync(join(old, 'partial.json'), 'utf8')) as { aggregate: { format: string } };
     partial.aggregate.format = 'uptake-partial/1';
     writeFileSync(join(old, 'partial.json'), JSON.stringify(partial));
-    await expect(mergeShards({ dirs: [a, old], out: join(root, 'never') })).rejects.toThrow(/old-shard: partial.json has format uptake-partial\/1, this uptake .* reads uptake-partial\/2/);
+    await expect(mergeShards({ dirs: [a, old], out: join(root, 'never') })).rejects.toThrow(/old-shard: partial.json has format uptake-partial\/1, this uptake .* reads uptake-partial\/3/);
     expect(existsSync(join(root, 'never'))).toBe(false);
   });
 
@@ -197,6 +198,18 @@ describe('a run', () => {
     expect(resumed.manifest.resumed).toBe(true);
     same(reference, out);
     expect(existsSync(interrupted.workDir)).toBe(false);
+  });
+
+  it('--resume on a work folder of an older uptake says so in one line (exit 2) instead of starting afresh', async () => {
+    const out = join(root, 'old-work');
+    const oldDir = join(root, '.old-work.uptake-0123456789abcdef');
+    mkdirSync(oldDir, { recursive: true });
+    writeFileSync(join(oldDir, 'checkpoint.json'), JSON.stringify({ completed: [0], aggregate: { format: 'uptake-partial/2' } }));
+    const err = await runExperiment({ experiment, out, workers: 1, runner: 'sequential', resume: true }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(/^cannot resume: .*old-work\.uptake-0123456789abcdef was written by an older uptake \(format uptake-partial\/2, .* reads uptake-partial\/3\)$/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('when interrupted before any rollout finished, keeps no work folder, so nothing suggests --resume', async () => {

@@ -5,6 +5,7 @@ import { sampleParams } from '../../src/scenarios/experiment.ts';
 import { applyOverrides, loadScenario, loadScenarioText, OverrideError } from '../../src/scenarios/load.ts';
 import { starterScenario } from '../../src/scenarios/template.ts';
 import { BASE, withCustom } from './helpers.ts';
+import type { InterventionOf } from '../../src/model/plan.ts';
 
 const bundled = readdirSync(new URL('../../scenarios/', import.meta.url)).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -112,14 +113,14 @@ describe('expansion', () => {
 
   it('turns a schedule formula into one value per week, 0 to the horizon', () => {
     const e = loadScenarioText(withCustom('- {type: training, at: 0, capacity: "min(40, 5 * week)", weeks: 10}'), 't.yaml');
-    const capacity = e.strategies.find((s) => s.name === 'plan')!.interventions[0]!.capacity as number[];
+    const capacity = (e.strategies.find((s) => s.name === 'plan')!.interventions[0] as InterventionOf<'training'>).capacity as number[];
     expect(capacity).toHaveLength(31);
     expect(capacity.slice(0, 10)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 40]);
   });
 
   it('keeps a constant schedule as a number', () => {
     const e = loadScenarioText(withCustom('- {type: training, capacity: "20 + 5", weeks: 10}'), 't.yaml');
-    expect(e.strategies.find((s) => s.name === 'plan')!.interventions[0]!.capacity).toBe(25);
+    expect((e.strategies.find((s) => s.name === 'plan')!.interventions[0] as InterventionOf<'training'>).capacity).toBe(25);
   });
 
   it('compiles a condition into an expression tree and keeps its text', () => {
