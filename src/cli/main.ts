@@ -15,17 +15,13 @@ import { uptakeVersion } from '../version.ts';
 import * as validateCommand from './commands/validate.ts';
 import * as initCommand from './commands/init.ts';
 import * as schemaCommand from './commands/schema.ts';
-// ── Other engineers: import your command module here, e.g.
-// import * as runCommand from './commands/run.ts';
-// import * as mergeCommand from './commands/merge.ts';
-// import * as reportCommand from './commands/report.ts';
-// import * as testCommand from './commands/test.ts';
 import * as compareCommand from './commands/compare.ts';
 import * as runCommand from './commands/run.ts';
 import * as mergeCommand from './commands/merge.ts';
 import * as reportCommand from './commands/report.ts';
 import * as testCommand from './commands/test.ts';
 import * as bassCommand from './commands/bass.ts';
+import * as forecastCommand from './commands/forecast.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -33,12 +29,12 @@ interface CommandModule {
 
 /** Registration order is the order `uptake --help` lists the commands in. */
 const COMMANDS: CommandModule[] = [
-  // ── Other engineers: add your module here, e.g. runCommand, mergeCommand, reportCommand, testCommand.
   runCommand,
   mergeCommand,
   reportCommand,
   testCommand,
   compareCommand,
+  forecastCommand,
   bassCommand,
   validateCommand,
   initCommand,

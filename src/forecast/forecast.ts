@@ -8,24 +8,24 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { fingerprint } from '../fingerprint.ts';
-import { Simulation, buildOrganisation, createRandom, deriveSeed, waveCountOf } from '../model/index.ts';
+import { createRandom, deriveSeed } from '../model/index.ts';
 import { Aggregate } from '../runner/aggregate.ts';
 import { layoutOf } from '../runner/batch.ts';
 import { experimentKey } from '../runner/execute.ts';
 import { buildSummary, readExactResults, timeseriesCsv } from '../runner/finalise.ts';
 import { checkOutputFolder, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from '../runner/outputs.ts';
 import type { RunSummary } from '../runner/summary.ts';
-import { sampleDistribution, type Experiment, type ForecastPlan } from '../scenarios/experiment.ts';
-import { FORECAST_DEFAULTS, type ForecastMetric } from '../scenarios/forecast-block.ts';
-import { fileParamPath } from '../scenarios/names.ts';
+import type { Experiment } from '../scenarios/experiment.ts';
+import type { Diagnostic } from '../scenarios/errors.ts';
 import { uptakeVersion } from '../version.ts';
-import { AbcInterrupted, runAbcSmc, weightedQuantile, type AbcCheckpoint, type AbcResult, type Attempt, type Generation } from './abc.ts';
-import { bassBaseline, type BassReport } from './bass.ts';
-import { statCount, statIndex, waveName, type GroupRef, type StatLayout } from './observe.ts';
+import { AbcInterrupted, type AbcCheckpoint, type AbcResult, type Generation } from './abc.ts';
+import { bassHoldoutMape, bassOfTelemetry, runBacktest, type Backtest } from './backtest.ts';
+import type { BassReport } from './bass.ts';
+import { calibrate, calibrationSetup, expectedAccess, knownGroups, posteriorDraws } from './calibrate.ts';
+import { backtestCsv, observedCsv, parameterSummaries, parametersCsv, posteriorCsv, type ParameterSummary } from './files.ts';
 import { readTelemetry, type Telemetry } from './telemetry.ts';
 import { ForecastThreads } from './threads.ts';
-import { SimulationCache, forecastExperiment, planOf, simulateAttempts } from './simulate.ts';
-import type { Diagnostic } from '../scenarios/errors.ts';
+import { forecastExperiment } from './simulate.ts';
 
 export const FORECAST_FORMAT = 'uptake-forecast/1';
 
@@ -62,149 +62,6 @@ export interface ForecastResult {
   seconds: number;
 }
 
-export interface ParameterSummary {
-  parameter: string;
-  prior: { p05: number; p50: number; p95: number };
-  posterior: { p05: number; p50: number; p95: number };
-}
-
-export interface BacktestRow {
-  group: string;
-  metric: ForecastMetric;
-  week: number;
-  observed: number;
-  p05: number;
-  p25: number;
-  p50: number;
-  p75: number;
-  p95: number;
-}
-
-export interface Backtest {
-  weeks: number;
-  rows: BacktestRow[];
-  model: BacktestScore;
-  /** The Bass baseline fitted to the first-time users of the calibration weeks (whole organisation only). */
-  bass: { mape: number | null } | null;
-}
-
-export interface BacktestScore {
-  coverage50: number;
-  coverage90: number;
-  /** Mean interval score of the 90% band (Gneiting & Raftery 2007): width + penalties for misses. */
-  intervalScore90: number;
-  /** Mean continuous ranked probability score, from the predictive sample. */
-  crps: number;
-  /** Median absolute percentage error of the predictive median (cells with an observed count above 0). */
-  medianApe: number | null;
-}
-
-/** The telemetry's groups as the model counts them. */
-function groupRefs(experiment: Experiment, telemetry: Telemetry): GroupRef[] {
-  const departments = (experiment.departments ?? []).map((d) => d.name);
-  return telemetry.groups.map((name): GroupRef => {
-    if (name === null) return { name, kind: 'all', index: -1 };
-    const d = departments.indexOf(name);
-    if (d >= 0) return { name, kind: 'department', index: d };
-    return { name, kind: 'wave', index: name === 'pilot' ? 0 : Number(name.slice(4)) };
-  });
-}
-
-/** Group names the scenario knows, with the most people any of the client's candidate organisations puts in them. */
-function knownGroups(experiment: Experiment): Map<string, number> {
-  const plan = planOf(experiment);
-  const sizes = new Map<string, number>();
-  const grow = (name: string, size: number) => sizes.set(name, Math.max(sizes.get(name) ?? 0, size));
-  const inProgress = experiment.strategies[plan.inProgress]!;
-  for (let k = 0; k < plan.organisations; k++) {
-    const seeds = { organisation: deriveSeed(experiment.seed, 'forecast-organisation', k), dynamics: deriveSeed(experiment.seed, 'forecast-groups', k) };
-    const org = buildOrganisation(experiment.params, seeds.organisation);
-    (experiment.departments ?? []).forEach((d, i) => grow(d.name, org.department.filter((x) => x === i).length));
-    if (waveCountOf(inProgress) > 0) {
-      const sim = new Simulation(experiment.params, inProgress, seeds, org);
-      for (let w = 0; w < sim.waveCount; w++) grow(waveName(w), sim.waveSize[w]!);
-    }
-  }
-  return sizes;
-}
-
-/** The metrics in the distance and their weights. */
-function metricsOf(plan: ForecastPlan, telemetry: Telemetry): { metrics: ForecastMetric[]; weights: number[] } {
-  const chosen = plan.metrics ?? { ...FORECAST_DEFAULTS.metrics, ...(telemetry.hasPosts ? { posts: 1 } : {}) };
-  const entries = Object.entries(chosen).filter(([, w]) => (w ?? 0) > 0) as [ForecastMetric, number][];
-  if (entries.some(([m]) => m === 'posts') && !telemetry.hasPosts) {
-    throw new InputError(`${telemetry.file}: the forecast's metrics include posts, but the file has no posts column`, 'add a posts column, or take posts out of forecast: metrics:');
-  }
-  return { metrics: entries.map(([m]) => m), weights: entries.map(([, w]) => w) };
-}
-
-/** The observed statistics vector, in the layout's order. */
-function observedStats(telemetry: Telemetry, layout: StatLayout): Float64Array {
-  const out = new Float64Array(statCount(layout));
-  const field: Record<ForecastMetric, (r: Telemetry['rows'][number]) => number> = {
-    with_access: (r) => r.withAccess, active: (r) => r.active, posters: (r) => r.posters, posts: (r) => r.posts ?? 0,
-  };
-  for (const row of telemetry.rows) {
-    if (row.week > layout.lastWeek) continue;
-    const g = layout.groups.findIndex((x) => x.name === row.group);
-    layout.metrics.forEach((m, k) => {
-      out[statIndex(layout, g, k, row.week)] = field[m](row);
-    });
-  }
-  return out;
-}
-
-/**
- * The plan in progress's possible people with access per group and week, from a few prior
- * simulations (for the telemetry's warning only), widened by a tenth of the population.
- */
-function expectedAccess(experiment: Experiment, groups: GroupRef[], weeks: number): (group: string | null, week: number) => [number, number] | undefined {
-  const runs = 16;
-  const layout: StatLayout = { groups, metrics: ['with_access'], lastWeek: weeks };
-  const plan = planOf(experiment);
-  const thetas = new Float64Array(runs * plan.parameters.length);
-  const seeds = new Float64Array(runs);
-  for (let r = 0; r < runs; r++) {
-    const random = createRandom(deriveSeed(experiment.seed, 'forecast-expected', r));
-    plan.parameters.forEach((u, k) => { thetas[r * plan.parameters.length + k] = sampleDistribution(random, u.distribution); });
-    seeds[r] = deriveSeed(experiment.seed, 'forecast-expected-sim', r);
-  }
-  let stats: Float64Array | undefined;
-  const S = statCount(layout);
-  return (group, week) => {
-    if (week > weeks) return undefined;
-    if (!stats) {
-      stats = simulateAttempts(new SimulationCache(experiment), layout, thetas, seeds);
-    }
-    const g = groups.findIndex((x) => x.name === group);
-    if (g < 0) return undefined;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let r = 0; r < runs; r++) {
-      const v = stats[r * S + statIndex(layout, g, 0, week)]!;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    const slack = 0.1 * experiment.params.organisation.employees;
-    return [Math.max(0, Math.floor(lo - slack)), Math.ceil(hi + slack)];
-  };
-}
-
-/** Systematic resampling of a weighted population into `count` equally weighted draws (indices). */
-export function systematicResample(weights: ArrayLike<number>, count: number, u0: number): Int32Array {
-  const out = new Int32Array(count);
-  let total = 0;
-  for (let i = 0; i < weights.length; i++) total += weights[i]!;
-  let cumulative = weights[0]! / total;
-  let i = 0;
-  for (let k = 0; k < count; k++) {
-    const position = (u0 + k) / count;
-    while (position > cumulative && i < weights.length - 1) cumulative += weights[++i]! / total;
-    out[k] = i;
-  }
-  return out;
-}
-
 function workDirOf(forecastDir: string, key: string): string {
   return join(dirname(forecastDir), `.${basename(dirname(forecastDir))}.uptake-forecast-${key}`);
 }
@@ -225,39 +82,27 @@ export async function runForecast(options: ForecastOptions): Promise<ForecastRes
   if (!existsSync(telemetryFile)) throw new InputError(`${telemetryFile}: no such file`, 'check the path (forecast: telemetry: is relative to the scenario file)');
   const groups = knownGroups(experiment);
   const population = experiment.params.organisation.employees;
-  // Groups are only known after reading; the expected-access check needs them, so it resolves them by name.
-  let refs: GroupRef[] = [];
+  // Simulated only if the file has a with_access to check: every group the scenario knows, at once.
   let access: ((g: string | null, w: number) => [number, number] | undefined) | undefined;
   const { telemetry, warnings } = await readTelemetry(telemetryFile, {
     horizon: experiment.params.weeks,
     groups,
     population,
     expectedAccess: (group, week) => {
-      access ??= expectedAccess(experiment, refs, experiment.params.weeks);
+      access ??= expectedAccess(experiment, [null, ...groups.keys()], experiment.params.weeks);
       return access(group, week);
     },
   });
   options.onWarnings?.(warnings);
-  refs = groupRefs(experiment, telemetry);
 
   const holdout = options.holdout ?? 0;
   if (holdout >= telemetry.lastWeek) {
     throw new InputError(`--holdout ${holdout}: the telemetry has ${telemetry.lastWeek} week${telemetry.lastWeek === 1 ? '' : 's'}`, `hold out fewer weeks than observed, e.g. --holdout ${Math.max(1, Math.floor(telemetry.lastWeek / 4))}`);
   }
   const lastWeek = telemetry.lastWeek - holdout;
-  const { metrics, weights: metricWeights } = metricsOf(plan, telemetry);
-  const layout: StatLayout = { groups: refs, metrics, lastWeek };
-  const observed = observedStats(telemetry, layout);
-  const weights = new Float64Array(statCount(layout));
-  for (let g = 0; g < refs.length; g++) for (let m = 0; m < metrics.length; m++) for (let w = 1; w <= lastWeek; w++) weights[statIndex(layout, g, m, w)] = metricWeights[m]!;
-
-  const particles = options.particles ?? plan.particles;
-  const budget = options.budget ?? plan.budget;
-  const settings = {
-    particles, budget, maxGenerations: plan.generations, quantile: plan.quantile, minAcceptance: plan.acceptanceFloor,
-    targetTolerance: plan.targetTolerance, minShrink: plan.minShrink, batch: particles, seed: deriveSeed(experiment.seed, 'forecast-abc'),
-  };
-  const abcParameters = plan.parameters.map((u) => ({ name: fileParamPath(u.path), prior: u.distribution }));
+  const setup = calibrationSetup(experiment, telemetry, lastWeek, { particles: options.particles, budget: options.budget });
+  const { layout, settings, metrics, metricWeights } = setup;
+  const particles = settings.particles;
 
   const forecastDir = join(resolve(options.out), 'forecast');
   checkOutputFolder(forecastDir, experiment.name, options.force === true);
@@ -269,21 +114,11 @@ export async function runForecast(options: ForecastOptions): Promise<ForecastRes
   else rmSync(workDir, { recursive: true, force: true });
 
   const threads = new ForecastThreads(experiment, layout, options.workers);
-  const S = statCount(layout);
   let calibration: AbcResult;
   try {
-    const simulate = async (attempts: Attempt[]): Promise<Float64Array[]> => {
-      const P = abcParameters.length;
-      const thetas = new Float64Array(attempts.length * P);
-      const seeds = new Float64Array(attempts.length);
-      attempts.forEach((a, i) => { thetas.set(a.theta, i * P); seeds[i] = a.seed; });
-      const stats = await threads.attempts(thetas, seeds, S);
-      return attempts.map((_, i) => stats.subarray(i * S, (i + 1) * S));
-    };
-    calibration = await runAbcSmc(abcParameters, observed, simulate, settings, {
+    calibration = await calibrate(setup, threads, {
       ...(resume ? { resume } : {}),
-      weights,
-      signal: options.signal,
+      ...(options.signal ? { signal: options.signal } : {}),
       onGeneration: (g, checkpoint) => {
         mkdirSync(workDir, { recursive: true });
         writeFileDurably(`${checkpointFile}.tmp`, JSON.stringify(checkpoint));
@@ -301,17 +136,10 @@ export async function runForecast(options: ForecastOptions): Promise<ForecastRes
 
   // The posterior predictive: the last generation resampled by weight, each particle's rollout continued.
   const last = calibration.last;
-  const P = abcParameters.length;
+  const P = setup.parameters.length;
   const rollouts = particles;
-  const chosen = systematicResample(last.weights, rollouts, createRandom(deriveSeed(experiment.seed, 'forecast-resample'))());
-  const thetas = new Float64Array(rollouts * P);
-  const seeds = new Float64Array(rollouts);
-  const forwardSeeds = new Float64Array(rollouts);
-  chosen.forEach((j, r) => {
-    thetas.set(last.particles.subarray(j * P, (j + 1) * P), r * P);
-    seeds[r] = last.seeds[j]!;
-    forwardSeeds[r] = deriveSeed(experiment.seed, 'forecast-forward', r);
-  });
+  const { thetas, seeds } = posteriorDraws(last, P, rollouts, createRandom(deriveSeed(experiment.seed, 'forecast-resample'))());
+  const forwardSeeds = Float64Array.from({ length: rollouts }, (_, r) => deriveSeed(experiment.seed, 'forecast-forward', r));
   const shaped = forecastExperiment(experiment, rollouts);
   const runLayout = layoutOf(shaped);
   const aggregate = new Aggregate(shaped, experimentKey(shaped));
@@ -349,7 +177,7 @@ export async function runForecast(options: ForecastOptions): Promise<ForecastRes
   writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(shaped, aggregate));
   const summary = buildSummary(shaped, aggregate, readExactResults(join(ready, 'rollouts.csv'), shaped));
   writeJson(join(ready, 'summary.json'), summary);
-  writeFileDurably(join(ready, 'posterior.csv'), posteriorCsv(abcParameters.map((p) => p.name), last));
+  writeFileDurably(join(ready, 'posterior.csv'), posteriorCsv(setup.parameters.map((p) => p.name), last));
   const parameters = parameterSummaries(experiment, plan, last);
   writeFileDurably(join(ready, 'parameters.csv'), parametersCsv(parameters));
   writeFileDurably(join(ready, 'observed.csv'), observedCsv(telemetry));
@@ -411,152 +239,5 @@ export class ForecastInterrupted extends Error {
       : 'interrupted before the first generation finished: nothing to keep');
     this.name = 'ForecastInterrupted';
   }
-}
-
-function q3(values: number[], weights?: number[]): { p05: number; p50: number; p95: number } {
-  const w = weights ?? values.map(() => 1);
-  return { p05: weightedQuantile(values, w, 0.05), p50: weightedQuantile(values, w, 0.5), p95: weightedQuantile(values, w, 0.95) };
-}
-
-function parameterSummaries(experiment: Experiment, plan: ForecastPlan, last: Generation): ParameterSummary[] {
-  const P = plan.parameters.length;
-  return plan.parameters.map((u, k) => {
-    const random = createRandom(deriveSeed(experiment.seed, 'forecast-prior', k));
-    const prior = Array.from({ length: 4000 }, () => sampleDistribution(random, u.distribution));
-    const values = Array.from({ length: last.weights.length }, (_, i) => last.particles[i * P + k]!);
-    return { parameter: fileParamPath(u.path), prior: q3(prior), posterior: q3(values, Array.from(last.weights)) };
-  });
-}
-
-const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : '');
-
-function posteriorCsv(names: string[], last: Generation): string {
-  const P = names.length;
-  const lines = [['particle', 'weight', 'distance', 'seed', ...names].join(',')];
-  for (let i = 0; i < last.weights.length; i++) {
-    const values = Array.from({ length: P }, (_, k) => num(last.particles[i * P + k]!));
-    lines.push([i, num(last.weights[i]!), num(last.distances[i]!), last.seeds[i]!, ...values].join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function parametersCsv(rows: ParameterSummary[]): string {
-  const lines = ['parameter,prior_p05,prior_p50,prior_p95,posterior_p05,posterior_p50,posterior_p95'];
-  for (const r of rows) lines.push([r.parameter, num(r.prior.p05), num(r.prior.p50), num(r.prior.p95), num(r.posterior.p05), num(r.posterior.p50), num(r.posterior.p95)].join(','));
-  return `${lines.join('\n')}\n`;
-}
-
-function observedCsv(telemetry: Telemetry): string {
-  const lines = [`group,week,with_access,active,posters${telemetry.hasPosts ? ',posts' : ''}`];
-  for (const r of telemetry.rows) lines.push([r.group ?? '', r.week, r.withAccess, r.active, r.posters, ...(telemetry.hasPosts ? [r.posts ?? ''] : [])].join(','));
-  return `${lines.join('\n')}\n`;
-}
-
-/**
- * First-time users per week of the whole organisation, as far as the telemetry tells: the weekly
- * active count's rise above its highest earlier value (people active for the first time can only be
- * counted from below this way; docs/forecast.md).
- */
-export function firstTimeUsers(telemetry: Telemetry, weeks: number): number[] | null {
-  if (telemetry.groups.length !== 1 || telemetry.groups[0] !== null) {
-    // Grouped telemetry: the organisation's total is the sum over groups when they partition it; only departments do.
-    return null;
-  }
-  const out: number[] = [];
-  let highest = 0;
-  for (const r of telemetry.rows) {
-    if (r.week > weeks) break;
-    out.push(Math.max(0, r.active - highest));
-    highest = Math.max(highest, r.active);
-  }
-  return out;
-}
-
-function bassOfTelemetry(telemetry: Telemetry, weeks: number, horizon: number): BassReport | null {
-  const adopters = firstTimeUsers(telemetry, weeks);
-  if (!adopters || adopters.length < 3 || adopters.every((a) => a === 0)) return null;
-  try {
-    return bassBaseline({ periods: adopters.map((_, i) => i + 1), adopters }, { method: 'sm', horizon: Math.max(1, horizon) });
-  } catch {
-    return null;
-  }
-}
-
-function bassHoldoutMape(telemetry: Telemetry, lastWeek: number, bass: BassReport): number | null {
-  const all = firstTimeUsers(telemetry, telemetry.lastWeek);
-  if (!all) return null;
-  let cumulative = all.slice(0, lastWeek).reduce((s, a) => s + a, 0);
-  const errors: number[] = [];
-  for (let w = lastWeek + 1; w <= telemetry.lastWeek; w++) {
-    cumulative += all[w - 1]!;
-    const f = bass.forecast.find((p) => p.period === w);
-    if (f && cumulative > 0) errors.push((100 * Math.abs(f.cumulative - cumulative)) / cumulative);
-  }
-  if (errors.length === 0) return null;
-  errors.sort((a, b) => a - b);
-  return errors[Math.floor(errors.length / 2)]!;
-}
-
-/** The forecast of the held-out weeks, scored against what was observed. */
-async function runBacktest(threads: ForecastThreads, telemetry: Telemetry, layout: StatLayout, thetas: Float64Array, seeds: Float64Array, lastWeek: number): Promise<Backtest> {
-  const full: StatLayout = { ...layout, lastWeek: telemetry.lastWeek };
-  const S = statCount(full);
-  const stats = await threads.attempts(thetas, seeds, S, full.lastWeek);
-  const observed = observedStats(telemetry, full);
-  const rows: BacktestRow[] = [];
-  let in50 = 0;
-  let in90 = 0;
-  let interval = 0;
-  let crps = 0;
-  const apes: number[] = [];
-  const R = seeds.length;
-  for (let g = 0; g < full.groups.length; g++) {
-    for (let m = 0; m < full.metrics.length; m++) {
-      for (let w = lastWeek + 1; w <= telemetry.lastWeek; w++) {
-        const at = statIndex(full, g, m, w);
-        const sample = Array.from({ length: R }, (_, r) => stats[r * S + at]!).sort((a, b) => a - b);
-        const q = (p: number) => weightedQuantile(sample, sample.map(() => 1), p);
-        const y = observed[at]!;
-        const row: BacktestRow = { group: full.groups[g]!.name ?? '', metric: full.metrics[m]!, week: w, observed: y, p05: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) };
-        rows.push(row);
-        if (y >= row.p25 && y <= row.p75) in50++;
-        if (y >= row.p05 && y <= row.p95) in90++;
-        const alpha = 0.1;
-        interval += (row.p95 - row.p05) + (2 / alpha) * Math.max(0, row.p05 - y) + (2 / alpha) * Math.max(0, y - row.p95);
-        crps += sampleCrps(sample, y);
-        if (y > 0) apes.push((100 * Math.abs(row.p50 - y)) / y);
-      }
-    }
-  }
-  const cells = rows.length;
-  apes.sort((a, b) => a - b);
-  return {
-    weeks: telemetry.lastWeek - lastWeek,
-    rows,
-    model: {
-      coverage50: in50 / cells, coverage90: in90 / cells, intervalScore90: interval / cells, crps: crps / cells,
-      medianApe: apes.length ? apes[Math.floor(apes.length / 2)]! : null,
-    },
-    bass: null,
-  };
-}
-
-/** CRPS of an ensemble (sorted) at y: E|X − y| − ½ E|X − X'| (Gneiting & Raftery 2007), exact for the sample. */
-export function sampleCrps(sorted: number[], y: number): number {
-  const n = sorted.length;
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    a += Math.abs(sorted[i]! - y);
-    // Σ_{i,j} |x_i − x_j| = 2 Σ_i (2i − n + 1) x_i for sorted x (0-based).
-    b += (2 * i - n + 1) * sorted[i]!;
-  }
-  return a / n - b / (n * n);
-}
-
-function backtestCsv(b: Backtest): string {
-  const lines = ['group,metric,week,observed,p05,p25,p50,p75,p95'];
-  for (const r of b.rows) lines.push([r.group, r.metric, r.week, r.observed, num(r.p05), num(r.p25), num(r.p50), num(r.p75), num(r.p95)].join(','));
-  return `${lines.join('\n')}\n`;
 }
 

@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .option('--resume', 'continue an interrupted calibration from its finished generations')
     .option('--force', 'replace a forecast folder that holds another scenario\'s results')
     .option('--self-test', 'calibrate synthetic pilots drawn from the prior and report the coverage of the credible intervals')
-    .addHelpText('after', '\nExample: uptake forecast scenarios/pilot-in-progress.yaml\nSee docs/forecast.md.')
+    .addHelpText('after', '\nExample: uptake forecast scenarios/pilot.yaml\nSee docs/forecast.md.')
     .action(async (scenario: string, flags: ForecastFlags) => {
       await forecastCommand(scenario, flags);
     });
