@@ -123,9 +123,9 @@ describe('uptake test', () => {
     expect(r.code).toBe(0);
     const xml = parseXml(readFileSync(junit, 'utf8'));
     const suites = all(xml, 'testsuite');
-    expect(suites.map((s) => s.attributes.name).sort()).toEqual(['law_firm', 'manufacturer', 'professional_services', 'retail_bank', 'startup']);
+    expect(suites.map((s) => s.attributes.name).sort()).toEqual(['law_firm', 'manufacturer', 'pilot_in_progress', 'professional_services', 'retail_bank', 'startup']);
     for (const s of suites) expect(all(s, 'testcase').filter((c) => c.attributes.name !== 'baseline drift').length).toBeGreaterThanOrEqual(4);
     expect(xml.attributes.failures).toBe('0');
-    expect(r.stdout).toMatch(/\d+ assumptions in 5 scenarios: \d+ pass, 0 fail, 0 inconclusive/);
+    expect(r.stdout).toMatch(/\d+ assumptions in 6 scenarios: \d+ pass, 0 fail, 0 inconclusive/);
   }, 600_000);
 });
