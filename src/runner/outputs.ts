@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.ts';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { RESULTS, waveCountOf } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
@@ -104,11 +104,14 @@ export class RunInputError extends InputError {
 
 export class OutputFolderError extends RunInputError {}
 
+/** The folder `uptake forecast` writes inside an output folder; `uptake run` into the same folder keeps it. */
+export const FORECAST_FOLDER = 'forecast';
+
 /** True when `dir` is missing, empty, or was written by uptake (so replacing it loses nothing of the user's). */
 export function replaceable(dir: string): boolean {
   if (!existsSync(dir)) return true;
   const entries = readdirSync(dir);
-  return entries.length === 0 || entries.includes('manifest.json');
+  return entries.length === 0 || entries.includes('manifest.json') || (entries.length === 1 && entries[0] === FORECAST_FOLDER && existsSync(join(dir, FORECAST_FOLDER, 'manifest.json')));
 }
 
 /** The part of `path` (itself or a folder above it) that exists and is a file, if any: "not a directory" said plainly. */
@@ -145,7 +148,8 @@ export function checkOutputFolder(out: string, scenario: string, force: boolean,
 /** Which scenario an output folder holds, from its manifest.json, with what was run and when. */
 function heldScenario(dir: string): { name?: string; detail: string } {
   try {
-    const m = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as {
+    const own = `${dir}/manifest.json`;
+    const m = JSON.parse(readFileSync(existsSync(own) ? own : `${dir}/${FORECAST_FOLDER}/manifest.json`, 'utf8')) as {
       scenario?: { name?: unknown }; rollouts?: unknown; finishedAt?: unknown; shard?: { index: number; count: number };
     };
     const name = typeof m.scenario?.name === 'string' ? m.scenario.name : undefined;
@@ -174,6 +178,9 @@ export function installFolder(ready: string, out: string): void {
     rmSync(aside, { recursive: true, force: true });
     renameSync(out, aside);
     renameSync(ready, out);
+    // A forecast written into the folder by `uptake forecast` is not the run's to drop.
+    const forecast = join(aside, FORECAST_FOLDER);
+    if (existsSync(forecast) && !existsSync(join(out, FORECAST_FOLDER))) renameSync(forecast, join(out, FORECAST_FOLDER));
     rmSync(aside, { recursive: true, force: true });
   } else {
     renameSync(ready, out);

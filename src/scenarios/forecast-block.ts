@@ -46,7 +46,7 @@ export const forecastSchema = z
     target_tolerance: z.number().min(0).optional().meta({ description: 'Stop once the tolerance is at or below this distance (in median absolute deviations). Default 0: none.' }),
     min_shrink: z.number().min(0).lt(1).optional().meta({ description: `Stop when the tolerance shrinks by less than this share from one generation to the next. Default ${FORECAST_DEFAULTS.minShrink}.` }),
     organisations: z.number().int().min(1).max(1000).optional().meta({ description: `Organisations drawn for the client (the network is not known): each simulation uses one of them. Default ${FORECAST_DEFAULTS.organisations}.` }),
-    metrics: z.record(z.enum(FORECAST_METRICS), z.number().min(0)).optional().meta({ description: 'Telemetry columns in the distance, with their weights, e.g. {active: 1, posters: 0.5}. Default {active: 1, posters: 1}, and posts: 1 when the file has posts.' }),
+    metrics: z.partialRecord(z.enum(FORECAST_METRICS), z.number().min(0)).optional().meta({ description: 'Telemetry columns in the distance, with their weights, e.g. {active: 1, posters: 0.5}. Default {active: 1, posters: 1}, and posts: 1 when the file has posts.' }),
   })
   .meta({ description: 'Forecast from a running pilot: `uptake forecast` calibrates the model on the telemetry of the strategy in progress and forecasts each way forward (docs/forecast.md).' });
 
