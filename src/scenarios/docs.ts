@@ -9,6 +9,7 @@ import { INTERVENTION_TYPES, PILOT_SELECTIONS } from '../model/plan.ts';
 import { fileParamPath, toSnake } from './names.ts';
 import { INTERVENTION_DESCRIPTIONS, SECTIONS } from './schema.ts';
 import { STRATEGY_OPTION_SPECS, type StrategyOptionSpec } from '../model/strategy-options.ts';
+import { forecastSchema } from './forecast-block.ts';
 
 export const DOCS_START = '<!-- generated:reference:start (npm run schema) -->';
 export const DOCS_END = '<!-- generated:reference:end -->';
@@ -53,6 +54,12 @@ export function referenceMarkdown(): string {
   const fieldText = (f: InterventionField): string => `\`${toSnake(f.name)}\`: ${f.meaning.replace(/\.$/, '')}${f.default !== undefined && f.kind !== 'weeks' ? ` (default ${String(f.default)})` : ''}`;
   const fields: Record<string, string> = Object.fromEntries(INTERVENTION_SPECS.map((spec) => [spec.type, spec.fields.length ? spec.fields.map(fieldText).join('; ') : '(target only)']));
   for (const t of INTERVENTION_TYPES) out.push(`| \`${t}\` | ${cell(INTERVENTION_DESCRIPTIONS[t])} | ${fields[t] ?? ''} |`);
+  out.push('');
+  // From the forecast: block's schema, whose descriptions are the editor's tooltips too.
+  out.push('### `forecast:`', '', `${cell(forecastSchema.description ?? '')}`, '', '| field | required | meaning |', '|---|---|---|');
+  for (const [name, field] of Object.entries(forecastSchema.shape)) {
+    out.push(`| \`${name}\` | ${field.safeParse(undefined).success ? 'no' : 'yes'} | ${cell(field.description ?? '')} |`);
+  }
   return `${out.join('\n')}\n`;
 }
 
