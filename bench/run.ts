@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the model's single-thread throughput and, when the runner
- * provides it, its parallel figures. `npm run bench -- --json` prints one JSON
+ * provides it, its parallel figures and the forecast's (bench/forecast.ts). `npm run bench -- --json` prints one JSON
  * object (field names are a documented contract: docs/benchmarks.md).
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +14,8 @@ const runnerFile = new URL('./runner.ts', import.meta.url);
 if (existsSync(runnerFile) && !process.argv.includes('--model-only')) {
   const { runnerBench } = (await import(runnerFile.href)) as { runnerBench: (log: (line: string) => void) => Promise<Record<string, number>> };
   Object.assign(result, await runnerBench(log));
+  const { forecastBench } = await import('./forecast.ts');
+  Object.assign(result, await forecastBench(log));
 }
 result.node = process.version;
 if (json) console.log(JSON.stringify(result));
