@@ -39,6 +39,12 @@ export interface BacktestScore {
   crps: number;
   /** Median absolute percentage error of the predictive median (cells with an observed count above 0). */
   medianApe: number | null;
+  /**
+   * The same for the cumulative first-time users of the whole organisation (the highest weekly active
+   * count so far), the quantity the Bass baseline forecasts: the two compare like with like. Null
+   * without whole-organisation `active` in the distance.
+   */
+  firstTimeUsersApe: number | null;
 }
 
 /**
@@ -119,12 +125,31 @@ export async function runBacktest(threads: ForecastThreads, telemetry: Telemetry
   }
   const cells = rows.length;
   apes.sort((a, b) => a - b);
+  // Cumulative first-time users, per sample: the running maximum of the whole organisation's active count.
+  const whole = full.groups.findIndex((g) => g.kind === 'all');
+  const active = full.metrics.indexOf('active');
+  const ftuApes: number[] = [];
+  if (whole >= 0 && active >= 0) {
+    const highest = new Float64Array(R);
+    let observedHighest = 0;
+    for (let w = 1; w <= telemetry.lastWeek; w++) {
+      const at = statIndex(full, whole, active, w);
+      for (let r = 0; r < R; r++) highest[r] = Math.max(highest[r]!, stats[r * S + at]!);
+      observedHighest = Math.max(observedHighest, observed[at]!);
+      if (w <= lastWeek || observedHighest <= 0) continue;
+      const sorted = Array.from(highest).sort((a, b) => a - b);
+      const median = weightedQuantile(sorted, sorted.map(() => 1), 0.5);
+      ftuApes.push((100 * Math.abs(median - observedHighest)) / observedHighest);
+    }
+  }
+  ftuApes.sort((a, b) => a - b);
   return {
     weeks: telemetry.lastWeek - lastWeek,
     rows,
     model: {
       coverage50: in50 / cells, coverage90: in90 / cells, intervalScore90: interval / cells, crps: crps / cells,
       medianApe: apes.length ? apes[Math.floor(apes.length / 2)]! : null,
+      firstTimeUsersApe: ftuApes.length ? ftuApes[Math.floor(ftuApes.length / 2)]! : null,
     },
     bass: null,
   };

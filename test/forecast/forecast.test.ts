@@ -163,6 +163,9 @@ describe('uptake forecast, end to end', () => {
     for (const r of b.rows) expect(r.p05).toBeLessThanOrEqual(r.p95);
     expect(b.model.coverage90).toBeGreaterThanOrEqual(b.model.coverage50);
     expect(b.model.crps).toBeGreaterThanOrEqual(0);
+    expect(b.model.firstTimeUsersApe).not.toBeNull();
+    expect(b.model.firstTimeUsersApe!).toBeGreaterThanOrEqual(0);
+    expect(b.bass === null || b.bass.mape === null || b.bass.mape >= 0).toBe(true);
     expect(readFileSync(join(held.dir, 'backtest.csv'), 'utf8').split('\n')[0]).toBe('group,metric,week,observed,p05,p25,p50,p75,p95');
     await expect(runForecast({ experiment, out: join(root, 'nothing'), workers: 1, holdout: WEEKS })).rejects.toThrow(/--holdout 12: the telemetry has 12 weeks/);
     expect(existsSync(join(root, 'nothing'))).toBe(false);

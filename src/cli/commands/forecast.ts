@@ -12,6 +12,7 @@ import { Interrupts } from '../errors.ts';
 import { formatDuration, formatPercent, plural, renderTable, useColour } from '../format.ts';
 import { warningLines } from '../warnings.ts';
 import { comparisonJson, comparisonText } from './run.ts';
+import type { Backtest } from '../../forecast/backtest.ts';
 
 interface ForecastFlags {
   telemetry?: string;
@@ -100,11 +101,7 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
     ])));
     lines.push(`\nForecast from week ${result.lastWeek + 1} under each way forward (${plural(result.summary.experiment.rollouts, 'posterior rollout')}):\n`);
     lines.push(comparisonText(result.summary, useColour(process.stdout)));
-    if (result.backtest) {
-      const m = result.backtest.model;
-      lines.push(`\nBacktest on the last ${plural(result.backtest.weeks, 'week')}: 50% band covers ${formatPercent(m.coverage50)}, 90% band ${formatPercent(m.coverage90)}; CRPS ${m.crps.toPrecision(3)}, interval score ${m.intervalScore90.toPrecision(3)}, median APE ${m.medianApe === null ? '—' : `${m.medianApe.toFixed(1)}%`}`);
-      lines.push(result.backtest.bass ? `; Bass baseline median APE ${result.backtest.bass.mape === null ? '—' : `${result.backtest.bass.mape.toFixed(1)}%`}.\n` : '.\n');
-    }
+    if (result.backtest) lines.push(backtestText(result.backtest));
     process.stdout.write(lines.join(''));
     process.stderr.write(`Wrote ${result.dir} in ${formatDuration(result.seconds)} on ${plural(workers, 'worker')}.\n`);
   } catch (err) {
@@ -116,6 +113,15 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
   } finally {
     interrupts.dispose();
   }
+}
+
+/** The backtest as a table: the model's scores on the held-out weeks, and the Bass baseline's where it has one. */
+export function backtestText(b: Backtest): string {
+  const ape = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}%`);
+  const m = b.model;
+  const rows = [['model', formatPercent(m.coverage50), formatPercent(m.coverage90), fmt(m.intervalScore90), fmt(m.crps), ape(m.medianApe), ape(m.firstTimeUsersApe)]];
+  if (b.bass) rows.push(['Bass baseline', '—', '—', '—', '—', '—', ape(b.bass.mape)]);
+  return `\nBacktest: calibrated without the last ${plural(b.weeks, 'observed week')}, scored on them (nominal coverage 50% and 90%; lower scores are better; first-time users: the highest weekly active count so far, what Bass forecasts):\n\n${renderTable(['forecast', '50% band covers', '90% band covers', 'interval score', 'CRPS', 'median APE', 'first-time users APE'], rows)}`;
 }
 
 function fmt(x: number): string {
