@@ -62,8 +62,10 @@ export interface ForecastResult {
   seconds: number;
 }
 
+/** Beside the output folder, as a run's work folder is, so an interrupted forecast leaves `<out>` as it was. */
 function workDirOf(forecastDir: string, key: string): string {
-  return join(dirname(forecastDir), `.${basename(dirname(forecastDir))}.uptake-forecast-${key}`);
+  const out = dirname(forecastDir);
+  return join(dirname(out), `.${basename(out)}.uptake-forecast-${key}`);
 }
 
 export async function runForecast(options: ForecastOptions): Promise<ForecastResult> {

@@ -1,6 +1,7 @@
 /** `uptake forecast` as a user runs it: the bundled example, and bad input that gets every problem at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uptake } from './spawn.ts';
@@ -29,6 +30,35 @@ describe('uptake forecast', () => {
     expect(run.code).toBe(0);
     expect(readFileSync(join(out, 'forecast', 'posterior.csv'), 'utf8')).toBe(posterior);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  }, 120_000);
+
+  it('on Ctrl-C keeps the finished generations beside the output folder, exit 130, and --resume gives the bytes of an uninterrupted run', async () => {
+    const args = ['forecast', 'scenarios/pilot.yaml', '--particles', '30', '--budget', '900', '--workers', '2'];
+    const whole = await uptake([...args, '--out', join(root, 'whole'), '--quiet']);
+    expect(whole.code).toBe(0);
+    const out = join(root, 'stopped');
+    const workDirs = (): string[] => readdirSync(root).filter((n) => n.startsWith('.stopped.uptake-forecast-'));
+    // Signal once generation 0 is checkpointed.
+    const onStart = (child: ChildProcess): void => {
+      const timer = setInterval(() => {
+        const dir = workDirs()[0];
+        if (dir && existsSync(join(root, dir, 'checkpoint.json'))) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 10);
+      child.on('close', () => clearInterval(timer));
+    };
+    const stopped = await uptake([...args, '--out', out], {}, onStart);
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted: \d+ finished generations? (is|are) kept in .*\.stopped\.uptake-forecast-[0-9a-f]+; run the same command with --resume to continue/);
+    expect(existsSync(out)).toBe(false);
+    const resumed = await uptake([...args, '--out', out, '--resume', '--quiet']);
+    expect(resumed.code).toBe(0);
+    for (const f of ['posterior.csv', 'rollouts.csv', 'timeseries.csv', 'summary.json']) {
+      expect(readFileSync(join(out, 'forecast', f), 'utf8'), f).toBe(readFileSync(join(root, 'whole', 'forecast', f), 'utf8'));
+    }
+    expect(workDirs()).toEqual([]);
   }, 120_000);
 
   it('rejects a bad telemetry file with every problem at once, file:line and column, exit 2, nothing written', async () => {
