@@ -6,6 +6,7 @@
 import { PARAMETER_SPECS, defaultParams, validateParams, ParameterError, setPath, type ModelParams, type ParamSpec } from '../model/params.ts';
 import { conditionVariableNames, waveCountOf, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
 import { builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
+import { withInterventionDefaults } from '../model/intervention-types.ts';
 import { centre, toDistribution } from './distributions.ts';
 import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
 import { compileFormula, scheduleTable } from './formula.ts';
@@ -161,7 +162,8 @@ function expandIntervention(i: InterventionFile, horizon: number, departments: M
   if (typeof raw.free === 'boolean') out.free = raw.free;
   if (typeof raw.capacity === 'number') out.capacity = raw.capacity;
   else if (typeof raw.capacity === 'string') out.capacity = scheduleTable(raw.capacity, horizon);
-  return out as Intervention;
+  // Defaults filled in here too, so experiment.json shows every value the simulation will use.
+  return withInterventionDefaults(out as Intervention);
 }
 
 function expandTarget(raw: unknown, departments: Map<string, number>): Target {

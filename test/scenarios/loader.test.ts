@@ -108,7 +108,7 @@ describe('expansion', () => {
   it('appends extra interventions to a built-in strategy', () => {
     const text = BASE.replace('      waves: 2\n', '      waves: 2\n    interventions:\n      - {type: reverse_mentoring, at: 0, count: 10, target: pilot}\n');
     const pilot = loadScenarioText(text, 't.yaml').strategies.find((s) => s.name === 'pilot')!;
-    expect(pilot.interventions.at(-1)).toEqual({ type: 'reverse_mentoring', at: 0, count: 10, target: { kind: 'wave', wave: 0 } });
+    expect(pilot.interventions.at(-1)).toEqual({ type: 'reverse_mentoring', at: 0, count: 10, weeks: 0, target: { kind: 'wave', wave: 0 } });
   });
 
   it('turns a schedule formula into one value per week, 0 to the horizon', () => {
@@ -135,9 +135,9 @@ describe('expansion', () => {
     expect(e.strategies.find((s) => s.name === 'plan')!.waves).toEqual({ pilotShare: 0.2, selection: 'volunteers', waves: 1 });
   });
 
-  it('starts an intervention without at or when at week 0', () => {
+  it('starts an intervention without at or when at week 0, with its type's defaults filled in', () => {
     const e = loadScenarioText(withCustom('- {type: access}'), 't.yaml');
-    expect(e.strategies.find((s) => s.name === 'plan')!.interventions[0]).toEqual({ type: 'access', at: 0, target: { kind: 'all' } });
+    expect(e.strategies.find((s) => s.name === 'plan')!.interventions[0]).toEqual({ type: 'access', at: 0, free: false, target: { kind: 'all' } });
   });
 
   it('maps named departments to numbers and keeps their shares, sizes setting the head count', () => {
