@@ -3,6 +3,7 @@
  * and forecast each way forward from the last observed week (docs/forecast.md). Writes
  * `<out>/forecast/`; prints a line per generation on a terminal, then the posterior and the forecast.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadScenarioWithWarnings, applyOverrides } from '../../scenarios/load.ts';
@@ -89,9 +90,13 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
         generations: result.calibration.generations.map((g) => ({ generation: g.generation, tolerance: Number.isFinite(g.tolerance) ? g.tolerance : null, acceptance_rate: g.acceptanceRate, ess: g.ess })),
         parameters: result.parameters, forecast: comparisonJson(result.summary, result.dir), backtest: result.backtest ? { weeks: result.backtest.weeks, model: result.backtest.model, bass: result.backtest.bass } : null,
       }, null, 2)}\n`);
+      await drawReport(result.dir, out, quiet);
       return;
     }
-    if (quiet) return;
+    if (quiet) {
+      await drawReport(result.dir, out, quiet);
+      return;
+    }
     const c = result.calibration;
     const lines: string[] = [];
     lines.push(`Calibrated on weeks 1–${result.lastWeek} of ${result.telemetry.file} in ${plural(c.generations.length, 'generation')} and ${plural(c.simulations, 'simulation')}; stopped because ${STOP_REASONS[c.stopReason]}.\n\n`);
@@ -107,6 +112,7 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
     }
     process.stdout.write(lines.join(''));
     process.stderr.write(`Wrote ${result.dir} in ${formatDuration(result.seconds)} on ${plural(workers, 'worker')}.\n`);
+    await drawReport(result.dir, out, quiet);
   } catch (err) {
     if (err instanceof ForecastInterrupted) {
       process.stderr.write(`${err.message}\n`);
@@ -116,6 +122,15 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
   } finally {
     interrupts.dispose();
   }
+}
+
+/** The forecast's charts and report.html, as `uptake run` draws its report: a line naming it on stderr unless --quiet. */
+async function drawReport(forecastDir: string, out: string, quiet: boolean): Promise<void> {
+  // Loaded on use: the chart stack (vega, resvg) would slow the command's start.
+  const { renderForecastReport } = await import('../../report/index.ts');
+  await renderForecastReport(forecastDir, { quiet });
+  // A run's report beside the forecast shows it only once drawn again.
+  if (!quiet && existsSync(join(out, 'summary.json'))) process.stderr.write(`The run's report in ${out} shows this forecast once re-drawn: uptake report ${out}\n`);
 }
 
 function fmt(x: number): string {
