@@ -103,7 +103,7 @@ function fileName(path: string): string {
 
 // ── Sections ─────────────────────────────────────────────────────────────
 
-function figureHtml(chart: PageChart): string {
+export function figureHtml(chart: Pick<Chart, 'name' | 'title'>): string {
   return `<figure class="chart" id="fig-${h(chart.name)}">
   <div class="vega" id="chart-${h(chart.name)}" data-chart="${h(chart.name)}" role="img" aria-label="${h(chart.title)}"></div>
   <figcaption class="files">For slides: charts/${h(chart.name)}.png, .svg (Vega-Lite spec: .vl.json)</figcaption>
@@ -206,7 +206,7 @@ function signed(x: number, unit: string, currency = ''): string {
   return `${sign}${formatValue(abs, unit as Parameters<typeof formatValue>[1])}`;
 }
 
-function assumptionsHtml(data: ReportData): string {
+function assumptionsHtml(data: ReportData, uncertainIntro = 'Each rollout draws these from the ranges below, once, and uses the same draw under every strategy. Every other parameter is fixed.'): string {
   const { experiment, outcomes } = data.summary;
   // Parameters in the scenario file's words; fileParamPath also turns an older folder's ModelParams paths into them.
   const describe = new Map(PARAMETER_SPECS.map((p) => [fileParamPath(p.path), p.description]));
@@ -229,7 +229,7 @@ function assumptionsHtml(data: ReportData): string {
 ${scenarioHtml(data)}
 <h3>Uncertain assumptions</h3>
 ${uncertain.length
-    ? `<p>Each rollout draws these from the ranges below, once, and uses the same draw under every strategy. Every other parameter is fixed.</p>
+    ? `<p>${h(uncertainIntro)}</p>
 <div class="table-wrap"><table class="assumptions"><thead><tr><th scope="col">Parameter</th><th scope="col">What it means</th><th scope="col">Range drawn from</th></tr></thead><tbody>${uncertain.join('\n')}</tbody></table></div>`
     : '<p>The scenario fixes every parameter: rollouts differ only in the random events of the simulation (who hears of the platform, who tries it, who stays).</p>'}`;
 }
@@ -292,12 +292,15 @@ function manifestHtml(data: ReportData): string {
 
 // ── Page ─────────────────────────────────────────────────────────────────
 
+export const PILOT_TITLE = 'What the pilot tells us';
+
 const SECTION_TITLES: Record<ChartSection, string> = {
   adoption: 'Adoption over time',
   timing: 'How long it takes',
   comparison: 'Strategy against strategy',
   cost: 'Cost and what it buys',
   waves: 'Waves and gates of the phased rollout',
+  pilot: PILOT_TITLE,
 };
 
 const SECTION_INTROS: Record<ChartSection, string> = {
@@ -306,6 +309,7 @@ const SECTION_INTROS: Record<ChartSection, string> = {
   comparison: 'Because every strategy runs on the same simulated organisations, they can be compared rollout by rollout.',
   cost: 'Each strategy\'s total cost against the adoption it sustains at the end.',
   waves: 'When each wave of a phased rollout opened: a wave opens when the previous wave passes its gate, or is forced open once it has waited the maximum (how often is noted beside each wave).',
+  pilot: 'What the running pilot\'s weekly numbers say about the ways forward.',
 };
 
 export const CSS = `
@@ -420,6 +424,28 @@ export interface PageInput {
   summary: ExecutiveSummary;
   /** Inlined script sources; default: the installed vega and vega-embed bundles. */
   scripts?: string[];
+  /** The section "What the pilot tells us", when a forecast of a running pilot is reported (forecast-report.ts). */
+  pilot?: PilotSection;
+  /** Wording of the forecast's own page; the run's report keeps the defaults. */
+  texts?: PageTexts;
+}
+
+export interface PilotSection {
+  /** The section's HTML below its heading (figures written with figureHtml). */
+  body: string;
+  /** Its charts, compiled, for the page's specs. */
+  charts: PageChart[];
+  /** 'first': the page opens with it (the forecast's own report); 'after-summary': after the run's summary. */
+  place: 'first' | 'after-summary';
+}
+
+export interface PageTexts {
+  eyebrow?: string;
+  title?: string;
+  summaryTitle?: string;
+  uncertainIntro?: string;
+  /** The files the page was generated from, for the footer. */
+  sources?: string;
 }
 
 export function buildPage(input: PageInput): string {
@@ -450,8 +476,12 @@ export function buildPage(input: PageInput): string {
     ['methods', 'Methods'],
     ['reproduce', 'Reproduce'],
   ];
-  const specs = Object.fromEntries(charts.map((c) => [c.name, c.vega]));
-  const title = `${experiment.label || experiment.name}: rollout strategies compared`;
+  const pilot = input.pilot;
+  const texts = input.texts ?? {};
+  if (pilot) toc.splice(pilot.place === 'first' ? 0 : 1, 0, ['pilot', PILOT_TITLE]);
+  const pilotHtml = pilot ? `<section id="pilot">\n<h2>${h(PILOT_TITLE)}</h2>\n${pilot.body}\n</section>\n` : '';
+  const specs = Object.fromEntries([...charts, ...(pilot?.charts ?? [])].map((c) => [c.name, c.vega]));
+  const title = texts.title ?? `${experiment.label || experiment.name}: rollout strategies compared`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -463,14 +493,14 @@ export function buildPage(input: PageInput): string {
 </head>
 <body>
 <header class="top"><div class="wrap">
-<p class="eyebrow">uptake · rollout strategy report</p>
+<p class="eyebrow">${h(texts.eyebrow ?? 'uptake · rollout strategy report')}</p>
 <h1>${h(title)}</h1>
 <p class="meta">${h(`${figures.length} ${figures.length === 1 ? 'strategy' : 'strategies'} · ${experiment.rollouts.toLocaleString('en-GB')} rollouts each · ${experiment.weeks} weeks · seed ${experiment.seed} · scenario ${fileName(experiment.source)}`)}</p>
 <nav class="toc" aria-label="Contents">${toc.map(([id, t]) => `<a href="#${id}">${h(t)}</a>`).join('')}</nav>
 </div></header>
 <main class="wrap">
-<section id="summary">
-<h2>Summary</h2>
+${pilot?.place === 'first' ? pilotHtml : ''}<section id="summary">
+<h2>${h(texts.summaryTitle ?? 'Summary')}</h2>
 <div class="summary-box">
 <p class="scope">${h(summary.scope)}</p>
 <p class="headline">${emphasiseStrategies(summary.headline, data)}</p>
@@ -481,7 +511,7 @@ export function buildPage(input: PageInput): string {
 ${glanceHtml(data, figures)}
 <noscript><p class="intro">The interactive charts need JavaScript; the same charts are in the charts/ folder next to this file as PNG and SVG.</p></noscript>
 </section>
-${sections.join('\n')}
+${pilot?.place === 'after-summary' ? pilotHtml : ''}${sections.join('\n')}
 <section id="results"><h2>Results by strategy</h2>
 <p class="intro">Every per-rollout result, for each strategy.</p>
 ${resultsTable(data, figures)}
@@ -491,7 +521,7 @@ ${resultsTable(data, figures)}
 ${pairsTable(data)}
 </section>
 <section id="assumptions"><h2>Assumptions and uncertainties</h2>
-${assumptionsHtml(data)}
+${assumptionsHtml(data, texts.uncertainIntro)}
 </section>
 <section id="methods"><h2>How these numbers were made</h2>
 ${methodsHtml(data)}
@@ -500,7 +530,7 @@ ${methodsHtml(data)}
 ${manifestHtml(data)}
 </section>
 </main>
-<footer><div class="wrap">Generated by uptake ${h(data.manifest.uptakeVersion)} from summary.json, manifest.json and rollouts.csv in this folder. Charts for slides are in charts/ (SVG and PNG). This page works offline: it loads nothing from the network.</div></footer>
+<footer><div class="wrap">Generated by uptake ${h(data.manifest.uptakeVersion)} from ${h(texts.sources ?? 'summary.json, manifest.json and rollouts.csv')} in this folder. Charts for slides are in charts/ (SVG and PNG). This page works offline: it loads nothing from the network.</div></footer>
 ${scripts.map((s) => `<script>${inlineScript(s)}</script>`).join('\n')}
 <script type="application/json" id="uptake-specs">${inlineJson(specs)}</script>
 <script>${BOOT}</script>

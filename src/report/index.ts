@@ -4,19 +4,21 @@
  * outputs only. `uptake run` calls renderReport after writing its outputs;
  * `uptake report DIR` calls it on a saved folder.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
-import { type Chart, baseConfig, buildCharts } from './charts.ts';
+import { buildCharts } from './charts.ts';
+import { drawCharts, writeAtomic } from './draw.ts';
 import { strategyFigures } from './figures.ts';
-import { buildPage, type PageChart } from './html.ts';
+import { pilotSectionForRun } from './forecast-report.ts';
+import { buildPage } from './html.ts';
 import { loadReportData } from './load.ts';
 import { executiveSummary } from './narrative.ts';
-import { CompileLog, compileToVega, findFonts, svgToPngAsync, vegaToSvg } from './render.ts';
+import { findFonts } from './render.ts';
 
 export { loadReportData } from './load.ts';
 export { buildCharts } from './charts.ts';
 export { executiveSummary } from './narrative.ts';
+export { fullSpec } from './draw.ts';
+export { loadForecastData, forecastNarrative, renderForecastReport, isForecastFolder } from './forecast-report.ts';
 
 export interface RenderOptions {
   /** Write charts/*.png (default true; when false, PNGs already there are kept); SVG and specs are always written. */
@@ -39,18 +41,6 @@ export interface ReportFiles {
   charts: string[];
 }
 
-/** The spec as written to <name>.vl.json: the chart plus the shared look. */
-export function fullSpec(chart: Chart): TopLevelSpec {
-  return { ...chart.spec, config: baseConfig() } as unknown as TopLevelSpec;
-}
-
-/** Write a file under a temporary name, then rename it into place, so readers never see half a file. */
-function writeAtomic(file: string, content: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
-}
-
 /**
  * Draws charts/ and report.html into an output folder of `uptake run`.
  * charts/ is built beside the old one and swapped in, so a failed render leaves
@@ -64,49 +54,18 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
   const fonts = findFonts();
   if (!fonts.explicit) options.log?.('DejaVu Sans not found (Debian: apt-get install fonts-dejavu-core): PNG text uses system fonts and may differ between machines.');
 
+  // The pilot's section, when a forecast sits beside the run: its chart joins the run's charts/.
+  const pilot = await pilotSectionForRun(dir, data, options.log);
   const chartsDir = join(dir, 'charts');
-  const building = join(dir, `.charts.tmp-${process.pid}`);
-  rmSync(building, { recursive: true, force: true });
-  mkdirSync(building, { recursive: true });
-  const page: PageChart[] = [];
-  const pngs: Promise<void>[] = [];
-  try {
-    for (const chart of charts) {
-      const spec = fullSpec(chart);
-      const compileLog = new CompileLog();
-      const vega = compileToVega(spec, compileLog);
-      for (const w of compileLog.warnings) options.log?.(`chart ${chart.name}: ${w}`);
-      const svg = await vegaToSvg(vega, fonts);
-      writeFileSync(join(building, `${chart.name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
-      writeFileSync(join(building, `${chart.name}.svg`), svg);
-      if (options.png !== false) {
-        const png = svgToPngAsync(svg, { fonts }).then((bytes) => writeFileSync(join(building, `${chart.name}.png`), bytes));
-        png.catch(() => {}); // handled by Promise.all below; this keeps a failure from being reported unhandled meanwhile
-        pngs.push(png);
-      }
-      page.push({ ...chart, vega });
-    }
-    await Promise.all(pngs);
-    // Without PNGs this time, the ones drawn before stay: --no-png skips work, it does not delete.
-    if (options.png === false && existsSync(chartsDir)) {
-      for (const name of readdirSync(chartsDir)) if (name.endsWith('.png')) copyFileSync(join(chartsDir, name), join(building, name));
-    }
-    const old = join(dir, `.charts.old-${process.pid}`);
-    if (existsSync(chartsDir)) renameSync(chartsDir, old);
-    renameSync(building, chartsDir);
-    rmSync(old, { recursive: true, force: true });
-  } catch (err) {
-    await Promise.allSettled(pngs);
-    rmSync(building, { recursive: true, force: true });
-    throw err;
-  }
+  const drawn = await drawCharts(dir, 'charts', pilot ? [...charts, ...pilot.charts] : charts, fonts, options);
+  const page = drawn.slice(0, charts.length);
 
   let html: string | undefined;
   if (options.html !== false) {
     const figures = strategyFigures(data);
     html = join(dir, 'report.html');
-    writeAtomic(html, buildPage({ data, charts: page, figures, summary: executiveSummary(data, figures) }));
+    writeAtomic(html, buildPage({ data, charts: page, figures, summary: executiveSummary(data, figures), ...(pilot ? { pilot: { ...pilot.section, charts: drawn.slice(charts.length) } } : {}) }));
     if (options.quiet === false) process.stderr.write(`Report: ${html} (charts in ${chartsDir})\n`);
   }
-  return { html, chartsDir, charts: charts.map((c) => c.name) };
+  return { html, chartsDir, charts: drawn.map((c) => c.name) };
 }

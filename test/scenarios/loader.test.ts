@@ -135,7 +135,7 @@ describe('expansion', () => {
     expect(e.strategies.find((s) => s.name === 'plan')!.waves).toEqual({ pilotShare: 0.2, selection: 'volunteers', waves: 1 });
   });
 
-  it('starts an intervention without at or when at week 0, with its type's defaults filled in', () => {
+  it('starts an intervention without at or when at week 0, with the defaults of its type filled in', () => {
     const e = loadScenarioText(withCustom('- {type: access}'), 't.yaml');
     expect(e.strategies.find((s) => s.name === 'plan')!.interventions[0]).toEqual({ type: 'access', at: 0, free: false, target: { kind: 'all' } });
   });

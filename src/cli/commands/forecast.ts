@@ -3,6 +3,7 @@
  * and forecast each way forward from the last observed week (docs/forecast.md). Writes
  * `<out>/forecast/`; prints a line per generation on a terminal, then the posterior and the forecast.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadScenarioWithWarnings, applyOverrides } from '../../scenarios/load.ts';
@@ -90,9 +91,13 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
         generations: result.calibration.generations.map((g) => ({ generation: g.generation, tolerance: Number.isFinite(g.tolerance) ? g.tolerance : null, acceptance_rate: g.acceptanceRate, ess: g.ess })),
         parameters: result.parameters, forecast: comparisonJson(result.summary, result.dir), backtest: result.backtest ? { weeks: result.backtest.weeks, model: result.backtest.model, bass: result.backtest.bass } : null,
       }, null, 2)}\n`);
+      await drawReport(result.dir, out, quiet);
       return;
     }
-    if (quiet) return;
+    if (quiet) {
+      await drawReport(result.dir, out, quiet);
+      return;
+    }
     const c = result.calibration;
     const lines: string[] = [];
     lines.push(`Calibrated on weeks 1–${result.lastWeek} of ${result.telemetry.file} in ${plural(c.generations.length, 'generation')} and ${plural(c.simulations, 'simulation')}; stopped because ${STOP_REASONS[c.stopReason]}.\n\n`);
@@ -104,6 +109,7 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
     if (result.backtest) lines.push(backtestText(result.backtest));
     process.stdout.write(lines.join(''));
     process.stderr.write(`Wrote ${result.dir} in ${formatDuration(result.seconds)} on ${plural(workers, 'worker')}.\n`);
+    await drawReport(result.dir, out, quiet);
   } catch (err) {
     if (err instanceof ForecastInterrupted) {
       process.stderr.write(`${err.message}\n`);
@@ -122,6 +128,15 @@ export function backtestText(b: Backtest): string {
   const rows = [['model', formatPercent(m.coverage50), formatPercent(m.coverage90), fmt(m.intervalScore90), fmt(m.crps), ape(m.medianApe), ape(m.firstTimeUsersApe)]];
   if (b.bass) rows.push(['Bass baseline', '—', '—', '—', '—', '—', ape(b.bass.mape)]);
   return `\nBacktest: calibrated without the last ${plural(b.weeks, 'observed week')}, scored on them (nominal coverage 50% and 90%; lower scores are better; first-time users: the highest weekly active count so far, what Bass forecasts):\n\n${renderTable(['forecast', '50% band covers', '90% band covers', 'interval score', 'CRPS', 'median APE', 'first-time users APE'], rows)}`;
+}
+
+/** The forecast's charts and report.html, as `uptake run` draws its report: a line naming it on stderr unless --quiet. */
+async function drawReport(forecastDir: string, out: string, quiet: boolean): Promise<void> {
+  // Loaded on use: the chart stack (vega, resvg) would slow the command's start.
+  const { renderForecastReport } = await import('../../report/index.ts');
+  await renderForecastReport(forecastDir, { quiet });
+  // A run's report beside the forecast shows it only once drawn again.
+  if (!quiet && existsSync(join(out, 'summary.json'))) process.stderr.write(`The run's report in ${out} shows this forecast once re-drawn: uptake report ${out}\n`);
 }
 
 function fmt(x: number): string {

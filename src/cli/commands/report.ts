@@ -6,7 +6,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('re-draw charts/ and report.html from the saved results of `uptake run` (no simulation)')
-    .argument('<folder>', 'output folder of `uptake run` (holds summary.json, manifest.json, rollouts.csv)')
+    .argument('<folder>', 'output folder of `uptake run` (holds summary.json, manifest.json, rollouts.csv), or the forecast/ folder of `uptake forecast`')
     .option('--no-png', 'skip drawing the PNG charts (SVG and specs are still written; PNGs already there are kept)')
     .option('-q, --quiet', 'print nothing on success')
     .addHelpText(
@@ -15,8 +15,9 @@ export function register(program: Command): void {
     )
     .action(async (folder: string, options: { png: boolean; quiet?: boolean }) => {
       // Loaded on use: the chart stack (vega, resvg) would slow every other command's start.
-      const { renderReport } = await import('../../report/index.ts');
-      const files = await renderReport(folder, { png: options.png, log: (line) => process.stderr.write(`warning: ${line}\n`) });
+      const { renderReport, renderForecastReport, isForecastFolder } = await import('../../report/index.ts');
+      const log = (line: string): void => void process.stderr.write(`warning: ${line}\n`);
+      const files = isForecastFolder(folder) ? await renderForecastReport(folder, { png: options.png, log }) : await renderReport(folder, { png: options.png, log });
       if (!options.quiet) {
         const show = (p: string): string => {
           const r = relative(process.cwd(), p);
