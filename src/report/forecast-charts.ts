@@ -191,7 +191,7 @@ export function telemetryFan(data: ForecastData, measure: TelemetryMeasure): Cha
         pointLayer(true),
         ...(holdout > 0 ? [pointLayer(false)] : []),
         {
-          data: { values: [{ week: calibratedWeeks, text: `Forecast from week ${calibratedWeeks}${holdout > 0 ? ` (observed to week ${telemetry.lastWeek})` : ''}` }] },
+          data: { values: [{ week: calibratedWeeks, text: `Fitted to week ${calibratedWeeks}, forecast after${holdout > 0 ? ` (observed to week ${telemetry.lastWeek})` : ''}` }] },
           layer: [
             { mark: { type: 'rule', color: '#555555', strokeDash: [5, 4], strokeWidth: 1 }, encoding: { x: { field: 'week', type: 'quantitative' } } },
             { mark: { type: 'text', align: 'left', baseline: 'top', dx: 5, fontSize: 11, color: '#444444' }, encoding: { x: { field: 'week', type: 'quantitative' }, y: { value: 4 }, text: { field: 'text', type: 'nominal' } } },

@@ -96,7 +96,7 @@ export function expandForecast(
   const inProgress = strategyIds.indexOf(file.in_progress);
   const names = file.alternatives ?? [CONTINUE, ...strategyIds.filter((id) => id !== file.in_progress)];
   const alternatives = names.map((name): ForecastAlternative => name === CONTINUE
-    ? { name, label: `Continue ${strategyLabels[inProgress]}`, strategy: inProgress, continues: true }
+    ? { name, label: `Continue: ${strategyLabels[inProgress]}`, strategy: inProgress, continues: true }
     : { name, label: strategyLabels[strategyIds.indexOf(name)]!, strategy: strategyIds.indexOf(name), continues: false });
   const parameters = priors
     ? PARAMETER_SPECS.filter((s) => priors.has(s.path)).map((s) => ({ path: s.path, distribution: priors.get(s.path)! }))

@@ -106,7 +106,7 @@ describe('the forecast\'s charts', () => {
     const symbols = (name: string): number => (new RegExp(`<g class="mark-symbol role-mark ${name}_marks"[^>]*>(.*?)</g>`, 's').exec(svg)?.[1]?.match(/<path/g) ?? []).length;
     expect(symbols('pilot_observed')).toBe(used.length);
     expect(symbols('pilot_held_back')).toBe(held.length);
-    expect(svg).toContain(`Forecast from week ${diagnostics.calibratedWeeks} (observed to week ${lastWeek})`);
+    expect(svg).toContain(`Fitted to week ${diagnostics.calibratedWeeks}, forecast after (observed to week ${lastWeek})`);
   });
 
   it('draws the model\'s people with access as the access share times the employees, week by week', () => {
