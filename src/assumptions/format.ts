@@ -1,7 +1,8 @@
 /** Words and numbers for test results: the terminal table, JUnit details and JSON. */
 import { formatNumber } from '../format.ts';
+import type { ClaimRollouts } from '../scenarios/claim.ts';
 import type { Decision } from './decide.ts';
-import type { ScenarioTestReport } from './run.ts';
+import type { ForecastTestSummary, ScenarioTestReport } from './run.ts';
 
 /** A number for people; +Infinity from a quantile of weeks is "never". */
 export function showValue(v: number, method: Decision['method']): string {
@@ -40,13 +41,13 @@ export function showSides(d: Pick<Decision, 'lhs' | 'rhs' | 'method'>): string {
 }
 
 /** "P(...) = 0.93, interval [0.85, 1] at 95% over 2 looks; the claim needs >= 0.8". */
-export function describeDecision(d: Decision & { confidence: number; looks: number; plannedLooks: number; claim?: string }): string {
+export function describeDecision(d: Decision & { confidence: number; looks: number; plannedLooks: number; claim?: string; on?: ClaimRollouts }): string {
   const sides = d.quantity === 'lhs - rhs' ? (d.claim ? claimSides(d.claim) : undefined) ?? ['left side', 'right side'] : undefined;
   const estimate = sides
     ? `${sides[0]} = ${showValue(d.lhs, d.method)}, ${sides[1]} = ${showValue(d.rhs, d.method)}; their difference = ${showValue(d.estimate, d.method)}`
     : `${d.quantity} = ${showValue(d.estimate, d.method)}`;
   const needs = sides ? `the difference ${d.op} ${showValue(d.threshold, d.method)}` : `it ${d.op} ${showValue(d.threshold, d.method)}`;
-  return `${estimate}, interval${sides ? ' of the difference' : ''} ${showInterval(d)} (${METHOD_WORDS[d.method]}, each bound at ${(100 * (1 - d.alpha)).toPrecision(4)}%: ${Math.round(d.confidence * 100)}% over ${d.plannedLooks} planned look${d.plannedLooks === 1 ? '' : 's'}); the claim needs ${needs}; ${d.verdict} after ${d.rollouts} rollouts (look ${d.looks} of ${d.plannedLooks})${advice(d) ? `; ${advice(d)}` : ''}`;
+  return `${estimate}, interval${sides ? ' of the difference' : ''} ${showInterval(d)} (${METHOD_WORDS[d.method]}, each bound at ${(100 * (1 - d.alpha)).toPrecision(4)}%: ${Math.round(d.confidence * 100)}% over ${d.plannedLooks} planned look${d.plannedLooks === 1 ? '' : 's'}); the claim needs ${needs}; ${d.verdict} after ${d.rollouts} ${d.on === 'forecast' ? 'forecast rollouts' : 'rollouts'} (look ${d.looks} of ${d.plannedLooks})${advice(d) ? `; ${advice(d)}` : ''}`;
 }
 
 /**
@@ -63,6 +64,12 @@ export function advice(d: Decision): string | undefined {
   const edge = d.op === '>=' || d.op === '>' ? c : 1 - c;
   const needed = Math.ceil(Math.log(d.alpha) / Math.log(edge));
   return `even if every rollout agreed, this takes at least ${needed} rollouts at this confidence`;
+}
+
+/** "forecast from week 15, calibrated on weeks 1–14 of pilot.csv (6 generations, 11,600 simulations)". */
+export function describeForecast(f: ForecastTestSummary): string {
+  const cached = f.calibrationCached ? ', from the cache' : '';
+  return `forecast from week ${f.lastWeek + 1}, calibrated on weeks 1–${f.lastWeek} of ${f.telemetry} (${f.particles} particles, ${f.generations} generation${f.generations === 1 ? '' : 's'}, ${formatNumber(f.simulations)} simulations${cached})`;
 }
 
 export const METHOD_WORDS: Record<Decision['method'], string> = {
@@ -86,8 +93,10 @@ export function reportJson(reports: readonly ScenarioTestReport[]): unknown {
       cachedRollouts: r.cachedRollouts,
       seconds: Number(r.seconds.toFixed(3)),
       plan: r.plan,
+      ...(r.forecast ? { forecast: r.forecast } : {}),
       assumptions: r.assumptions.map((a) => ({
         id: a.id,
+        on: a.on,
         description: a.description,
         claim: a.claim,
         verdict: a.verdict,

@@ -7,7 +7,7 @@
  * in the case's <system-out>.
  */
 import type { ScenarioTestReport } from './run.ts';
-import { describeDecision } from './format.ts';
+import { describeDecision, describeForecast } from './format.ts';
 
 export interface JunitOptions {
   allowInconclusive: boolean;
@@ -35,15 +35,17 @@ export function junitXml(reports: readonly ScenarioTestReport[], options: JunitO
     const share = r.assumptions.length ? r.seconds / (r.assumptions.length + (r.drift ? 1 : 0)) : 0;
     for (const a of r.assumptions) {
       const head = `<testcase ${attr('classname', r.name)} ${attr('name', a.id)} ${attr('time', share.toFixed(3))}>`;
-      const detail = escapeXml(`${a.description}\nclaim: ${a.claim}\n${describeDecision(a)}`);
+      const onForecast = a.on === 'forecast' && r.forecast ? `\non the ${describeForecast(r.forecast)}` : '';
+      const detail = escapeXml(`${a.description}\nclaim: ${a.claim}${onForecast}\n${describeDecision(a)}`);
       if (a.verdict === 'pass') {
         cases.push(`    ${head}<system-out>${detail}</system-out></testcase>`);
       } else if (a.verdict === 'inconclusive' && options.allowInconclusive) {
         suiteSkipped++;
-        cases.push(`    ${head}<skipped ${attr('message', `inconclusive after ${a.rollouts} rollouts`)}/><system-out>${detail}</system-out></testcase>`);
+        cases.push(`    ${head}<skipped ${attr('message', `inconclusive after ${a.rollouts} ${a.on === 'forecast' ? 'forecast rollouts' : 'rollouts'}`)}/><system-out>${detail}</system-out></testcase>`);
       } else {
         suiteFailures++;
-        const message = a.verdict === 'fail' ? `assumption failed: ${a.claim}` : `inconclusive after ${a.rollouts} rollouts: ${a.claim}`;
+        const what = a.on === 'forecast' ? 'forecast rollouts' : 'rollouts';
+        const message = a.verdict === 'fail' ? `assumption failed${a.on === 'forecast' ? ' (on the forecast)' : ''}: ${a.claim}` : `inconclusive after ${a.rollouts} ${what}: ${a.claim}`;
         cases.push(`    ${head}<failure ${attr('type', a.verdict)} ${attr('message', message)}>${detail}</failure></testcase>`);
       }
     }

@@ -86,8 +86,8 @@ export class RolloutTable implements Sample {
   }
 }
 
-/** How each column is read from a packed batch: offset within a rollout block. */
-function extractors(experiment: Experiment, columns: readonly string[]): Int32Array {
+/** How each column is read from a packed batch: offset within a rollout block (forecast rollouts too, given forecastExperiment's shape). */
+export function columnOffsets(experiment: Experiment, columns: readonly string[]): Int32Array {
   const layout = layoutOf(experiment);
   const names = experiment.strategies.map((s) => s.name);
   return Int32Array.from(columns, (column) => {
@@ -138,7 +138,7 @@ export class RolloutSource {
     columns: readonly string[],
     private readonly options: RolloutSourceOptions,
   ) {
-    this.offsets = extractors(experiment, columns);
+    this.offsets = columnOffsets(experiment, columns);
     let table: RolloutTable | undefined;
     if (options.cacheDir) {
       this.cacheFile = join(options.cacheDir, `${experiment.name}-${cacheKey(experiment, columns).slice(0, 24)}.json`);

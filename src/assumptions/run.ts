@@ -1,12 +1,15 @@
 /**
  * Testing one scenario's assumptions: plan the looks, run rollouts on demand
  * (cached), decide every claim sequentially, then compare with the baseline
- * or record a new one.
+ * or record a new one. Claims on a forecast's alternatives are decided the
+ * same way over forecast rollouts, which the caller supplies (options.forecast,
+ * made by src/forecast/predict.ts: this layer does not import src/forecast).
  */
 import { existsSync } from 'node:fs';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { baselinePath, detectDrift, makeBaseline, readBaseline, writeBaseline, type DriftReport } from './baseline.ts';
-import { DEFAULT_CONFIDENCE } from '../scenarios/claim.ts';
+import { DEFAULT_CONFIDENCE, type Assumption, type ClaimRollouts } from '../scenarios/claim.ts';
+import type { Sample } from './decide.ts';
 import { columnsFor, modelVersion, RolloutSource } from './rollouts.ts';
 import { planLooks, testSequentially, type ClaimOutcome } from './sequential.ts';
 
@@ -28,11 +31,43 @@ export interface TestOptions {
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops the run (TestInterrupted); finished rollouts stay in the cache. */
   signal?: AbortSignal;
+  /** Forecast rollouts keeping these columns, for claims on the forecast; needed only when the scenario has such claims. */
+  forecast?: (columns: readonly string[]) => ForecastRollouts;
+}
+
+/** Forecast rollouts on demand, as RolloutSource gives a scenario's: `ensure(n)` returns the first n, the same ones every time. */
+export interface ForecastRollouts {
+  ensure(n: number): Promise<Sample>;
+  /** Stop the workers and write the cache. */
+  close(): Promise<void>;
+  /** Stop at once; what finished is still cached. */
+  destroy(): Promise<void>;
+  summary(): ForecastTestSummary;
+}
+
+/** What the forecast claims were decided on. */
+export interface ForecastTestSummary {
+  telemetry: string;
+  /** Weeks 1..lastWeek were calibrated on; the ways forward start the week after. */
+  lastWeek: number;
+  particles: number;
+  generations: number;
+  simulations: number;
+  stopReason: string;
+  /** The calibration came from the cache (the same scenario and telemetry bytes). */
+  calibrationCached: boolean;
+  /** Forecast rollouts drawn in the end, and how many came from the cache. */
+  rollouts: number;
+  cachedRollouts: number;
+  /** The calibration's own warnings (e.g. few effective particles). */
+  warnings: string[];
 }
 
 export interface AssumptionResult extends ClaimOutcome {
   description: string;
   claim: string;
+  /** The rollouts decided on: the strategies', or the forecast's. */
+  on: ClaimRollouts;
 }
 
 export interface ScenarioTestReport {
@@ -46,6 +81,8 @@ export interface ScenarioTestReport {
   cachedRollouts: number;
   seconds: number;
   assumptions: AssumptionResult[];
+  /** When claims read the forecast. */
+  forecast?: ForecastTestSummary;
   drift?: DriftReport;
   /** Where a baseline was written (--update-baselines). */
   baselineWritten?: string;
@@ -67,17 +104,15 @@ export async function testScenario(experiment: Experiment, options: TestOptions)
   const t0 = performance.now();
   const plan = testPlan(experiment, options);
   const assumptions = experiment.assumptions?.assumptions ?? [];
-  const extra = assumptions.flatMap((a) => a.compiled.columns);
+  const onStrategies = assumptions.filter((a) => a.compiled.on === 'strategies');
+  const onForecast = assumptions.filter((a) => a.compiled.on === 'forecast');
+  const fileConfidence = experiment.assumptions?.confidence ?? DEFAULT_CONFIDENCE;
+  const toTest = (list: Assumption[]) => list.map((a) => ({ id: a.id, compiled: a.compiled, confidence: options.confidence ?? a.confidence ?? fileConfidence }));
+  const extra = onStrategies.flatMap((a) => a.compiled.columns);
   const source = new RolloutSource(experiment, columnsFor(experiment, extra), { workers: options.workers, cacheDir: options.cacheDir, onProgress: options.onProgress, signal: options.signal });
-  let outcomes: ClaimOutcome[];
+  const outcomes = new Map<string, ClaimOutcome>();
   try {
-    const fileConfidence = experiment.assumptions?.confidence ?? DEFAULT_CONFIDENCE;
-    outcomes = await testSequentially(
-      assumptions.map((a) => ({ id: a.id, compiled: a.compiled, confidence: options.confidence ?? a.confidence ?? fileConfidence })),
-      (n) => source.ensure(n),
-      { looks: plan.looks },
-      experiment.seed,
-    );
+    for (const o of await testSequentially(toTest(onStrategies), (n) => source.ensure(n), { looks: plan.looks }, experiment.seed)) outcomes.set(o.id, o);
     // Baselines and drift need at least the starting rollouts, even without claims.
     if (options.baselinesDir && (options.updateBaselines || existsSync(baselinePath(options.baselinesDir, experiment)))) await source.ensure(plan.start);
   } catch (err) {
@@ -86,7 +121,22 @@ export async function testScenario(experiment: Experiment, options: TestOptions)
   }
   await source.close();
 
-  const used = Math.max(plan.start, ...outcomes.map((o) => o.rollouts));
+  // The forecast's claims: the same looks over forecast rollouts (more of them are more posterior draws, not a new calibration).
+  let forecast: ForecastTestSummary | undefined;
+  if (onForecast.length) {
+    if (!options.forecast) throw new Error(`${experiment.name}: claims on the forecast need forecast rollouts (TestOptions.forecast)`);
+    const rollouts = options.forecast([...new Set(onForecast.flatMap((a) => a.compiled.columns))].sort());
+    try {
+      for (const o of await testSequentially(toTest(onForecast), (n) => rollouts.ensure(n), { looks: plan.looks }, experiment.seed)) outcomes.set(o.id, o);
+    } catch (err) {
+      await rollouts.destroy();
+      throw err;
+    }
+    await rollouts.close();
+    forecast = rollouts.summary();
+  }
+
+  const used = Math.max(plan.start, ...onStrategies.map((a) => outcomes.get(a.id)!.rollouts));
   const sample = source.table.first(used);
   const report: ScenarioTestReport = {
     file: experiment.source,
@@ -97,7 +147,8 @@ export async function testScenario(experiment: Experiment, options: TestOptions)
     rollouts: sample.n,
     cachedRollouts: Math.min(source.cached, sample.n),
     seconds: 0,
-    assumptions: outcomes.map((o, i) => ({ ...o, description: assumptions[i]!.description, claim: assumptions[i]!.claim })),
+    assumptions: assumptions.map((a) => ({ ...outcomes.get(a.id)!, description: a.description, claim: a.claim, on: a.compiled.on })),
+    ...(forecast ? { forecast } : {}),
   };
   if (options.baselinesDir) {
     const file = baselinePath(options.baselinesDir, experiment);

@@ -9,6 +9,8 @@ import { PHASED_PILOT_DEFAULTS } from '../model/strategies.ts';
 import { distributionProblems, support, supportProblem, toDistribution } from './distributions.ts';
 import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { closest, listWords } from './names.ts';
+import type { ClaimContext } from './claim.ts';
+import { CONTINUE } from './forecast-block.ts';
 import { LoadContext, type Path } from './source.ts';
 import { SPEC_BY_FILE_PATH, fmt } from './diagnose.ts';
 
@@ -152,11 +154,20 @@ export function crossChecks(ctx: LoadContext, data: unknown): void {
 }
 
 /** What claims may name: the file's strategies and its horizon. */
-export function claimContext(data: unknown): { strategies: string[]; weeks: number; waves: Record<string, number> } {
+export function claimContext(data: unknown): ClaimContext {
   const raw = isObj(data) && isObj(data.strategies) ? data.strategies : {};
   const weeks = isObj(data) && typeof data.horizon === 'number' ? data.horizon : PARAMETER_SPECS.find((s) => s.path === 'weeks')!.default;
   const waves = Object.fromEntries(Object.entries(raw).map(([id, s]) => [id, isObj(s) ? waveCountOf(s) : 0]));
-  return { strategies: Object.keys(raw), weeks, waves };
+  const strategies = Object.keys(raw);
+  const f = isObj(data) ? data.forecast : undefined;
+  if (!isObj(f)) return { strategies, weeks, waves };
+  // The ways forward as expandForecast will make them (a wrong name is checkForecast's to report).
+  const inProgress = typeof f.in_progress === 'string' ? f.in_progress : undefined;
+  const alternatives = Array.isArray(f.alternatives)
+    ? f.alternatives.filter((a): a is string => typeof a === 'string')
+    : [CONTINUE, ...strategies.filter((id) => id !== inProgress)];
+  const forecastWaves = Object.fromEntries(alternatives.map((a) => [a, waves[a === CONTINUE ? (inProgress ?? '') : a] ?? 0]));
+  return { strategies, weeks, waves, forecast: { alternatives, ...(inProgress !== undefined ? { inProgress } : {}), waves: forecastWaves } };
 }
 
 function formulaIsValid(text: string): boolean {

@@ -12,6 +12,13 @@
  * per-week observable at that week), and `never` (a week never reached,
  * ordered after every week).
  *
+ * In a scenario with a `forecast:` section a claim may read the forecast's
+ * ways forward instead (docs/assumptions.md, "Claims on a forecast"):
+ * `forecast.alternative.result[@week]` always, or `alternative.result[@week]`
+ * when the alternative's name is not also a strategy's (`continue`). A bare
+ * name that is a strategy is the strategy run from week 1, as before. One
+ * claim reads one set of rollouts: strategies or the forecast, never both.
+ *
  * Parsing reuses the scenario formula compiler (src/scenarios/formula.ts):
  * aggregate calls are cut out and replaced by placeholder names of the same
  * length (so character positions in messages stay right), the outer
@@ -44,10 +51,14 @@ export interface CompiledClaim {
   op: ClaimOp;
   rhs: Expr;
   aggregates: Aggregate[];
-  /** Columns read (e.g. `top_down.cost`, `top_down.active_share@52`), sorted. */
+  /** Columns read (e.g. `top_down.cost`, `top_down.active_share@52`, `forecast.continue.cost`), sorted. */
   columns: string[];
   method: ClaimMethod;
+  /** The rollouts the claim reads: the scenario's strategies, or the forecast's alternatives. */
+  on: ClaimRollouts;
 }
+
+export type ClaimRollouts = 'strategies' | 'forecast';
 
 export interface Assumption {
   id: string;
@@ -82,15 +93,23 @@ export const OBSERVABLE_NAMES: readonly string[] = OBSERVABLES.map((o) => o.name
 /** Results measured in weeks, where NaN means "never" (wave open weeks too). */
 export const WEEK_RESULTS: readonly string[] = RESULTS.filter((r) => r.unit === 'weeks').map((r) => r.name);
 
-/** `top_down.cost` or `top_down.active_share@52`. */
-export function columnName(strategy: string, name: string, week?: number): string {
-  return week === undefined ? `${strategy}.${name}` : `${strategy}.${name}@${week}`;
+/** `top_down.cost` or `top_down.active_share@52`; a forecast alternative's: `forecast.continue.cost`. */
+export function columnName(strategy: string, name: string, week?: number, forecast = false): string {
+  return `${forecast ? FORECAST_PREFIX : ''}${week === undefined ? `${strategy}.${name}` : `${strategy}.${name}@${week}`}`;
 }
 
-export function parseColumn(column: string): { strategy: string; name: string; week?: number } {
-  const m = /^([^.]+)\.([^@]+)(?:@(\d+))?$/.exec(column)!;
-  return m[3] === undefined ? { strategy: m[1]!, name: m[2]! } : { strategy: m[1]!, name: m[2]!, week: Number(m[3]) };
+/** `strategy` is the alternative's name for a forecast column. */
+export function parseColumn(column: string): { strategy: string; name: string; week?: number; forecast: boolean } {
+  // Three dotted parts are a forecast column whatever the names (a strategy may be called `forecast`).
+  const m = /^(forecast\.)?([^.]+)\.([^@.]+)(?:@(\d+))?$/.exec(column)!;
+  const forecast = m[1] !== undefined;
+  return m[4] === undefined ? { strategy: m[2]!, name: m[3]!, forecast } : { strategy: m[2]!, name: m[3]!, week: Number(m[4]), forecast };
 }
+
+/** The name that marks a reference to the forecast: `forecast.top_down.cost`. */
+export const FORECAST_PREFIX = 'forecast.';
+/** The way forward that keeps the plan in progress (as in src/scenarios/forecast-block.ts). */
+export const CONTINUE_ALTERNATIVE = 'continue';
 
 export interface ClaimContext {
   strategies: readonly string[];
@@ -98,6 +117,15 @@ export interface ClaimContext {
   weeks: number;
   /** Waves of each strategy, pilot included (absent or 0: none), for `pilot_open_week` and `waveK_open_week`. */
   waves?: Readonly<Record<string, number>>;
+  /** The scenario's `forecast:` section, when it has one. */
+  forecast?: {
+    /** The ways forward, e.g. `continue`, `top_down`. */
+    alternatives: readonly string[];
+    /** The strategy in progress (for hints). */
+    inProgress?: string;
+    /** Waves of each alternative's plan, as `waves`. */
+    waves?: Readonly<Record<string, number>>;
+  };
 }
 
 /**
@@ -116,7 +144,7 @@ export function waveColumnOf(name: string): { wave: number; forced: boolean } | 
  */
 const AT = '\u01C2';
 const AGGREGATE = /(?<![A-Za-z0-9_.\u01C2])(P|mean|median|p\d{1,2})\s*\(/g;
-const REFERENCE = /(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:@(\d+))?/g;
+const REFERENCE = /(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(?:@(\d+))?/g;
 const COMPARISON_OPS = new Set(['<', '<=', '>', '>=']);
 const TRUTH_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'and', 'or']);
 const EXAMPLE = 'e.g. "P(phased_pilot.sustained_share > top_down.sustained_share) >= 0.8" or "median(bottom_up.weeks_to_critical_mass) <= 26"';
@@ -124,7 +152,7 @@ const EXAMPLE = 'e.g. "P(phased_pilot.sustained_share > top_down.sustained_share
 /** Parse, check and compile a claim; throws FormulaError (offset into `text`, hint). */
 export function compileClaim(text: string, context: ClaimContext): CompiledClaim {
   if (text.trim() === '') throw new FormulaError('the claim is empty', 0, EXAMPLE);
-  const columns = checkReferences(text, context);
+  const { columns, canonical, on } = checkReferences(text, context);
   for (let bad = text.indexOf('@'); bad >= 0; bad = text.indexOf('@', bad + 1)) {
     if (!/[A-Za-z0-9_]@\d/.test(text.slice(Math.max(0, bad - 1), bad + 2))) {
       throw new FormulaError(`@ must follow strategy.observable and precede a week number at character ${bad + 1}`, bad, 'e.g. top_down.active_share@52');
@@ -150,7 +178,7 @@ export function compileClaim(text: string, context: ClaimContext): CompiledClaim
       const at = open + 1 + nested.index;
       throw new FormulaError(`${nested[1]}(...) inside ${name}(...) at character ${at + 1}: aggregates cannot be nested`, at, 'an aggregate summarises a per-rollout expression; compare aggregates outside, e.g. "median(a.cost) < median(b.cost)"');
     }
-    aggregates.push(compileAggregate(name, argument, open + 1, working.slice(start, close + 1).replaceAll(AT, '@'), columns));
+    aggregates.push(compileAggregate(name, argument, open + 1, working.slice(start, close + 1).replaceAll(AT, '@'), columns, canonical));
     const placeholder = `_${aggregates.length - 1}`.padEnd(close + 1 - start, '_');
     placeholders.push(placeholder);
     outer += working.slice(last, start) + placeholder;
@@ -186,7 +214,7 @@ export function compileClaim(text: string, context: ClaimContext): CompiledClaim
     if (containsTruth(side)) throw new FormulaError('each side of a claim must be a number; only one comparison is allowed', 0, 'put conditions inside P(...)');
   }
   const op = tree.op as ClaimOp;
-  return { lhs, op, rhs, aggregates, columns: [...new Set(aggregates.flatMap((a) => exprVars(a.expr)).filter((v) => v !== 'never'))].sort(), method: methodOf(lhs, rhs, aggregates) };
+  return { lhs, op, rhs, aggregates, columns: [...new Set(aggregates.flatMap((a) => exprVars(a.expr)).filter((v) => v !== 'never'))].sort(), method: methodOf(lhs, rhs, aggregates), on };
 }
 
 /** Exact methods when one side is a lone P or quantile and the other a constant; the bootstrap otherwise. */
@@ -197,7 +225,7 @@ function methodOf(lhs: Expr, rhs: Expr, aggregates: Aggregate[]): ClaimMethod {
   return agg.kind === 'P' ? 'binomial' : agg.kind === 'quantile' ? 'order_statistic' : 'bootstrap';
 }
 
-function compileAggregate(name: string, argument: string, offset: number, text: string, columns: string[]): Aggregate {
+function compileAggregate(name: string, argument: string, offset: number, text: string, columns: string[], canonical: ReadonlyMap<string, string>): Aggregate {
   const kind: Aggregate['kind'] = name === 'P' ? 'P' : name === 'mean' ? 'mean' : 'quantile';
   let q: number | undefined;
   if (name === 'median') q = 0.5;
@@ -212,7 +240,8 @@ function compileAggregate(name: string, argument: string, offset: number, text: 
   } catch (err) {
     throw restate(err, offset, kind === 'P' ? 'P' : 'value', name);
   }
-  expr = renameVars(expr, (v) => v.replace(AT, '@'));
+  // Variables as written (`continue.cost`) become column names (`forecast.continue.cost`).
+  expr = renameVars(expr, (v) => canonical.get(v.replace(AT, '@')) ?? v.replace(AT, '@'));
   return { kind, ...(q !== undefined ? { q } : {}), expr, text };
 }
 
@@ -233,58 +262,130 @@ function restate(err: unknown, offset: number, where: 'outer' | 'P' | 'value', n
   } else if (where === 'outer' && /^unknown variable/.test(message)) {
     hint = 'outside aggregates a claim uses numbers, + - * / and min, max, abs...; per-rollout values go inside P(...), mean(...), median(...) or pNN(...)';
   } else if (hint === 'a schedule may only use week' || (hint && /e\.g\. "(week|min\(40)/.test(hint))) {
-    hint = 'per-rollout values are strategy.result or strategy.observable@week, e.g. top_down.cost or top_down.active_share@52';
+    hint = 'per-rollout values are strategy.result or strategy.observable@week, e.g. top_down.cost or top_down.active_share@52 (forecast.alternative.result for a forecast)';
   }
   return new FormulaError(message, Math.max(0, err.offset + offset), hint);
 }
 
-/** Check every `strategy.name[@week]` in the text against the scenario; returns the columns found. */
-function checkReferences(text: string, context: ClaimContext): string[] {
+interface Reference {
+  /** As written: `top_down`, `continue` or `forecast.top_down`. */
+  prefix: string;
+  /** The strategy or alternative named. */
+  unit: string;
+  forecast: boolean;
+  /** Offset of the reference, and of its result or observable. */
+  at: number;
+  nameAt: number;
+}
+
+/**
+ * Check every `strategy.name[@week]` (or forecast alternative's) in the text against the scenario.
+ * Returns the variables as written (`continue.cost`), each one's column name (`forecast.continue.cost`)
+ * and the rollouts the claim reads.
+ */
+function checkReferences(text: string, context: ClaimContext): { columns: string[]; canonical: Map<string, string>; on: ClaimRollouts } {
   const columns: string[] = [];
+  const canonical = new Map<string, string>();
+  let first: { strategies?: Reference & { whole: string }; forecast?: Reference & { whole: string } } = {};
   REFERENCE.lastIndex = 0;
   for (let m = REFERENCE.exec(text); m; m = REFERENCE.exec(text)) {
-    const [whole, strategy, name, weekText] = m as unknown as [string, string, string, string | undefined];
-    const at = m.index;
-    if (!context.strategies.includes(strategy)) {
-      const s = closest(strategy, context.strategies);
-      throw new FormulaError(`unknown strategy ${strategy} at character ${at + 1}`, at, s ? `did you mean ${s}?` : `strategies in this scenario: ${listWords([...context.strategies])}`);
-    }
-    const nameAt = at + strategy.length + 1;
+    const [whole, head, second, third, weekText] = m as unknown as [string, string, string, string | undefined, string | undefined];
+    const ref = referenceOf(m.index, head, second, third, context);
+    const name = third ?? second;
+    const { unit, prefix, nameAt } = ref;
+    const what = ref.forecast ? 'forecast alternative' : 'strategy';
     if (weekText !== undefined) {
       if (!OBSERVABLE_NAMES.includes(name)) {
         const s = closest(name, OBSERVABLE_NAMES);
         const asResult = RESULT_NAMES.includes(name) ? ` (${name} is a per-rollout result: drop @${weekText})` : '';
-        throw new FormulaError(`unknown per-week observable ${name}${asResult} at character ${nameAt + 1}`, nameAt, asResult ? `write ${strategy}.${name}` : s ? `did you mean ${s}?` : `observables: ${listWords(OBSERVABLE_NAMES)}`);
+        throw new FormulaError(`unknown per-week observable ${name}${asResult} at character ${nameAt + 1}`, nameAt, asResult ? `write ${prefix}.${name}` : s ? `did you mean ${s}?` : `observables: ${listWords(OBSERVABLE_NAMES)}`);
       }
       const week = Number(weekText);
       if (week > context.weeks) {
         const weekAt = nameAt + name.length + 1;
         throw new FormulaError(`week ${week} is after the horizon (${context.weeks} weeks) at character ${weekAt + 1}`, weekAt, `use a week from 0 to ${context.weeks}`);
       }
-      columns.push(columnName(strategy, name, week));
     } else if (waveColumnOf(name) !== undefined) {
       const { wave } = waveColumnOf(name)!;
-      const count = context.waves?.[strategy] ?? 0;
+      const count = (ref.forecast ? context.forecast?.waves : context.waves)?.[unit] ?? 0;
       if (wave >= count) {
-        const hint = count === 0 ? `strategy ${strategy} has no waves` : `strategy ${strategy} has pilot_open_week${count > 1 ? ` to wave${count - 1}_open_week` : ''}`;
-        throw new FormulaError(`${wave === 0 ? 'there is no pilot' : `there is no wave ${wave}`} in strategy ${strategy} at character ${nameAt + 1}`, nameAt, hint);
+        const hint = count === 0 ? `${what} ${unit} has no waves` : `${what} ${unit} has pilot_open_week${count > 1 ? ` to wave${count - 1}_open_week` : ''}`;
+        throw new FormulaError(`${wave === 0 ? 'there is no pilot' : `there is no wave ${wave}`} in ${what} ${unit} at character ${nameAt + 1}`, nameAt, hint);
       }
-      columns.push(columnName(strategy, name));
-    } else {
-      if (!RESULT_NAMES.includes(name)) {
-        const hint = OBSERVABLE_NAMES.includes(name)
-          ? `${name} is a per-week observable: add a week, e.g. ${strategy}.${name}@${context.weeks}`
-          : (() => {
-              const s = closest(name, [...RESULT_NAMES, ...OBSERVABLE_NAMES]);
-              return s ? `did you mean ${s}?` : `results: ${listWords(RESULT_NAMES)}`;
-            })();
-        throw new FormulaError(`unknown result ${name} at character ${nameAt + 1}`, nameAt, hint);
-      }
-      columns.push(columnName(strategy, name));
+    } else if (!RESULT_NAMES.includes(name)) {
+      const hint = OBSERVABLE_NAMES.includes(name)
+        ? `${name} is a per-week observable: add a week, e.g. ${prefix}.${name}@${context.weeks}`
+        : (() => {
+            const s = closest(name, [...RESULT_NAMES, ...OBSERVABLE_NAMES]);
+            return s ? `did you mean ${s}?` : `results: ${listWords(RESULT_NAMES)}`;
+          })();
+      throw new FormulaError(`unknown result ${name} at character ${nameAt + 1}`, nameAt, hint);
     }
-    void whole;
+    const week = weekText === undefined ? undefined : Number(weekText);
+    const column = columnName(unit, name, week, ref.forecast);
+    columns.push(whole);
+    canonical.set(whole, column);
+    const kind = ref.forecast ? 'forecast' : 'strategies';
+    first = { ...first, [kind]: first[kind] ?? { ...ref, whole } };
   }
-  return [...new Set(columns)];
+  // The forecast's rollouts and the strategies' are different rollouts: nothing pairs them.
+  if (first.strategies && first.forecast) {
+    const later = first.strategies.at > first.forecast.at ? first.strategies : first.forecast;
+    const strategy = first.strategies;
+    const alternative = context.forecast?.alternatives.includes(strategy.unit) ? strategy.unit : undefined;
+    const name = strategy.whole.slice(strategy.prefix.length + 1);
+    throw new FormulaError(
+      `${first.forecast.whole} reads the forecast and ${strategy.whole} a strategy run from week 1 at character ${later.at + 1}: one claim reads one set of rollouts`,
+      later.at,
+      alternative ? `for the forecast's ${alternative}, write forecast.${alternative}.${name}; to compare with the strategy, write two claims` : 'write two claims: one on the strategies, one on the forecast',
+    );
+  }
+  return { columns: [...new Set(columns)], canonical, on: first.forecast ? 'forecast' : 'strategies' };
+}
+
+/** What `head.second[.third]` at `at` names, or a FormulaError saying why it names nothing. */
+function referenceOf(at: number, head: string, second: string, third: string | undefined, context: ClaimContext): Reference {
+  const forecast = context.forecast;
+  const alternatives = forecast?.alternatives ?? [];
+  const noForecast = (name: string): FormulaError => new FormulaError(
+    `${name} is a way forward of a forecast, but this scenario has no forecast: section at character ${at + 1}`,
+    at,
+    `add a forecast: section naming the strategy in progress and its telemetry (docs/forecast.md), or name a strategy: ${listWords([...context.strategies])}`,
+  );
+  if (third !== undefined) {
+    if (`${head}.` !== FORECAST_PREFIX) {
+      throw new FormulaError(`${head}.${second}.${third} has one part too many at character ${at + 1}`, at, 'a per-rollout value is strategy.result, or forecast.alternative.result for a way forward of the forecast');
+    }
+    const unitAt = at + FORECAST_PREFIX.length;
+    if (!forecast) throw noForecast(`${FORECAST_PREFIX}${second}`);
+    if (!alternatives.includes(second)) {
+      const s = closest(second, [...alternatives]);
+      const hint = second === forecast.inProgress
+        ? `${second} is the plan in progress: its way forward is forecast.${CONTINUE_ALTERNATIVE} (alternatives: ${listWords([...alternatives])})`
+        : context.strategies.includes(second)
+          ? `${second} is a strategy but not one of the forecast's alternatives: ${listWords([...alternatives])} (add it to forecast: alternatives:)`
+          : s ? `did you mean ${s}?` : `the forecast's alternatives: ${listWords([...alternatives])}`;
+      throw new FormulaError(`unknown forecast alternative ${second} at character ${unitAt + 1}`, unitAt, hint);
+    }
+    return { prefix: `${FORECAST_PREFIX}${second}`, unit: second, forecast: true, at, nameAt: unitAt + second.length + 1 };
+  }
+  const nameAt = at + head.length + 1;
+  // A strategy's name keeps meaning the strategy, so claims written before a forecast: section keep their meaning.
+  if (context.strategies.includes(head)) return { prefix: head, unit: head, forecast: false, at, nameAt };
+  if (alternatives.includes(head)) return { prefix: head, unit: head, forecast: true, at, nameAt };
+  if (`${head}.` === FORECAST_PREFIX) {
+    if (!forecast) throw noForecast(`${FORECAST_PREFIX}${second}`);
+    throw new FormulaError(`${head}.${second} names no result at character ${at + 1}`, at, alternatives.includes(second) ? `e.g. forecast.${second}.sustained_share` : `write forecast.alternative.result, e.g. forecast.${alternatives[0] ?? CONTINUE_ALTERNATIVE}.sustained_share`);
+  }
+  if (head === CONTINUE_ALTERNATIVE && !forecast) throw noForecast(head);
+  // Only alternatives that are not strategies can be written without forecast.: suggest those too.
+  const candidates = [...context.strategies, ...alternatives.filter((a) => !context.strategies.includes(a))];
+  const s = closest(head, candidates);
+  throw new FormulaError(
+    `unknown ${forecast ? 'strategy or forecast alternative' : 'strategy'} ${head} at character ${at + 1}`,
+    at,
+    s ? `did you mean ${s}?` : `strategies in this scenario: ${listWords([...context.strategies])}${forecast ? `; forecast alternatives: ${listWords([...alternatives])}` : ''}`,
+  );
 }
 
 function matchingParen(text: string, open: number): number {

@@ -8,7 +8,8 @@ import { conditionVariableNames, waveCountOf, type Expr, type Intervention, type
 import { builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
 import { withInterventionDefaults } from '../model/intervention-types.ts';
 import { centre, toDistribution } from './distributions.ts';
-import type { Distribution, Experiment, Uncertainty } from './experiment.ts';
+import type { Distribution, Experiment, ForecastPlan, Uncertainty } from './experiment.ts';
+import type { ClaimContext } from './claim.ts';
 import { compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toCamel } from './names.ts';
 import { expandAssumptions } from './claim-expand.ts';
@@ -87,6 +88,7 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     strategies.push(expandStrategy(id, strategy, horizon, departmentIndex));
   }
 
+  const forecast = file.forecast ? expandForecast(file.forecast, ctx.file, Object.keys(file.strategies), strategies.map((s) => s.label ?? s.name), uncertainties, forecastPriors(file.forecast.parameters)) : undefined;
   const experiment: Experiment = {
     name: file.name,
     ...(file.label !== undefined ? { label: file.label } : {}),
@@ -100,11 +102,27 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     uncertainties,
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
-    ...(file.forecast ? { forecast: expandForecast(file.forecast, ctx.file, Object.keys(file.strategies), strategies.map((s) => s.label ?? s.name), uncertainties, forecastPriors(file.forecast.parameters)) } : {}),
-    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: strategies.map((s) => s.name), weeks: horizon, waves: Object.fromEntries(strategies.map((s) => [s.name, waveCountOf(s)])) }) } : {}),
+    ...(forecast ? { forecast } : {}),
+    ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, claimContextOf(strategies, horizon, forecast)) } : {}),
   };
   experiment.hash = experimentHash(experiment);
   return experiment;
+}
+
+/** What claims may name: the strategies, their waves, and the forecast's alternatives (with their plans' waves). */
+function claimContextOf(strategies: StrategyPlan[], weeks: number, forecast: ForecastPlan | undefined): ClaimContext {
+  const waves = Object.fromEntries(strategies.map((s) => [s.name, waveCountOf(s)]));
+  if (!forecast) return { strategies: strategies.map((s) => s.name), weeks, waves };
+  return {
+    strategies: strategies.map((s) => s.name),
+    weeks,
+    waves,
+    forecast: {
+      alternatives: forecast.alternatives.map((a) => a.name),
+      inProgress: strategies[forecast.inProgress]!.name,
+      waves: Object.fromEntries(forecast.alternatives.map((a) => [a.name, waveCountOf(strategies[a.strategy]!)])),
+    },
+  };
 }
 
 /** The forecast's priors by model path, or undefined to calibrate the uncertainties. */

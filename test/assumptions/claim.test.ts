@@ -62,6 +62,11 @@ describe('the claim language', () => {
     expect(() => compileClaim('median(top_down.pilot_open_week) <= 40', withWaves)).toThrow('there is no pilot in strategy top_down');
   });
 
+  it('refuses three dotted parts that do not start with forecast., and forecast. in a scenario without one', () => {
+    expect(problem('median(top_down.cost.x) > 3')).toMatchObject({ message: 'top_down.cost.x has one part too many at character 8', at: 'top_down.cost.x) > 3' });
+    expect(problem('median(forecast.top_down.cost) > 3').message).toBe('forecast.top_down is a way forward of a forecast, but this scenario has no forecast: section at character 8');
+  });
+
   it('rejects weeks after the horizon', () => {
     expect(problem('P(top_down.active_share@200 > 0.5) >= 0.5')).toMatchObject({ message: 'week 200 is after the horizon (104 weeks) at character 25', at: '200 > 0.5) >= 0.5' });
   });
@@ -153,6 +158,22 @@ describe('claims in scenario files', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^bad\.yaml:\d+:\d+ assumptions\.claims\.launch_beats_no_access\.claim: week 31 is after the horizon \(30 weeks\) at character 25 — use a week from 0 to 30$/);
     expect(lines[1]).toMatch(/^bad\.yaml:\d+:\d+ assumptions\.claims\.no_access_never_reaches_critical_mass\.claim: unknown result weeks_to_critcal_mass at character 13 — did you mean weeks_to_critical_mass\?$/);
+  });
+
+  it('read the bundled pilot\'s claims on its forecast as forecast claims, and its others as before', async () => {
+    const { loadScenario } = await import('../../src/scenarios/load.ts');
+    const pilot = await loadScenario(new URL('../../scenarios/pilot.yaml', import.meta.url).pathname);
+    const on = Object.fromEntries(pilot.assumptions!.assumptions.map((a) => [a.id, a.compiled.on]));
+    expect(on.going_wide_reaches_critical_mass).toBe('strategies');
+    expect(Object.values(on).filter((x) => x === 'forecast').length).toBeGreaterThanOrEqual(2);
+    expect(Object.values(on).filter((x) => x === 'strategies')).toHaveLength(4);
+  });
+
+  it('refuse a forecast alternative in a file without forecast:, at its line and column', () => {
+    const text = base.replace('P(top_down.cost >= top_down.cost)', 'P(continue.cost >= top_down.cost)');
+    const line = text.split('\n').findIndex((l) => l.includes('continue.cost')) + 1;
+    const col = text.split('\n')[line - 1]!.indexOf('continue.cost') + 1;
+    expect(loadProblems(text)).toEqual([`bad.yaml:${line}:${col} assumptions.claims.cost_is_at_least_itself.claim: continue is a way forward of a forecast, but this scenario has no forecast: section at character 3 — add a forecast: section naming the strategy in progress and its telemetry (docs/forecast.md), or name a strategy: top_down or no_access`]);
   });
 
   it('report section problems through the schema: missing description, budget below rollouts, unknown fields', () => {

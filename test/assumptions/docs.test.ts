@@ -15,7 +15,8 @@ describe('docs/assumptions.md', () => {
     const inYaml = [...docs.matchAll(/claim: "([^"]+)"/g)].map((m) => m[1]!);
     expect(examples.length).toBeGreaterThanOrEqual(5);
     expect(inYaml.length).toBeGreaterThanOrEqual(3);
-    const context = { strategies: ['phased_pilot', 'top_down', 'bottom_up'], weeks: 104 };
+    // With a forecast, for the section on claims about one.
+    const context = { strategies: ['phased_pilot', 'top_down', 'bottom_up'], weeks: 104, forecast: { alternatives: ['continue', 'top_down'], inProgress: 'phased_pilot' } };
     for (const claim of [...examples, ...inYaml]) expect(() => compileClaim(claim, context), claim).not.toThrow();
   });
 });

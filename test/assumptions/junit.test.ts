@@ -7,7 +7,7 @@ import { all, parseXml } from './xml.ts';
 function assumption(id: string, verdict: AssumptionResult['verdict'], description = `${id} in words`): AssumptionResult {
   return {
     id, description, claim: 'P(a.cost < b.cost) >= 0.8', verdict, estimate: 0.9, interval: [0.7, 0.97], quantity: 'P(a.cost < b.cost)', op: '>=', threshold: 0.8,
-    method: 'binomial', lhs: 0.9, rhs: 0.8, rollouts: 30, alpha: 0.025, confidence: 0.95, looks: 2, plannedLooks: 2,
+    method: 'binomial', lhs: 0.9, rhs: 0.8, rollouts: 30, alpha: 0.025, confidence: 0.95, looks: 2, plannedLooks: 2, on: 'strategies',
   };
 }
 
@@ -43,6 +43,19 @@ describe('JUnit XML', () => {
     expect(xml.attributes).toMatchObject({ tests: '5', failures: '2', skipped: '1' });
     expect(all(xml, 'failure').map((f) => f.attributes.type)).toEqual(['fail', 'drift']);
     expect(all(xml, 'skipped')).toHaveLength(1);
+  });
+});
+
+describe('JUnit XML of claims on a forecast', () => {
+  it('says in the message and the details that the claim is about the forecast', () => {
+    const failed = { ...assumption('wide_now', 'fail'), claim: 'P(forecast.top_down.cost < continue.cost) >= 0.8', on: 'forecast' as const };
+    const forecast = { telemetry: 'scenarios/pilot.csv', lastWeek: 14, particles: 200, generations: 6, simulations: 11600, stopReason: 'max_generations', calibrationCached: true, rollouts: 30, cachedRollouts: 30, warnings: [] };
+    const text = junitXml([{ ...report('p', [assumption('ok', 'pass'), failed]), forecast }], { allowInconclusive: false, failOnDrift: false });
+    expect(all(parseXml(text), 'failure')[0]!.attributes.message).toBe('assumption failed (on the forecast): P(forecast.top_down.cost < continue.cost) >= 0.8');
+    const [passed, failedCase] = text.split('<testcase').slice(1);
+    expect(failedCase).toContain('on the forecast from week 15, calibrated on weeks 1–14 of scenarios/pilot.csv (200 particles, 6 generations, 11,600 simulations, from the cache)');
+    expect(failedCase).toContain('fail after 30 forecast rollouts');
+    expect(passed).not.toContain('forecast');
   });
 });
 

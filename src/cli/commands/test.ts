@@ -13,11 +13,13 @@ import { ScenarioError } from '../../scenarios/errors.ts';
 import type { Experiment } from '../../scenarios/experiment.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import type { ScenarioTestReport } from '../../assumptions/run.ts';
-import { describeDecision, reportJson, showInterval, showSides, showValue } from '../../assumptions/format.ts';
+import { describeDecision, describeForecast, reportJson, showInterval, showSides, showValue } from '../../assumptions/format.ts';
+import type { ForecastProgress, PreparedForecast } from '../../forecast/predict.ts';
 import { wholeNumber } from '../flags.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, paint, plural, renderTable, terminalWidth, useColour, visibleWidth, wrap } from '../format.ts';
 import { progressLines } from '../progress.ts';
+import { warningLines } from '../warnings.ts';
 
 interface TestFlags {
   rollouts?: string;
@@ -114,13 +116,14 @@ const DRIFT_ALPHA = 0.01;
 
 async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   // Loaded here, not at start-up, so other commands stay fast.
-  const [{ applyOverrides, loadScenario }, { testScenario }, { junitXml }, { RolloutFailed }, { parseFailure }, { TestInterrupted }] = await Promise.all([
+  const [{ applyOverrides, loadScenario }, { testScenario }, { junitXml }, { RolloutFailed }, { parseFailure }, { TestInterrupted }, { ForecastClaimRollouts, prepareForecast }] = await Promise.all([
     import('../../scenarios/load.ts'),
     import('../../assumptions/run.ts'),
     import('../../assumptions/junit.ts'),
     import('../../runner/execute.ts'),
     import('../../runner/batch.ts'),
     import('../../assumptions/rollouts.ts'),
+    import('../../forecast/predict.ts'),
   ]);
   const rollouts = wholeNumber('--rollouts', flags.rollouts, 2);
   const budget = wholeNumber('--budget', flags.budget, 2);
@@ -143,6 +146,19 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
       else throw err;
     }
   }
+  // Claims on a forecast need its telemetry: read and checked now too, so a bad file stops the run before it starts.
+  const forecasts = new Map<Experiment, PreparedForecast>();
+  for (const experiment of experiments) {
+    if (!experiment.assumptions?.assumptions.some((a) => a.compiled.on === 'forecast')) continue;
+    try {
+      const prepared = await prepareForecast(experiment);
+      forecasts.set(experiment, prepared);
+      if (!flags.quiet) process.stderr.write(warningLines(prepared.warnings, useColour(process.stderr)));
+    } catch (err) {
+      if (err instanceof ScenarioError) problems.push(err);
+      else throw err;
+    }
+  }
   if (problems.length) {
     if (problems.length === 1) throw problems[0];
     const diagnostics = problems.flatMap((p) => p.diagnostics);
@@ -159,6 +175,9 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
         process.stderr.write(`${displayPath(experiment.source)}: no assumptions to check (add an assumptions: section, see docs/assumptions.md)\n`);
       }
       const progress = flags.quiet ? undefined : (progressBar(experiment.name) ?? progressLines(experiment.name));
+      // The forecast's calibration and draws: a bar on a terminal, nothing in a log (CI).
+      const forecastProgress = flags.quiet ? undefined : forecastBars(experiment.name);
+      const prepared = forecasts.get(experiment);
       try {
         const report = await testScenario(experiment, {
           rollouts, budget, confidence, workers, driftAlpha,
@@ -167,13 +186,21 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
           updateBaselines: flags.updateBaselines === true,
           onProgress: progress?.update,
           signal: interrupts.signal,
+          ...(prepared ? {
+            forecast: (columns: readonly string[]) => {
+              progress?.stop();
+              return new ForecastClaimRollouts(prepared, columns, { workers, cacheDir: flags.cache ? flags.cacheDir : undefined, signal: interrupts.signal, onProgress: forecastProgress?.update });
+            },
+          } : {}),
         });
         progress?.stop();
+        forecastProgress?.stop();
         report.file = displayPath(report.file);
         reports.push(report);
         if (!flags.json) process.stdout.write(scenarioText(report, colour));
       } catch (err) {
         progress?.stop();
+        forecastProgress?.stop();
         if (err instanceof TestInterrupted) {
           process.stderr.write(interruptedNote(experiment.name, err.finished, flags.cache === true));
           process.exit(interrupts.exitCode);
@@ -237,7 +264,7 @@ function claimsTable(r: ScenarioTestReport, colour: boolean, width: number): str
     const twoSided = a.quantity === 'lhs - rhs';
     return [
       a.id,
-      a.claim,
+      a.on === 'forecast' ? `forecast: ${a.claim}` : a.claim,
       twoSided ? showSides(a) : showValue(a.estimate, a.method),
       `${twoSided ? 'difference ' : ''}${showInterval(a)}`,
       verdictText(a.verdict, colour),
@@ -254,6 +281,12 @@ function claimsTable(r: ScenarioTestReport, colour: boolean, width: number): str
 export function scenarioText(r: ScenarioTestReport, colour: boolean, width = terminalWidth()): string {
   const cached = r.cachedRollouts > 0 ? `, ${r.cachedRollouts} from the cache` : '';
   let text = `\n${paint(r.name, 'bold', colour)} (${r.file}): ${plural(r.rollouts, 'rollout')}${cached}, ${formatDuration(r.seconds)}\n`;
+  if (r.forecast) {
+    const f = r.forecast;
+    const drawn = f.cachedRollouts > 0 ? `, ${Math.min(f.cachedRollouts, f.rollouts)} from the cache` : '';
+    text += `  claims marked forecast: read the ${describeForecast({ ...f, telemetry: displayPath(f.telemetry) })}: ${plural(f.rollouts, 'forecast rollout')}${drawn}\n`;
+    for (const w of f.warnings) text += `  ${paint('warning', 'yellow', colour)}: ${w}\n`;
+  }
   if (r.assumptions.length) {
     text += '\n';
     text += claimsTable(r, colour, width);
@@ -293,11 +326,31 @@ function displayPath(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
+/** The forecast's progress: one bar while calibrating (simulations), another while drawing (forecast rollouts); terminals only. */
+function forecastBars(label: string): { update: (p: ForecastProgress) => void; stop: () => void } | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let stage: ForecastProgress['stage'] | undefined;
+  let bar: ReturnType<typeof progressBar>;
+  return {
+    update(p) {
+      if (p.stage !== stage) {
+        bar?.stop();
+        stage = p.stage;
+        bar = p.stage === 'calibration' ? progressBar(`${label} forecast: calibrating`, 'simulations (at most)') : progressBar(`${label} forecast`, 'forecast rollouts');
+      }
+      bar?.update(p.done, p.total);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
 /** A bar on a terminal's stderr; undefined otherwise (then plain lines, see progress.ts). */
-function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } | undefined {
+function progressBar(label: string, unit = 'rollouts'): { update: (done: number, total: number) => void; stop: () => void } | undefined {
   if (!process.stderr.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} {bar} {value}/{total} rollouts`, hideCursor: true, clearOnComplete: true, fps: 5 },
+    { stream: process.stderr, format: `${label} {bar} {value}/{total} ${unit}`, hideCursor: true, clearOnComplete: true, fps: 5 },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
