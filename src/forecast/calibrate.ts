@@ -10,9 +10,29 @@ import { FORECAST_DEFAULTS, type ForecastMetric } from '../scenarios/forecast-bl
 import { fileParamPath } from '../scenarios/names.ts';
 import { runAbcSmc, type AbcCheckpoint, type AbcParameter, type AbcResult, type AbcSettings, type Attempt, type Generation } from './abc.ts';
 import { statCount, statIndex, waveName, type GroupRef, type StatLayout } from './observe.ts';
-import type { Telemetry } from './telemetry.ts';
+import { readTelemetry, type Telemetry } from './telemetry.ts';
+import type { Diagnostic } from '../scenarios/errors.ts';
 import type { ForecastThreads } from './threads.ts';
 import { SimulationCache, planOf, simulateAttempts } from './simulate.ts';
+
+/**
+ * The scenario's telemetry read against what the scenario knows: its groups (departments, waves of
+ * the plan in progress), its population and horizon, and, only when the file has a with_access to
+ * check, what the plan in progress can give each week (simulated once, for every group at once).
+ */
+export async function readScenarioTelemetry(experiment: Experiment, file: string): Promise<{ telemetry: Telemetry; warnings: Diagnostic[] }> {
+  const groups = knownGroups(experiment);
+  let access: ((g: string | null, w: number) => [number, number] | undefined) | undefined;
+  return readTelemetry(file, {
+    horizon: experiment.params.weeks,
+    groups,
+    population: experiment.params.organisation.employees,
+    expectedAccess: (group, week) => {
+      access ??= expectedAccess(experiment, [null, ...groups.keys()], experiment.params.weeks);
+      return access(group, week);
+    },
+  });
+}
 
 /** Everything a calibration needs besides the threads: what is compared, with what, under which settings. */
 export interface CalibrationSetup {

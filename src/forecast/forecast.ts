@@ -21,9 +21,9 @@ import { uptakeVersion } from '../version.ts';
 import { AbcInterrupted, type AbcCheckpoint, type AbcResult, type Generation } from './abc.ts';
 import { bassHoldoutMape, bassOfTelemetry, runBacktest, type Backtest } from './backtest.ts';
 import type { BassReport } from './bass.ts';
-import { calibrate, calibrationSetup, expectedAccess, knownGroups, posteriorDraws } from './calibrate.ts';
+import { calibrate, calibrationSetup, posteriorDraws, readScenarioTelemetry } from './calibrate.ts';
 import { backtestCsv, observedCsv, parameterSummaries, parametersCsv, posteriorCsv, type ParameterSummary } from './files.ts';
-import { readTelemetry, type Telemetry } from './telemetry.ts';
+import type { Telemetry } from './telemetry.ts';
 import { ForecastThreads } from './threads.ts';
 import { forecastExperiment } from './simulate.ts';
 
@@ -82,19 +82,7 @@ export async function runForecast(options: ForecastOptions): Promise<ForecastRes
   const telemetryFile = options.telemetry ?? plan.telemetry;
   if (!telemetryFile) throw new InputError(`${experiment.source}: no telemetry file`, 'name it in forecast: telemetry:, or give --telemetry FILE');
   if (!existsSync(telemetryFile)) throw new InputError(`${telemetryFile}: no such file`, 'check the path (forecast: telemetry: is relative to the scenario file)');
-  const groups = knownGroups(experiment);
-  const population = experiment.params.organisation.employees;
-  // Simulated only if the file has a with_access to check: every group the scenario knows, at once.
-  let access: ((g: string | null, w: number) => [number, number] | undefined) | undefined;
-  const { telemetry, warnings } = await readTelemetry(telemetryFile, {
-    horizon: experiment.params.weeks,
-    groups,
-    population,
-    expectedAccess: (group, week) => {
-      access ??= expectedAccess(experiment, [null, ...groups.keys()], experiment.params.weeks);
-      return access(group, week);
-    },
-  });
+  const { telemetry, warnings } = await readScenarioTelemetry(experiment, telemetryFile);
   options.onWarnings?.(warnings);
 
   const holdout = options.holdout ?? 0;

@@ -26,9 +26,9 @@ import { layoutOf } from '../runner/batch.ts';
 import { ScenarioError, type Diagnostic } from '../scenarios/errors.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { AbcInterrupted, type Generation, type StopReason } from './abc.ts';
-import { calibrate, calibrationSetup, expectedAccess, knownGroups, posteriorDraws, type CalibrationSetup } from './calibrate.ts';
+import { calibrate, calibrationSetup, posteriorDraws, readScenarioTelemetry, type CalibrationSetup } from './calibrate.ts';
 import { forecastExperiment } from './simulate.ts';
-import { readTelemetry, type Telemetry } from './telemetry.ts';
+import type { Telemetry } from './telemetry.ts';
 import { ForecastThreads } from './threads.ts';
 
 const CACHE_FORMAT = 1;
@@ -55,18 +55,7 @@ export async function prepareForecast(experiment: Experiment, overrides: { parti
   const file = plan.telemetry;
   if (!file) throw at('claims read the forecast, but forecast: names no telemetry file', 'name it in forecast: telemetry: (relative to the scenario file)');
   if (!existsSync(file)) throw at(`the telemetry file ${file} does not exist`, 'check forecast: telemetry: (relative to the scenario file)');
-  const groups = knownGroups(experiment);
-  // As `uptake forecast` reads it: with_access is checked against the plan in progress only when the file has it.
-  let access: ((g: string | null, w: number) => [number, number] | undefined) | undefined;
-  const { telemetry, warnings } = await readTelemetry(file, {
-    horizon: experiment.params.weeks,
-    groups,
-    population: experiment.params.organisation.employees,
-    expectedAccess: (group, week) => {
-      access ??= expectedAccess(experiment, [null, ...groups.keys()], experiment.params.weeks);
-      return access(group, week);
-    },
-  });
+  const { telemetry, warnings } = await readScenarioTelemetry(experiment, file);
   const setup = calibrationSetup(experiment, telemetry, telemetry.lastWeek, overrides);
   return { experiment, telemetry, telemetryHash: createHash('sha256').update(readFileSync(file)).digest('hex'), setup, warnings };
 }
