@@ -28,6 +28,7 @@ interface ForecastFlags {
   resume?: boolean;
   force?: boolean;
   selfTest?: boolean;
+  pilots?: string;
 }
 
 export function register(program: Command): void {
@@ -47,6 +48,7 @@ export function register(program: Command): void {
     .option('--resume', 'continue an interrupted calibration from its finished generations')
     .option('--force', 'replace a forecast folder that holds another scenario\'s results')
     .option('--self-test', 'calibrate synthetic pilots drawn from the prior and report the coverage of the credible intervals')
+    .option('--pilots <n>', 'synthetic pilots of --self-test (default 40)')
     .addHelpText('after', '\nExample: uptake forecast scenarios/pilot.yaml\nSee docs/forecast.md.')
     .action(async (scenario: string, flags: ForecastFlags) => {
       await forecastCommand(scenario, flags);
@@ -66,7 +68,8 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
   const { runForecast, ForecastInterrupted, STOP_REASONS } = await import('../../forecast/forecast.ts');
   if (flags.selfTest) {
     const { selfTestCommand } = await import('./forecast-self-test.ts');
-    return selfTestCommand(experiment, { particles, budget, workers, quiet, json: flags.json === true });
+    const pilots = wholeNumber('--pilots', flags.pilots, 2);
+    return selfTestCommand(experiment, { particles, budget, ...(pilots !== undefined ? { pilots } : {}), workers, quiet, json: flags.json === true });
   }
   const out = flags.out ?? join('out', experiment.name);
   const tty = process.stderr.isTTY === true && !quiet;
