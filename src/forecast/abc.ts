@@ -16,7 +16,8 @@
  * K's normaliser) cancel when the weights are normalised.
  *
  * The distance is d = √(Σ_k v_k ((s_k − o_k)/scale_k)² / Σ_k v_k), v the statistics' weights,
- * scale_k the median absolute deviation of statistic k over generation 0 (the prior predictive).
+ * scale_k the median absolute deviation of statistic k over generation 0 (the prior predictive),
+ * at least settings.scaleFloor.
  *
  * Reproducibility: every random choice of attempt a of generation t comes from its own stream
  * (deriveSeed(seed, 'abc', t, a)) and its simulation seed is deriveSeed(seed, 'abc-sim', t, a);
@@ -54,6 +55,12 @@ export interface AbcSettings {
   minShrink: number;
   /** Attempts per simulate() call: the unit of parallel work. */
   batch: number;
+  /**
+   * No distance scale below this (0: none). For counts 1 is the resolution: a statistic that is
+   * 0 in most prior simulations (posters in a pilot's first weeks) has a median absolute deviation
+   * of 0, and without a floor one person more would weigh like a whole spread of another statistic.
+   */
+  scaleFloor?: number;
   seed: number;
 }
 
@@ -266,7 +273,7 @@ export async function runAbcSmc(parameters: AbcParameter[], observed: Float64Arr
       }
       stats.push(...(await simulateBatch(attempts)));
     }
-    scales = distanceScales(stats, K);
+    scales = distanceScales(stats, K, settings.scaleFloor ?? 0);
     return {
       generation: 0, tolerance: Infinity, attempts: N, accepted: N, acceptanceRate: 1, ess: N,
       particles, weights: new Float64Array(N).fill(1 / N), distances: Float64Array.from(stats, distance), seeds,
@@ -416,14 +423,14 @@ function checkInputs(parameters: AbcParameter[], observed: Float64Array, statWei
 
 function pick(s: AbcSettings): AbcSettings {
   const { particles, budget, maxGenerations, quantile, minAcceptance, targetTolerance, minShrink, batch, seed } = s;
-  return { particles, budget, maxGenerations, quantile, minAcceptance, targetTolerance, minShrink, batch, seed };
+  return { particles, budget, maxGenerations, quantile, minAcceptance, targetTolerance, minShrink, batch, seed, ...(s.scaleFloor ? { scaleFloor: s.scaleFloor } : {}) };
 }
 
 /**
  * Each statistic's median absolute deviation over the prior simulations; a statistic
- * that is mostly constant falls back to its mean absolute deviation, then to 1.
+ * that is mostly constant falls back to its mean absolute deviation, then to 1; never below `floor`.
  */
-function distanceScales(stats: Float64Array[], K: number): Float64Array {
+function distanceScales(stats: Float64Array[], K: number, floor: number): Float64Array {
   const scales = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     const column = stats.map((s) => s[k]!).sort((a, b) => a - b);
@@ -431,7 +438,7 @@ function distanceScales(stats: Float64Array[], K: number): Float64Array {
     const mad = quantileOfSorted(column.map((v) => Math.abs(v - median)).sort((a, b) => a - b), 0.5);
     const mean = column.reduce((s, v) => s + v, 0) / column.length;
     const meanAbs = column.reduce((s, v) => s + Math.abs(v - mean), 0) / column.length;
-    scales[k] = mad > 0 ? mad : meanAbs > 0 ? meanAbs : 1;
+    scales[k] = Math.max(floor, mad > 0 ? mad : meanAbs > 0 ? meanAbs : 1);
   }
   return scales;
 }

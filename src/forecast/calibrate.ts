@@ -59,6 +59,8 @@ export function calibrationSetup(experiment: Experiment, telemetry: Telemetry, l
   const settings: AbcSettings = {
     particles, budget: overrides.budget ?? plan.budget, maxGenerations: plan.generations, quantile: plan.quantile, minAcceptance: plan.acceptanceFloor,
     targetTolerance: plan.targetTolerance, minShrink: plan.minShrink, batch: particles, seed: overrides.seed ?? deriveSeed(experiment.seed, 'forecast-abc'),
+    // The statistics are counts of people (and of posts): one is their resolution (abc.ts, scaleFloor).
+    scaleFloor: 1,
   };
   const parameters = plan.parameters.map((u) => ({ name: fileParamPath(u.path), prior: u.distribution }));
   return { layout, observed, weights, metrics, metricWeights, parameters, settings };
