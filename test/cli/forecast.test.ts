@@ -87,6 +87,12 @@ describe('uptake forecast', () => {
     const flag = await uptake(['forecast', 'scenarios/pilot.yaml', '--particles', '3']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/--particles: expected a whole number of at least 20, got "3"/);
+    const idle = await uptake(['forecast', 'scenarios/pilot.yaml', '--self-test', '--out', join(root, 'idle'), '--resume']);
+    expect(idle.code).toBe(2);
+    expect(idle.stderr).toBe('error: --out, --resume do nothing with --self-test — the self-test prints its result and writes no folder: leave them out\n');
+    const pilots = await uptake(['forecast', 'scenarios/pilot.yaml', '--pilots', '3']);
+    expect(pilots.code).toBe(2);
+    expect(pilots.stderr).toMatch(/^error: --pilots is the number of synthetic pilots of --self-test/);
     const holdout = await uptake(['forecast', 'scenarios/pilot.yaml', '--holdout', '14', '--out', join(root, 'holdout')]);
     expect(holdout.code).toBe(2);
     expect(holdout.stderr).toMatch(/--holdout 14: the telemetry has 14 weeks/);

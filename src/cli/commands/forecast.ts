@@ -4,12 +4,12 @@
  * `<out>/forecast/`; prints a line per generation on a terminal, then the posterior and the forecast.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadScenarioWithWarnings, applyOverrides } from '../../scenarios/load.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { wholeNumber } from '../flags.ts';
-import { Interrupts } from '../errors.ts';
+import { Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatPercent, plural, renderTable, useColour } from '../format.ts';
 import { warningLines } from '../warnings.ts';
 import { comparisonJson, comparisonText } from './run.ts';
@@ -67,10 +67,16 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
   const quiet = flags.quiet === true;
   const { runForecast, ForecastInterrupted, STOP_REASONS } = await import('../../forecast/forecast.ts');
   if (flags.selfTest) {
+    // The self-test writes nothing and calibrates synthetic pilots only: these flags would do nothing.
+    const idle = (['out', 'holdout', 'resume', 'force'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`);
+    if (idle.length) throw new UsageError(`${idle.join(', ')} ${idle.length === 1 ? 'does' : 'do'} nothing with --self-test`, 'the self-test prints its result and writes no folder: leave them out');
     const { selfTestCommand } = await import('./forecast-self-test.ts');
     const pilots = wholeNumber('--pilots', flags.pilots, 2);
-    return selfTestCommand(experiment, { particles, budget, ...(pilots !== undefined ? { pilots } : {}), workers, quiet, json: flags.json === true });
+    // --telemetry sets the synthetic pilots' observed weeks, as the scenario's file would.
+    const tested = flags.telemetry && experiment.forecast ? { ...experiment, forecast: { ...experiment.forecast, telemetry: resolve(flags.telemetry) } } : experiment;
+    return selfTestCommand(tested, { particles, budget, ...(pilots !== undefined ? { pilots } : {}), workers, quiet, json: flags.json === true });
   }
+  if (flags.pilots !== undefined) throw new UsageError('--pilots is the number of synthetic pilots of --self-test', 'add --self-test, or leave --pilots out');
   const out = flags.out ?? join('out', experiment.name);
   const tty = process.stderr.isTTY === true && !quiet;
   const interrupts = new Interrupts(() => process.stderr.write('\nStopping after the simulations in flight; finished generations are kept…\n'));
