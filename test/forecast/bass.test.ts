@@ -69,8 +69,19 @@ describe('fitting the Bass model', () => {
     expect(fit.flags).toEqual([]);
   });
 
+  it("by Bass's regression reproduces a published worked fit to its printed digits: p 0.0626032, q 0.73766359, M 10.5036768", () => {
+    // Source: the in-class exercise of a brand-management course ("use the linear regression procedure to estimate the
+    // Bass model parameters": N(t) on A(t−1) and A(t−1)², five years of adoptions in millions), as published in the
+    // public repository aoyingxue/GitNote, GRADUATE_STUDY/2.555A_DATA_ANALYSIS_FOR_BRAND_MANAGEMENT/Module_1_InClass.md,
+    // which prints p = 0.0626032, q = 0.73766359, M = 10.5036768.
+    const fit = fitBass([0.517, 1.169, 1.604, 2.044, 2.286], 'ols');
+    expect(fit.p.toFixed(7)).toBe('0.0626032');
+    expect(fit.q.toFixed(8)).toBe('0.73766359');
+    expect(fit.m.toFixed(7)).toBe('10.5036768');
+    expect(fit.flags).toEqual(['before_peak']); // five rising years: the peak is still ahead
+  });
+
   it("by Bass's regression recovers p, q and m exactly from his discrete model (no noise), through m = (−b − √(b² − 4ac))/2c", () => {
-    // No published estimate could be matched to a public data set, so the regression is checked on data it must fit exactly.
     const [p, q, m] = [0.015, 0.42, 12_000];
     const fit = fitBass(recursion(p, q, m, 14), 'ols');
     expect(fit.p / p).toBeCloseTo(1, 9);
