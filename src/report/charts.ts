@@ -11,7 +11,7 @@ import { spread } from './stats.ts';
 
 export type VlSpec = Record<string, unknown>;
 
-export type ChartSection = 'adoption' | 'timing' | 'comparison' | 'cost' | 'waves' | 'pilot';
+export type ChartSection = 'adoption' | 'timing' | 'comparison' | 'cost' | 'waves' | 'drivers' | 'pilot';
 
 export interface Chart {
   /** File stem inside charts/: <name>.vl.json, <name>.svg, <name>.png. */

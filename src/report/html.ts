@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { PARAMETER_SPECS } from '../model/index.ts';
 import { fileParamPath } from '../scenarios/names.ts';
 import type { Chart, ChartSection } from './charts.ts';
+import { driverSentences } from './drivers.ts';
 import { KEY_OBSERVABLES } from './charts.ts';
 import { type StrategyFigures, clearDifference, comparison } from './figures.ts';
 import { formatValue, money, neitherReachesText, percent, weeks } from './format.ts';
@@ -300,6 +301,7 @@ const SECTION_TITLES: Record<ChartSection, string> = {
   comparison: 'Strategy against strategy',
   cost: 'Cost and what it buys',
   waves: 'Waves and gates of the phased rollout',
+  drivers: 'What drives the result',
   pilot: PILOT_TITLE,
 };
 
@@ -309,6 +311,7 @@ const SECTION_INTROS: Record<ChartSection, string> = {
   comparison: 'Because every strategy runs on the same simulated organisations, they can be compared rollout by rollout.',
   cost: 'Each strategy\'s total cost against the adoption it sustains at the end.',
   waves: 'When each wave of a phased rollout opened: a wave opens when the previous wave passes its gate, or is forced open once it has waited the maximum (how often is noted beside each wave).',
+  drivers: 'Which of the uncertain assumptions move the results, measured on the rollouts themselves: each rollout drew them afresh, so their rank correlation with a result says how much, and which way, it pushes.',
   pilot: 'What the running pilot\'s weekly numbers say about the ways forward.',
 };
 
@@ -448,6 +451,13 @@ export interface PageTexts {
   sources?: string;
 }
 
+/** The sentences of "What drives the result" and its chart (empty without drivers). */
+function driversBody(data: ReportData, figures: string): string {
+  const sentences = driverSentences(data);
+  if (sentences.length === 0 && !figures) return '';
+  return `<ul class="drivers">${sentences.map((s) => `<li>${emphasiseStrategies(s, data)}</li>`).join('\n')}</ul>\n${figures}`;
+}
+
 export function buildPage(input: PageInput): string {
   const { data, charts, figures, summary } = input;
   const { experiment } = data.summary;
@@ -466,6 +476,7 @@ export function buildPage(input: PageInput): string {
     chartSection('comparison', 'comparison', figs(bySection('comparison'))),
     chartSection('cost', 'cost', figs(bySection('cost'))),
     chartSection('waves', 'waves', figs(bySection('waves'))),
+    chartSection('drivers', 'drivers', driversBody(data, figs(bySection('drivers')))),
   ].filter(Boolean);
   const toc: [string, string][] = [
     ['summary', 'Summary'],

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { buildCharts } from './charts.ts';
+import { driversChart } from './drivers.ts';
 import { drawCharts, writeAtomic } from './draw.ts';
 import { strategyFigures } from './figures.ts';
 import { pilotSectionForRun } from './forecast-report.ts';
@@ -50,7 +51,8 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
   const log = options.log ?? (options.quiet ? undefined : (line: string) => process.stderr.write(`warning: ${line}\n`));
   options = { ...options, log };
   const data = await loadReportData(dir);
-  const charts = buildCharts(data);
+  const drivers = driversChart(data);
+  const charts = drivers ? [...buildCharts(data), drivers] : buildCharts(data);
   const fonts = findFonts();
   if (!fonts.explicit) options.log?.('DejaVu Sans not found (Debian: apt-get install fonts-dejavu-core): PNG text uses system fonts and may differ between machines.');
 

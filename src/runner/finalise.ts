@@ -8,6 +8,7 @@ import { GOVERNANCE_OUTCOMES, OBSERVABLE_COUNT, OBSERVABLES, RESULT_COUNT, RESUL
 import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
 import { type Aggregate } from './aggregate.ts';
+import { driversOf } from './drivers.ts';
 import { QUANTILE_ERROR, RESULT_BETTER } from './metrics.ts';
 import type { Sketch } from './sketch.ts';
 import { waveColumnPrefix } from './outputs.ts';
@@ -180,7 +181,8 @@ export type ExactResults = Map<string, Map<string, Float64Array>>;
 export function readExactResults(file: string, experiment: Experiment): ExactResults {
   const lines = readFileSync(file, 'utf8').split('\n');
   const header = lines[0]!.split(',');
-  const wanted = header.map((name, i) => (i >= 3 && (RESULT_NAMES.has(name) || name.endsWith('_open_week')) ? name : ''));
+  const draws = new Set(experiment.uncertainties.map((u) => fileParamPath(u.path)));
+  const wanted = header.map((name, i) => (i >= 3 && (RESULT_NAMES.has(name) || name.endsWith('_open_week') || draws.has(name)) ? name : ''));
   const counts = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i]) continue;
@@ -315,5 +317,6 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
     histograms: RESULTS.map((_, j) => histogramOf(agg, experiment, j)),
     comparisons,
     waveOpenWeeks,
+    ...(exact ? { drivers: driversOf(experiment, (s) => exact.get(s)) } : {}),
   };
 }

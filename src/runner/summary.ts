@@ -21,6 +21,7 @@ import { createInterface } from 'node:readline';
 import type { Uncertainty } from '../scenarios/experiment.ts';
 
 import { quantileCountingNever, quantileOfSorted } from '../quantile.ts';
+import type { Driver } from './drivers.ts';
 
 // The one quantile of the project lives in the base; summaries quote it.
 export { quantileCountingNever, quantileOfSorted };
@@ -202,6 +203,11 @@ export interface RunSummary {
   comparisons: PairedComparison[];
   /** waveOpenWeeks[strategy]: one entry per wave; absent for plans without waves. */
   waveOpenWeeks: Record<string, WaveOpening[]>;
+  /**
+   * What drives each result: every uncertainty's rank correlation with every per-rollout result of
+   * every strategy and pair `A-B` (src/runner/drivers.ts). Absent in older folders and without uncertainties: [].
+   */
+  drivers?: Driver[];
 }
 
 export interface RunManifest {
