@@ -12,6 +12,7 @@ import { compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toCamel } from './names.ts';
 import { expandAssumptions } from './claim-expand.ts';
 import { expandForecast } from './forecast-block.ts';
+import { expandExplore } from './explore-block.ts';
 import { DEFAULT_ROLLOUTS, DEFAULT_SEED, SECTIONS, type InterventionFile, type ScenarioFile, type StrategyFile } from './schema.ts';
 import { LoadContext } from './source.ts';
 import { SPEC_BY_FILE_PATH } from './diagnose.ts';
@@ -100,6 +101,7 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
     ...(file.forecast ? { forecast: expandForecast(file.forecast, ctx.file, Object.keys(file.strategies), strategies.map((s) => s.label ?? s.name), uncertainties, forecastPriors(file.forecast.parameters)) } : {}),
+    ...(file.explore ? { explore: expandExplore(file.explore, Object.keys(file.strategies), file.strategies as Record<string, unknown>) } : {}),
     ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, { strategies: strategies.map((s) => s.name), weeks: horizon, waves: Object.fromEntries(strategies.map((s) => [s.name, waveCountOf(s)])) }) } : {}),
   };
   experiment.hash = experimentHash(experiment);
