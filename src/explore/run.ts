@@ -16,7 +16,9 @@ import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { batchSizeFor, layoutOf, parseFailure, planBatches, seriesAt, strategyOffset, type BatchTask, type RolloutFailureInfo } from '../runner/batch.ts';
 import { experimentKey } from '../runner/execute.ts';
-import { stringifyJson, writeFileDurably } from '../runner/outputs.ts';
+import { EXPLORE_FOLDER, stringifyJson, writeFileDurably } from '../runner/outputs.ts';
+
+export { EXPLORE_FOLDER };
 import { createRunner } from '../runner/pool.ts';
 import { schedule } from '../runner/schedule.ts';
 import { uptakeVersion } from '../version.ts';
@@ -24,7 +26,6 @@ import { blockOf, buildDesign, designCsv, pointOverride, pointPlans, type Explor
 import { aboutZero, noiseShare, sobolIndices, sobolIndicesAtHalfAndFull, type Interval, type SobolIndices } from './indices.ts';
 import type { SaltelliOutputs } from './saltelli.ts';
 
-export const EXPLORE_FOLDER = 'explore';
 export const EXPLORE_FORMAT = 'uptake-explore/1';
 /** Results explored: all of rollouts.csv's but governance, a code (0..3), not a quantity whose variance means something. */
 export const EXPLORE_OUTCOMES: ResultName[] = RESULTS.map((r) => r.name).filter((n) => n !== 'governance');

@@ -107,11 +107,18 @@ export class OutputFolderError extends RunInputError {}
 /** The folder `uptake forecast` writes inside an output folder; `uptake run` into the same folder keeps it. */
 export const FORECAST_FOLDER = 'forecast';
 
+/** The folder `uptake explore` writes inside an output folder; `uptake run` into the same folder keeps it too. */
+export const EXPLORE_FOLDER = 'explore';
+/** Folders other commands write inside an output folder, each with its own manifest.json. */
+const KEPT_FOLDERS = [FORECAST_FOLDER, EXPLORE_FOLDER];
+
 /** True when `dir` is missing, empty, or was written by uptake (so replacing it loses nothing of the user's). */
 export function replaceable(dir: string): boolean {
   if (!existsSync(dir)) return true;
   const entries = readdirSync(dir);
-  return entries.length === 0 || entries.includes('manifest.json') || (entries.length === 1 && entries[0] === FORECAST_FOLDER && existsSync(join(dir, FORECAST_FOLDER, 'manifest.json')));
+  // Hidden entries are uptake's work folders (an interrupted explore's, for one).
+  const shown = entries.filter((e) => !e.startsWith('.'));
+  return entries.length === 0 || entries.includes('manifest.json') || (shown.length > 0 && shown.every((e) => KEPT_FOLDERS.includes(e) && existsSync(join(dir, e, 'manifest.json'))));
 }
 
 /** The part of `path` (itself or a folder above it) that exists and is a file, if any: "not a directory" said plainly. */
@@ -148,8 +155,8 @@ export function checkOutputFolder(out: string, scenario: string, force: boolean,
 /** Which scenario an output folder holds, from its manifest.json, with what was run and when. */
 function heldScenario(dir: string): { name?: string; detail: string } {
   try {
-    const own = `${dir}/manifest.json`;
-    const m = JSON.parse(readFileSync(existsSync(own) ? own : `${dir}/${FORECAST_FOLDER}/manifest.json`, 'utf8')) as {
+    const manifests = [`${dir}/manifest.json`, ...KEPT_FOLDERS.map((f) => `${dir}/${f}/manifest.json`)];
+    const m = JSON.parse(readFileSync(manifests.find((f) => existsSync(f)) ?? manifests[0]!, 'utf8')) as {
       scenario?: { name?: unknown }; rollouts?: unknown; finishedAt?: unknown; shard?: { index: number; count: number };
     };
     const name = typeof m.scenario?.name === 'string' ? m.scenario.name : undefined;
@@ -178,9 +185,11 @@ export function installFolder(ready: string, out: string): void {
     rmSync(aside, { recursive: true, force: true });
     renameSync(out, aside);
     renameSync(ready, out);
-    // A forecast written into the folder by `uptake forecast` is not the run's to drop.
-    const forecast = join(aside, FORECAST_FOLDER);
-    if (existsSync(forecast) && !existsSync(join(out, FORECAST_FOLDER))) renameSync(forecast, join(out, FORECAST_FOLDER));
+    // A forecast (or explore) written into the folder by `uptake forecast` (`uptake explore`) is not the run's to drop.
+    for (const folder of KEPT_FOLDERS) {
+      const kept = join(aside, folder);
+      if (existsSync(kept) && !existsSync(join(out, folder))) renameSync(kept, join(out, folder));
+    }
     rmSync(aside, { recursive: true, force: true });
   } else {
     renameSync(ready, out);
