@@ -1,0 +1,70 @@
+/** `uptake explore` as a user runs it: JSON on request, and bad input that exits 2 with nothing written. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uptake } from './spawn.ts';
+
+const FIXTURE = 'test/explore/fixtures/small.yaml';
+let root: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'uptake-cli-explore-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('uptake explore', () => {
+  it('runs the small scenario, prints JSON with --json, and an uptake run into the same folder keeps explore/', async () => {
+    const out = join(root, 'small');
+    const r = await uptake(['explore', FIXTURE, '--samples', '8', '--rollouts', '2', '--workers', '2', '--out', out, '--json', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { dir: string; samples: number; indices: { n: number }[]; noise_share: unknown[] };
+    expect(json.dir).toBe(join(out, 'explore'));
+    expect(json.samples).toBe(8);
+    expect(new Set(json.indices.map((i) => i.n))).toEqual(new Set([4, 8]));
+    const indices = readFileSync(join(out, 'explore', 'indices.csv'), 'utf8');
+    const run = await uptake(['run', FIXTURE, '--rollouts', '2', '--out', out, '--quiet', '--no-report']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(out, 'explore', 'indices.csv'), 'utf8')).toBe(indices);
+  }, 120_000);
+
+  it('prints tables with the indices at N/2 and N side by side and a note for about-zero ones', async () => {
+    const r = await uptake(['explore', FIXTURE, '--samples', '8', '--workers', '1', '--out', join(root, 'text')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/first order, N=4 +first order, N=8 +total, N=4 +total, N=8 +noise/);
+    expect(r.stdout).toMatch(/≈ 0: the 95% bootstrap interval covers zero/);
+    expect(r.stderr).toMatch(/Wrote .*explore: 40 design points × 2 rollouts × 2 strategies/);
+  }, 120_000);
+
+  it('a bad explore: block exits 2 with every problem at file:line and a hint, and writes nothing', async () => {
+    const file = join(root, 'bad.yaml');
+    const text = readFileSync(FIXTURE, 'utf8').replace('adoption.imitation: [0.1, 0.5]', 'adoption.imitaton: [0.1, 0.5]').replace('samples: 16', 'samples: 20');
+    writeFileSync(file, text);
+    const lines = text.split('\n');
+    const lineOf = (s: string): number => lines.findIndex((l) => l.includes(s)) + 1;
+    const out = join(root, 'bad-out');
+    const r = await uptake(['explore', file, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:${lineOf('adoption.imitaton')}:`);
+    expect(r.stderr).toMatch(/did you mean adoption\.imitation/);
+    expect(r.stderr).toContain(`${file}:${lineOf('samples: 20')}:`);
+    expect(r.stderr).toMatch(/use 16 or 32/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('--samples that is not a power of two, and --method morris, exit 2 with a hint and write nothing', async () => {
+    const out = join(root, 'flags-out');
+    const samples = await uptake(['explore', FIXTURE, '--samples', '12', '--out', out]);
+    expect(samples.code).toBe(2);
+    expect(samples.stderr).toMatch(/--samples must be a power of two.*got 12/);
+    expect(samples.stderr).toMatch(/--samples 8/);
+    const morris = await uptake(['explore', FIXTURE, '--method', 'morris', '--out', out]);
+    expect(morris.code).toBe(2);
+    expect(morris.stderr).toMatch(/not yet available/);
+    const one = await uptake(['explore', FIXTURE, '--rollouts', '1', '--out', out]);
+    expect(one.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+});
