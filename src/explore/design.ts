@@ -5,7 +5,7 @@
  *
  * Points are numbered block by block: A rows 0..N−1, then B, then A_B^(i) for each input i.
  */
-import { builtinStrategy, PARAMETER_SPECS, type StrategyPlan } from '../model/index.ts';
+import { builtinStrategy, deriveSeed, PARAMETER_SPECS, type StrategyPlan } from '../model/index.ts';
 import { InputError } from '../errors.ts';
 import type { Experiment, ExploreInput } from '../scenarios/experiment.ts';
 import { EXPLORE_DEFAULTS, EXPLORE_MAX_INPUTS, isPowerOfTwo } from '../scenarios/explore-block.ts';
@@ -13,10 +13,15 @@ import { fileParamPath } from '../scenarios/names.ts';
 import type { RolloutOverride } from '../runner/batch.ts';
 import { inverseCdf } from './inverse-cdf.ts';
 import { saltelliDesign } from './saltelli.ts';
+import { morrisDesign, type MorrisDesign } from './morris.ts';
+
+export const EXPLORE_METHODS = ['sobol', 'morris'] as const;
+export type ExploreMethod = (typeof EXPLORE_METHODS)[number];
 
 export interface ExploreSettings {
+  method: ExploreMethod;
   inputs: ExploreInput[];
-  /** N, the base size. */
+  /** Sobol': N, the base size (a power of two). Morris: r, the trajectories. */
   samples: number;
   /** R, replicates per design point. */
   rollouts: number;
@@ -27,7 +32,8 @@ export interface ExploreSettings {
 const INTEGER_PATHS = new Set(PARAMETER_SPECS.filter((s) => s.integer).map((s) => s.path));
 
 /** The settings of a run: flags over the explore: block over the defaults; the uncertainties when no inputs are named. */
-export function exploreSettings(experiment: Experiment, flags: { samples?: number; rollouts?: number } = {}): ExploreSettings {
+export function exploreSettings(experiment: Experiment, flags: { samples?: number; rollouts?: number; method?: ExploreMethod } = {}): ExploreSettings {
+  const method = flags.method ?? 'sobol';
   const named = experiment.explore?.inputs ?? [];
   const inputs: ExploreInput[] = named.length > 0
     ? named
@@ -36,38 +42,54 @@ export function exploreSettings(experiment: Experiment, flags: { samples?: numbe
   const rollouts = flags.rollouts ?? experiment.explore?.rollouts ?? EXPLORE_DEFAULTS.rollouts;
   if (inputs.length === 0) throw new InputError(`${experiment.source}: nothing to explore: the scenario has no uncertainties and no explore: inputs`, 'add an explore: block, e.g. explore: {inputs: {adoption.imitation: [0.1, 0.4]}}, or an uncertainty');
   if (inputs.length > EXPLORE_MAX_INPUTS) throw new InputError(`${experiment.source}: ${inputs.length} inputs: at most ${EXPLORE_MAX_INPUTS} can be explored at once`, 'name fewer inputs in an explore: block');
-  if (!isPowerOfTwo(samples) || samples < 4) {
+  if (method === 'morris' && samples < 4) throw new InputError(`--samples (Morris trajectories) must be at least 4, got ${samples}`, 'e.g. --samples 64');
+  if (method === 'sobol' && (!isPowerOfTwo(samples) || samples < 4)) {
     const below = 2 ** Math.max(2, Math.floor(Math.log2(Math.max(4, samples))));
     throw new InputError(`--samples must be a power of two of at least 4 (the Sobol' design is balanced in blocks of 2^m), got ${samples}`, `e.g. --samples ${below === samples ? below * 2 : below}`);
   }
   if (rollouts < 2) throw new InputError(`--rollouts must be at least 2 per design point (the Monte Carlo noise is seen between replicates), got ${rollouts}`, 'e.g. --rollouts 4');
-  return { inputs, samples, rollouts, from: named.length > 0 ? 'explore' : 'uncertainties' };
+  return { method, inputs, samples, rollouts, from: named.length > 0 ? 'explore' : 'uncertainties' };
 }
 
 export interface ExploreDesign {
   settings: ExploreSettings;
+  /** Sobol': N. Morris: r. */
   n: number;
   k: number;
-  /** N(k + 2). */
+  /** Sobol': N(k + 2). Morris: r(k + 1). */
   points: number;
+  /** Morris only: the trajectories, for the elementary effects. */
+  morris?: MorrisDesign;
   /** The inputs' values, points × k row-major, in point order (A, B, A_B^(0), …). */
   values: Float64Array;
 }
 
-/** Block of point p: `A`, `B` or `AB_<i>` (0-based input number, in the order of the inputs). */
-export function blockOf(design: Pick<ExploreDesign, 'n'>, p: number): string {
+/** Block of point p: `A`, `B` or `AB_<i>` (0-based input number, in the order of the inputs); Morris: `T<t>`, trajectory t. */
+export function blockOf(design: Pick<ExploreDesign, 'n' | 'k' | 'morris'>, p: number): string {
+  if (design.morris) return `T${Math.floor(p / (design.k + 1))}`;
   const b = Math.floor(p / design.n);
   return b === 0 ? 'A' : b === 1 ? 'B' : `AB_${b - 2}`;
 }
 
-export function buildDesign(settings: ExploreSettings): ExploreDesign {
+/** Row of point p within its block (Morris: the step along its trajectory, 0 its start). */
+export function rowOf(design: Pick<ExploreDesign, 'n' | 'k' | 'morris'>, p: number): number {
+  return design.morris ? p % (design.k + 1) : p % design.n;
+}
+
+/** The design; `seed` (the scenario's) draws Morris's trajectories. */
+export function buildDesign(settings: ExploreSettings, seed = 1): ExploreDesign {
   const k = settings.inputs.length;
   const n = settings.samples;
-  const unit = saltelliDesign(n, k);
   const maps = settings.inputs.map((input) => {
     const f = inverseCdf(input.distribution);
     return input.integer ? (u: number) => Math.round(f(u)) : f;
   });
+  if (settings.method === 'morris') {
+    const morris = morrisDesign(n, k, deriveSeed(seed, 'explore', 'morris'));
+    const values = morris.points.map((u, t) => maps[t % k]!(u));
+    return { settings, n, k, points: n * (k + 1), values, morris };
+  }
+  const unit = saltelliDesign(n, k);
   const blocks = [unit.a, unit.b, ...unit.ab];
   const values = new Float64Array(blocks.length * n * k);
   blocks.forEach((m, b) => {
@@ -85,7 +107,7 @@ function num(x: number): string {
 export function designCsv(design: ExploreDesign): string {
   const lines = [['point', 'block', 'row', ...design.settings.inputs.map((i) => i.name)].join(',')];
   for (let p = 0; p < design.points; p++) {
-    const row = [String(p), blockOf(design, p), String(p % design.n)];
+    const row = [String(p), blockOf(design, p), String(rowOf(design, p))];
     for (let i = 0; i < design.k; i++) row.push(num(design.values[p * design.k + i]!));
     lines.push(row.join(','));
   }

@@ -1,8 +1,8 @@
 /**
- * `uptake explore --method sobol` from experiment to `<out>/explore/`: every design point × R
+ * `uptake explore` (Sobol' or Morris) from experiment to `<out>/explore/`: every design point × R
  * replicates × every strategy on the runner's pool and batches (the replicates' seeds are the same at
  * every point: common random numbers across points, as between strategies), then Sobol' indices for
- * every result and every strategy and paired difference, at N/2 and N, the Monte Carlo noise share,
+ * (or Morris's μ* and σ) for every result and every strategy and paired difference, at N/2 and N, the Monte Carlo noise share,
  * and indices over time for the main observables (docs/explore.md).
  *
  * Finished batches are kept as they finish in a work folder beside `<out>/explore`, so an interrupted
@@ -25,6 +25,7 @@ import { uptakeVersion } from '../version.ts';
 import { blockOf, buildDesign, designCsv, pointOverride, pointPlans, type ExploreDesign, type ExploreSettings } from './design.ts';
 import { aboutZero, noiseShare, sobolIndices, sobolIndicesAtHalfAndFull, type Interval, type SobolIndices } from './indices.ts';
 import type { SaltelliOutputs } from './saltelli.ts';
+import { MORRIS_LEVELS, morrisIndices } from './morris.ts';
 
 export const EXPLORE_FORMAT = 'uptake-explore/1';
 /** Results explored: all of rollouts.csv's but governance, a code (0..3), not a quantity whose variance means something. */
@@ -56,7 +57,7 @@ export interface IndexRow {
   /** A strategy's name, or `A-B` for the paired difference A − B. */
   strategy: string;
   input: string;
-  index: 'first_order' | 'total';
+  index: 'first_order' | 'total' | 'mu_star' | 'sigma';
   estimate: number;
   low: number;
   high: number;
@@ -112,7 +113,7 @@ export function byWeekWeeks(weeks: number): number[] {
 
 /** The folder `uptake explore` writes in, beside `<out>/explore`; keyed by what determines the results. */
 function workDirOf(out: string, experiment: Experiment, design: ExploreDesign, batchSize: number): string {
-  const key = fingerprint({ v: 1, experiment: experimentKey(experiment), inputs: design.settings.inputs, n: design.n, r: design.settings.rollouts, batchSize }).slice(0, 16);
+  const key = fingerprint({ v: 1, method: design.settings.method, experiment: experimentKey(experiment), inputs: design.settings.inputs, n: design.n, r: design.settings.rollouts, batchSize }).slice(0, 16);
   return join(resolve(out), `.${EXPLORE_FOLDER}.uptake-${key}`);
 }
 
@@ -145,7 +146,8 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
   const { experiment, settings } = options;
   const out = resolve(options.out);
   checkExploreFolder(options.out);
-  const design = buildDesign(settings);
+  const design = buildDesign(settings, experiment.seed);
+  const method = settings.method;
   const r = settings.rollouts;
   const total = design.points * r;
   const layout = layoutOf(experiment);
@@ -290,8 +292,12 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
       const at = (q: number, s: number): number => results[(q * S + s) * M + m]!;
       const { perRollout, means } = pointValues(unit.b < 0 ? (q) => at(q, unit.a) : (q) => at(q, unit.a) - at(q, unit.b));
       noise.push({ outcome, strategy: unit.name, share: noiseShare(perRollout, r).share });
-      const { half, full } = sobolIndicesAtHalfAndFull(outputsOf(means), { resamples: RESAMPLES, seed: bootstrapSeed });
-      for (const est of [half, full]) pushRows(indices, est, { outcome, strategy: unit.name }, design);
+      if (design.morris) {
+        for (const m of [Math.floor(N / 2), N]) pushMorrisRows(indices, morrisIndices(design.morris, means, { n: m, resamples: RESAMPLES, seed: bootstrapSeed }), { outcome, strategy: unit.name }, design);
+      } else {
+        const { half, full } = sobolIndicesAtHalfAndFull(outputsOf(means), { resamples: RESAMPLES, seed: bootstrapSeed });
+        for (const est of [half, full]) pushRows(indices, est, { outcome, strategy: unit.name }, design);
+      }
     }
   });
   const byWeek: string[] = ['method,observable,week,strategy,input,index,estimate,low,high,n'];
@@ -303,8 +309,9 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
         const at = (q: number, s: number): number => series[((q * S + s) * K + k) * Wn + i]!;
         const { means } = pointValues(unit.b < 0 ? (q) => at(q, unit.a) : (q) => at(q, unit.a) - at(q, unit.b));
         const rows: IndexRow[] = [];
-        pushRows(rows, sobolIndices(outputsOf(means), { resamples: RESAMPLES_BY_WEEK, seed: bootstrapSeed }), { outcome: observable, strategy: unit.name }, design);
-        for (const row of rows) byWeek.push(['sobol', observable, week, row.strategy, row.input, row.index, num(row.estimate), num(row.low), num(row.high), row.n].join(','));
+        if (design.morris) pushMorrisRows(rows, morrisIndices(design.morris, means, { resamples: RESAMPLES_BY_WEEK, seed: bootstrapSeed }), { outcome: observable, strategy: unit.name }, design);
+        else pushRows(rows, sobolIndices(outputsOf(means), { resamples: RESAMPLES_BY_WEEK, seed: bootstrapSeed }), { outcome: observable, strategy: unit.name }, design);
+        for (const row of rows) byWeek.push([method, observable, week, row.strategy, row.input, row.index, num(row.estimate), num(row.low), num(row.high), row.n].join(','));
       }
     });
   });
@@ -315,14 +322,15 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
   rmSync(ready, { recursive: true, force: true });
   mkdirSync(ready);
   writeFileDurably(join(ready, 'design.csv'), designCsv(design));
-  writeFileDurably(join(ready, 'indices.csv'), indicesCsv(indices));
+  writeFileDurably(join(ready, 'indices.csv'), indicesCsv(indices, method));
   writeFileDurably(join(ready, 'indices-by-week.csv'), `${byWeek.join('\n')}\n`);
   writeFileDurably(join(ready, 'summary.json'), stringifyJson({
     format: EXPLORE_FORMAT,
-    method: 'sobol',
+    method,
     scenario: { name: experiment.name, source: experiment.source, hash: experiment.hash },
     seed: experiment.seed,
     samples: design.n,
+    ...(design.morris ? { morris: { trajectories: design.n, levels: MORRIS_LEVELS, delta: 0.5 } } : {}),
     rollouts_per_point: r,
     inputs_from: settings.from,
     inputs: settings.inputs.map((input) => ({ name: input.name, distribution: input.distribution, ...(input.integer ? { rounded: true } : {}) })),
@@ -373,6 +381,13 @@ function pushRows(rows: IndexRow[], est: SobolIndices, at: { outcome: string; st
   });
 }
 
+function pushMorrisRows(rows: IndexRow[], est: ReturnType<typeof morrisIndices>, at: { outcome: string; strategy: string }, design: ExploreDesign): void {
+  design.settings.inputs.forEach((input, i) => {
+    rows.push({ ...at, input: input.name, index: 'mu_star', ...intervalOf(est.muStar[i]!), n: est.n });
+    rows.push({ ...at, input: input.name, index: 'sigma', ...intervalOf(est.sigma[i]!), n: est.n });
+  });
+}
+
 /** A constant output (no variance) has no indices: NaN, written empty. */
 function intervalOf(i: Interval): Interval {
   return { estimate: i.estimate, low: i.low, high: i.high };
@@ -389,9 +404,9 @@ function num(x: number): string {
 
 export const INDICES_COLUMNS = ['method', 'outcome', 'strategy', 'input', 'index', 'estimate', 'low', 'high', 'n'] as const;
 
-export function indicesCsv(rows: IndexRow[]): string {
+export function indicesCsv(rows: IndexRow[], method = 'sobol'): string {
   const lines = [INDICES_COLUMNS.join(',')];
-  for (const row of rows) lines.push(['sobol', row.outcome, row.strategy, row.input, row.index, num(row.estimate), num(row.low), num(row.high), row.n].join(','));
+  for (const row of rows) lines.push([method, row.outcome, row.strategy, row.input, row.index, num(row.estimate), num(row.low), num(row.high), row.n].join(','));
   return `${lines.join('\n')}\n`;
 }
 

@@ -38,6 +38,16 @@ describe('uptake explore', () => {
     expect(r.stderr).toMatch(/Wrote .*explore: 40 design points × 2 rollouts × 2 strategies/);
   }, 120_000);
 
+  it('--method morris prints mu* and sigma at r/2 and r trajectories (any whole number of them)', async () => {
+    const out = join(root, 'morris');
+    const r = await uptake(['explore', FIXTURE, '--method', 'morris', '--samples', '12', '--workers', '2', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/μ\*, trajectories=6 +μ\*, trajectories=12 +σ, trajectories=6 +σ, trajectories=12 +noise/);
+    const lines = readFileSync(join(out, 'explore', 'indices.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('method,outcome,strategy,input,index,estimate,low,high,n');
+    expect(new Set(lines.slice(1).map((l) => `${l.split(',')[0]} ${l.split(',')[4]}`))).toEqual(new Set(['morris mu_star', 'morris sigma']));
+  }, 120_000);
+
   it('a bad explore: block exits 2 with every problem at file:line and a hint, and writes nothing', async () => {
     const file = join(root, 'bad.yaml');
     const text = readFileSync(FIXTURE, 'utf8').replace('adoption.imitation: [0.1, 0.5]', 'adoption.imitaton: [0.1, 0.5]').replace('samples: 16', 'samples: 20');
@@ -54,15 +64,15 @@ describe('uptake explore', () => {
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
-  it('--samples that is not a power of two, and --method morris, exit 2 with a hint and write nothing', async () => {
+  it('--samples that is not a power of two, an unknown --method and --rollouts 1 exit 2 with a hint and write nothing', async () => {
     const out = join(root, 'flags-out');
     const samples = await uptake(['explore', FIXTURE, '--samples', '12', '--out', out]);
     expect(samples.code).toBe(2);
     expect(samples.stderr).toMatch(/--samples must be a power of two.*got 12/);
     expect(samples.stderr).toMatch(/--samples 8/);
-    const morris = await uptake(['explore', FIXTURE, '--method', 'morris', '--out', out]);
-    expect(morris.code).toBe(2);
-    expect(morris.stderr).toMatch(/not yet available/);
+    const method = await uptake(['explore', FIXTURE, '--method', 'fast', '--out', out]);
+    expect(method.code).toBe(2);
+    expect(method.stderr).toMatch(/--method must be sobol or morris, got "fast"/);
     const one = await uptake(['explore', FIXTURE, '--rollouts', '1', '--out', out]);
     expect(one.code).toBe(2);
     expect(existsSync(out)).toBe(false);

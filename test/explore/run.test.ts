@@ -84,6 +84,20 @@ describe('uptake explore --method sobol', () => {
     expect(summary.noise_share.length).toBe(EXPLORE_OUTCOMES.length * 3);
   });
 
+  it('Morris: the same bytes on 1 and 2 workers, μ* of the cost input exactly zero for adoption, and the pilot share first for the pilot', async () => {
+    const settings = exploreSettings(experiment, { method: 'morris', samples: 12 });
+    const one = await runExplore({ experiment, settings, out: join(root, 'morris-one'), workers: 1, runner: 'sequential' });
+    const two = await runExplore({ experiment, settings, out: join(root, 'morris-two'), workers: 2, runner: 'pool' });
+    expect(read(two.dir)).toEqual(read(one.dir));
+    const design = readFileSync(join(one.dir, 'design.csv'), 'utf8').trimEnd().split('\n');
+    expect(design).toHaveLength(1 + 12 * 4);
+    expect(design[1]).toMatch(/^0,T0,0,/);
+    const of = (strategy: string, input: string, index: string) => one.indices.find((r) => r.outcome === 'sustained_share' && r.strategy === strategy && r.input === input && r.index === index && r.n === 12)!;
+    for (const strategy of ['top_down', 'phased_pilot', 'top_down-phased_pilot']) expect(of(strategy, 'costs.training_per_person', 'mu_star')).toMatchObject({ estimate: 0, low: 0, high: 0 });
+    expect(of('phased_pilot', 'strategies.phased_pilot.options.pilot_share', 'mu_star').low).toBeGreaterThan(of('phased_pilot', 'costs.training_per_person', 'mu_star').high);
+    expect(one.indices.filter((r) => r.n === 6)).toHaveLength(one.indices.length / 2);
+  }, 120_000);
+
   it('after an interrupt keeps the finished batches, and --resume gives the bytes of an uninterrupted run', async () => {
     const out = join(root, 'stopped');
     const controller = new AbortController();

@@ -13,6 +13,9 @@ import { warningLines } from '../warnings.ts';
 import { progressBar } from './run.ts';
 import { RESULTS } from '../../model/index.ts';
 
+/** Above this share of Monte Carlo noise, the text says that more rollouts per point would help (as src/explore/run.ts). */
+const NOISE_WARNING = 0.2;
+
 interface ExploreFlags {
   method: string;
   samples?: string;
@@ -25,16 +28,14 @@ interface ExploreFlags {
   resume?: boolean;
 }
 
-/** Methods this uptake implements; Morris is planned (docs/explore.md). */
-const METHODS = ['sobol'] as const;
 
 export function register(program: Command): void {
   program
     .command('explore')
     .description('which inputs drive each result: Sobol\' first-order and total indices on a Saltelli design, written to <out>/explore/')
     .argument('<scenario>', 'scenario file (YAML); its explore: block or, without one, its uncertainties name the inputs')
-    .option('--method <method>', 'sensitivity method: sobol (Saltelli design, Jansen estimators)', 'sobol')
-    .option('--samples <N>', 'N, the design\'s base size, a power of two: N × (inputs + 2) design points (default: explore: samples, or 256)')
+    .option('--method <method>', 'sobol (Saltelli design, first-order and total indices) or morris (elementary effects: mu* and sigma)', 'sobol')
+    .option('--samples <N>', 'sobol: N, the design\'s base size, a power of two: N × (inputs + 2) design points; morris: trajectories, of inputs + 1 points (default: explore: samples, or 256)')
     .option('--rollouts <R>', 'rollouts (replicates) per design point, on the same seeds at every point (default: explore: rollouts, or 2)')
     .option('-o, --out <dir>', 'output folder; the results go to <dir>/explore/ (default: out/<scenario name>)')
     .option('-s, --seed <seed>', 'scenario seed (default: the scenario\'s)')
@@ -49,19 +50,18 @@ export function register(program: Command): void {
 }
 
 async function exploreCommand(scenario: string, flags: ExploreFlags): Promise<void> {
-  if (!(METHODS as readonly string[]).includes(flags.method)) {
-    throw new UsageError(`--method must be ${METHODS.join(' or ')}, got "${flags.method}"`, flags.method === 'morris' ? 'Morris screening is not yet available; use --method sobol' : 'e.g. --method sobol');
-  }
+  const { exploreSettings, EXPLORE_METHODS } = await import('../../explore/design.ts');
+  const method = flags.method as (typeof EXPLORE_METHODS)[number];
+  if (!EXPLORE_METHODS.includes(method)) throw new UsageError(`--method must be ${EXPLORE_METHODS.join(' or ')}, got "${flags.method}"`, 'e.g. --method sobol');
   const samples = wholeNumber('--samples', flags.samples, 4);
   const rollouts = wholeNumber('--rollouts', flags.rollouts, 2);
   const seed = wholeNumber('--seed', flags.seed, 0);
   const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
-  const { exploreSettings } = await import('../../explore/design.ts');
   const { runExplore, ExploreInterrupted, ExploreRolloutFailed, checkExploreFolder } = await import('../../explore/run.ts');
   const loaded = await loadScenarioWithWarnings(scenario);
   process.stderr.write(warningLines(loaded.warnings, useColour(process.stderr)));
   const experiment = applyOverrides(loaded.experiment, { seed });
-  const settings = exploreSettings(experiment, { samples, rollouts });
+  const settings = exploreSettings(experiment, { samples, rollouts, method });
   const out = flags.out ?? join('out', experiment.name);
   checkExploreFolder(out);
   const quiet = flags.quiet === true;
@@ -82,9 +82,9 @@ async function exploreCommand(scenario: string, flags: ExploreFlags): Promise<vo
       if (result.resumedRollouts > 0) process.stderr.write(`Resumed: ${plural(result.resumedRollouts, 'rollout')} came from the interrupted run.\n`);
     }
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ dir: result.dir, method: 'sobol', samples: result.design.n, rollouts_per_point: settings.rollouts, inputs: settings.inputs.map((i) => i.name), indices: result.indices, noise_share: result.noise }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ dir: result.dir, method, samples: result.design.n, rollouts_per_point: settings.rollouts, inputs: settings.inputs.map((i) => i.name), indices: result.indices, noise_share: result.noise }, null, 2)}\n`);
     } else if (!quiet) {
-      process.stdout.write(exploreText(result.indices, result.noise, result.strategies, result.design.n));
+      process.stdout.write(exploreText(result.indices, result.noise, result.strategies, result.design.n, method));
     }
   } catch (err) {
     progress?.stop();
@@ -109,7 +109,7 @@ interface Row {
   outcome: string;
   strategy: string;
   input: string;
-  index: 'first_order' | 'total';
+  index: 'first_order' | 'total' | 'mu_star' | 'sigma';
   estimate: number;
   low: number;
   high: number;
@@ -126,37 +126,47 @@ export function intervalText(row: Row | undefined): string {
 /** Headline result whose paired differences are shown too; every other pair is in indices.csv. */
 const PAIRS_SHOWN = 'sustained_share';
 
-/** Per result, the inputs by total index (at N) with first-order and total at N/2 and N side by side. */
-export function exploreText(rows: Row[], noise: { outcome: string; strategy: string; share: number }[], strategies: string[], n: number): string {
+/** Per result, the inputs by total index (Morris: μ*) at N, with both indices at N/2 and N side by side. */
+export function exploreText(rows: Row[], noise: { outcome: string; strategy: string; share: number }[], strategies: string[], n: number, method: 'sobol' | 'morris' = 'sobol'): string {
   const out: string[] = [];
   const key = (r: Pick<Row, 'outcome' | 'strategy' | 'input' | 'index' | 'n'>): string => `${r.outcome}|${r.strategy}|${r.input}|${r.index}|${r.n}`;
   const byKey = new Map(rows.map((r) => [key(r), r]));
   const inputs = [...new Set(rows.map((r) => r.input))];
+  // Sobol': first order, total (sorted by total); Morris: μ*, σ (sorted by μ*).
+  const [first, second] = method === 'morris' ? (['mu_star', 'sigma'] as const) : (['first_order', 'total'] as const);
+  const sortBy = method === 'morris' ? first : second;
+  const names = method === 'morris' ? ['μ*', 'σ'] : ['first order', 'total'];
+  const label = method === 'morris' ? 'trajectories' : 'N';
+  const half = Math.floor(n / 2);
   let anyZero = false;
   let noisy = false;
   for (const outcome of [...new Set(rows.map((r) => r.outcome))]) {
-    const label = RESULTS.find((r) => r.name === outcome)?.label ?? outcome;
+    const title = RESULTS.find((r) => r.name === outcome)?.label ?? outcome;
     const units = [...new Set(rows.filter((r) => r.outcome === outcome).map((r) => r.strategy))].filter((u) => strategies.includes(u) || outcome === PAIRS_SHOWN);
     const table: string[][] = [];
     for (const unit of units) {
-      const total = (input: string): number => byKey.get(key({ outcome, strategy: unit, input, index: 'total', n }))?.estimate ?? Number.NEGATIVE_INFINITY;
-      const sorted = [...inputs].sort((a, b) => (Number.isNaN(total(b)) ? -1 : total(b)) - (Number.isNaN(total(a)) ? -1 : total(a)));
+      const score = (input: string): number => {
+        const v = byKey.get(key({ outcome, strategy: unit, input, index: sortBy, n }))?.estimate;
+        return v === undefined || Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v;
+      };
+      const sorted = [...inputs].sort((a, b) => score(b) - score(a) || a.localeCompare(b));
       const share = noise.find((x) => x.outcome === outcome && x.strategy === unit)?.share ?? Number.NaN;
-      if (share > 0.2) noisy = true;
+      if (share > NOISE_WARNING) noisy = true;
       sorted.forEach((input, i) => {
-        const cells = [n / 2, n].flatMap((m) => (['first_order', 'total'] as const).map((index) => byKey.get(key({ outcome, strategy: unit, input, index, n: m }))));
-        const texts = cells.map(intervalText);
+        const cell = (index: Row['index'], m: number): string => intervalText(byKey.get(key({ outcome, strategy: unit, input, index, n: m })));
+        const texts = [cell(first, half), cell(first, n), cell(second, half), cell(second, n)];
         if (texts.some((t) => t.startsWith('≈'))) anyZero = true;
-        table.push([i === 0 ? (unit.includes('-') ? unit.replace('-', ' − ') : unit) : '', input, texts[0]!, texts[2]!, texts[1]!, texts[3]!, i === 0 ? (Number.isFinite(share) ? share.toFixed(2) : '—') : '']);
+        table.push([i === 0 ? unit.replace('-', ' − ') : '', input, ...texts, i === 0 ? (Number.isFinite(share) ? share.toFixed(2) : '—') : '']);
       });
     }
-    out.push(`\n${label} (${outcome})\n`);
-    out.push(renderTable(['strategy', 'input', `first order, N=${n / 2}`, `first order, N=${n}`, `total, N=${n / 2}`, `total, N=${n}`, 'noise'], table, { align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'] }));
+    out.push(`\n${title} (${outcome})\n`);
+    out.push(renderTable(['strategy', 'input', `${names[0]}, ${label}=${half}`, `${names[0]}, ${label}=${n}`, `${names[1]}, ${label}=${half}`, `${names[1]}, ${label}=${n}`, 'noise'], table, { align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'] }));
   }
   out.push('\n');
   if (anyZero) out.push('≈ 0: the 95% bootstrap interval covers zero; the input has no effect on that result that this design can tell apart from none.\n');
+  if (method === 'morris') out.push('μ*: the mean absolute elementary effect, per unit of the input\'s quantile scale (its whole range is 1); σ: their spread (interactions or curvature).\n');
   out.push('noise: the share of the variance of single rollouts that is between replicates of one design point (Monte Carlo noise).\n');
-  if (noisy) out.push(`Some noise shares are above 0.2: more rollouts per point (--rollouts), not more points, would sharpen these indices.\n`);
+  if (noisy) out.push(`Some noise shares are above ${NOISE_WARNING}: more rollouts per point (--rollouts), not more points, would sharpen these indices.\n`);
   out.push(`Paired differences (A − B) are shown for ${PAIRS_SHOWN}; indices.csv has them for every result, and indices-by-week.csv the indices over time.\n`);
   return out.join('');
 }
