@@ -154,6 +154,12 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
   const batchSize = batchSizeFor(total);
   const tasks = planBatches(0, total, batchSize);
   const workDir = workDirOf(out, experiment, design, batchSize);
+  // Made here only to hold the work folder: removed again if the run ends with nothing in it.
+  const outExisted = existsSync(out);
+  const dropWorkDir = (): void => {
+    rmSync(workDir, { recursive: true, force: true });
+    if (!outExisted && existsSync(out) && readdirSync(out).length === 0) rmSync(out, { recursive: true, force: true });
+  };
   const strategies = experiment.strategies.map((s) => s.name);
   const S = strategies.length;
   const weeks = byWeekWeeks(layout.weeks);
@@ -238,13 +244,13 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
     await runner.destroy().catch(() => {});
     const failure = parseFailure(err);
     if (failure) {
-      rmSync(workDir, { recursive: true, force: true });
+      dropWorkDir();
       // The batch numbers rollouts by position in the design: point and replicate from it.
       throw new ExploreRolloutFailed({ ...failure, point: Math.floor(failure.rollout / r), replicate: failure.rollout % r });
     }
     let done = 0;
     for (const i of completed) done += tasks[i]!.end - tasks[i]!.start;
-    if (done === 0) rmSync(workDir, { recursive: true, force: true });
+    if (done === 0) dropWorkDir();
     if (options.signal?.aborted) throw new ExploreInterrupted(done, total, workDir);
     throw err;
   }

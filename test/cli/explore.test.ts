@@ -48,6 +48,14 @@ describe('uptake explore', () => {
     expect(new Set(lines.slice(1).map((l) => `${l.split(',')[0]} ${l.split(',')[4]}`))).toEqual(new Set(['morris mu_star', 'morris sigma']));
   }, 120_000);
 
+  it('a rollout that throws exits 3 naming its design point, replicate and seed, and writes nothing', async () => {
+    const out = join(root, 'failing');
+    const r = await uptake(['explore', FIXTURE, '--samples', '8', '--workers', '1', '--out', out], { UPTAKE_INJECT_FAILURE: 'phased_pilot:5' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/design point 2, replicate 1, strategy phased_pilot \(seed \d+\) failed: injected failure/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
   it('a bad explore: block exits 2 with every problem at file:line and a hint, and writes nothing', async () => {
     const file = join(root, 'bad.yaml');
     const text = readFileSync(FIXTURE, 'utf8').replace('adoption.imitation: [0.1, 0.5]', 'adoption.imitaton: [0.1, 0.5]').replace('samples: 16', 'samples: 20');

@@ -1,6 +1,7 @@
 /**
  * `uptake explore scenario.yaml`: which inputs drive each result, by Sobol' indices on a Saltelli
- * design (docs/explore.md); writes `<out>/explore/` and prints, per result, the inputs by total index.
+ * design or Morris's elementary effects (docs/explore.md); writes `<out>/explore/` and prints, per
+ * result, the inputs by total index (Morris: μ*).
  */
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
@@ -32,7 +33,7 @@ interface ExploreFlags {
 export function register(program: Command): void {
   program
     .command('explore')
-    .description('which inputs drive each result: Sobol\' first-order and total indices on a Saltelli design, written to <out>/explore/')
+    .description('which inputs drive each result: Sobol\' first-order and total indices on a Saltelli design (or Morris\'s elementary effects), for every strategy and paired difference, written to <out>/explore/')
     .argument('<scenario>', 'scenario file (YAML); its explore: block or, without one, its uncertainties name the inputs')
     .option('--method <method>', 'sobol (Saltelli design, first-order and total indices) or morris (elementary effects: mu* and sigma)', 'sobol')
     .option('--samples <N>', 'sobol: N, the design\'s base size, a power of two: N × (inputs + 2) design points; morris: trajectories, of inputs + 1 points (default: explore: samples, or 256)')
