@@ -1,6 +1,7 @@
 /** `uptake explore` as a user runs it: JSON on request, and bad input that exits 2 with nothing written. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uptake } from './spawn.ts';
@@ -55,6 +56,36 @@ describe('uptake explore', () => {
     expect(r.stderr).toMatch(/design point 2, replicate 1, strategy phased_pilot \(seed \d+\) failed: injected failure/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it('on Ctrl-C exits 130 with nothing written but the finished batches, and --resume gives the bytes of an uninterrupted run', async () => {
+    const args = ['explore', 'scenarios/default.yaml', '--samples', '16', '--workers', '2', '--quiet'];
+    const whole = await uptake([...args, '--out', join(root, 'whole')]);
+    expect(whole.code).toBe(0);
+    const out = join(root, 'stopped');
+    const workDirs = (): string[] => (existsSync(out) ? readdirSync(out).filter((n) => n.startsWith('.explore.uptake-')) : []);
+    const onStart = (child: ChildProcess): void => {
+      const timer = setInterval(() => {
+        const dir = workDirs()[0];
+        const batches = dir ? join(out, dir, 'batches') : '';
+        if (dir && existsSync(batches) && readdirSync(batches).length >= 2) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 20);
+      child.on('close', () => clearInterval(timer));
+    };
+    const stopped = await uptake([...args, '--out', out], {}, onStart);
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/Interrupted: nothing was written; \d+ of 192 rollouts are finished and kept in .*--resume/);
+    expect(existsSync(join(out, 'explore'))).toBe(false);
+    expect(workDirs()).toHaveLength(1);
+    const resumed = await uptake([...args, '--out', out, '--resume']);
+    expect(resumed.code).toBe(0);
+    for (const file of ['design.csv', 'indices.csv', 'indices-by-week.csv', 'summary.json']) {
+      expect(readFileSync(join(out, 'explore', file), 'utf8'), file).toBe(readFileSync(join(root, 'whole', 'explore', file), 'utf8'));
+    }
+    expect(workDirs()).toEqual([]);
+  }, 180_000);
 
   it('a bad explore: block exits 2 with every problem at file:line and a hint, and writes nothing', async () => {
     const file = join(root, 'bad.yaml');
