@@ -52,9 +52,31 @@ describe('explore: block', () => {
   });
 
   it('refuses options of a custom strategy and unknown fields', () => {
-    const custom = `${BASE}  plan:\n    type: custom\n    interventions:\n      - {type: announce, at: 0}\nexplore:\n  inputs:\n    strategies.plan.options.pilot_share: [0.1, 0.2]\n  sample: 64\n`;
+    const custom = `${BASE}  plan:\n    type: custom\n    interventions:\n      - {type: announcement, at: 0}\nexplore:\n  inputs:\n    strategies.plan.options.pilot_share: [0.1, 0.2]\n  sample: 64\n`;
     const lines = problems(custom);
+    expect(lines, lines.join('\n')).toHaveLength(2);
     expect(lines.some((l) => /custom strategy: it has no options to vary/.test(l))).toBe(true);
     expect(lines.some((l) => /sample/.test(l))).toBe(true);
+  });
+});
+
+describe('design points of a strategy option', () => {
+  it('rebuild the strategy with the option set, keeping its label and its own interventions, and leave the others alone', async () => {
+    const { buildDesign, pointPlans, pointOverride } = await import('../../src/explore/design.ts');
+    const text = BASE.replace('  pilot:\n    type: phased_pilot\n', '  pilot:\n    type: phased_pilot\n    label: Our pilot\n    interventions:\n      - {type: announcement, at: 3}\n')
+      + 'explore:\n  inputs:\n    strategies.pilot.options.pilot_share: [0.05, 0.3]\n    strategies.pilot.options.gate_min_weeks: [2, 10]\n    adoption.imitation: [0.1, 0.4]\n  samples: 4\n';
+    const experiment = loadScenarioText(text, 'x.yaml');
+    const design = buildDesign(exploreSettings(experiment));
+    for (let p = 0; p < design.points; p++) {
+      const plans = pointPlans(experiment, design, p)!;
+      expect(plans[0]).toBe(experiment.strategies[0]); // top_down: untouched
+      const pilot = plans[1]!;
+      expect(pilot.label).toBe('Our pilot');
+      expect(pilot.waves?.pilotShare).toBe(design.values[p * 3]);
+      expect(Number.isInteger(design.values[p * 3 + 1])).toBe(true); // gate_min_weeks is whole weeks
+      expect(pilot.interventions.at(-1)).toEqual(experiment.strategies[1]!.interventions.at(-1));
+      expect(pilot.interventions).toHaveLength(experiment.strategies[1]!.interventions.length);
+      expect(pointOverride(experiment, design, p, 1, plans)).toEqual({ rollout: 1, params: { 'adoption.imitation': design.values[p * 3 + 2] }, strategies: plans });
+    }
   });
 });
