@@ -116,9 +116,9 @@ const KEPT_FOLDERS = [FORECAST_FOLDER, EXPLORE_FOLDER];
 export function replaceable(dir: string): boolean {
   if (!existsSync(dir)) return true;
   const entries = readdirSync(dir);
-  // Hidden entries are uptake's work folders (an interrupted explore's, for one).
-  const shown = entries.filter((e) => !e.startsWith('.'));
-  return entries.length === 0 || entries.includes('manifest.json') || (shown.length > 0 && shown.every((e) => KEPT_FOLDERS.includes(e) && existsSync(join(dir, e, 'manifest.json'))));
+  // Besides another command's folder, an interrupted explore's work folder (installFolder keeps both).
+  const ours = (e: string): boolean => (KEPT_FOLDERS.includes(e) && existsSync(join(dir, e, 'manifest.json'))) || e.startsWith(`.${EXPLORE_FOLDER}.uptake-`);
+  return entries.length === 0 || entries.includes('manifest.json') || entries.every(ours);
 }
 
 /** The part of `path` (itself or a folder above it) that exists and is a file, if any: "not a directory" said plainly. */
@@ -145,7 +145,8 @@ export function checkOutputFolder(out: string, scenario: string, force: boolean,
     throw new OutputFolderError(what, `give ${flag} a folder, e.g. ${flag} out/${scenario}`);
   }
   if (!replaceable(out)) throw new OutputFolderError(`${out}: exists and is not an uptake output folder`, `choose another ${flag} or remove it`);
-  if (force || !existsSync(out) || readdirSync(out).length === 0) return;
+  // Nothing but an interrupted explore's work folder: no results of any scenario to protect.
+  if (force || !existsSync(out) || readdirSync(out).every((e) => e.startsWith(`.${EXPLORE_FOLDER}.uptake-`))) return;
   const held = heldScenario(out);
   if (held.name === scenario) return;
   const what = held.name === undefined ? 'uptake results whose manifest.json cannot be read' : `the results of another scenario, ${held.name}${held.detail}`;
@@ -186,7 +187,9 @@ export function installFolder(ready: string, out: string): void {
     renameSync(out, aside);
     renameSync(ready, out);
     // A forecast (or explore) written into the folder by `uptake forecast` (`uptake explore`) is not the run's to drop.
-    for (const folder of KEPT_FOLDERS) {
+    // Nor is an interrupted explore's work folder (`.explore.uptake-<key>`), which --resume continues.
+    const work = readdirSync(aside).filter((e) => e.startsWith(`.${EXPLORE_FOLDER}.uptake-`));
+    for (const folder of [...KEPT_FOLDERS, ...work]) {
       const kept = join(aside, folder);
       if (existsSync(kept) && !existsSync(join(out, folder))) renameSync(kept, join(out, folder));
     }

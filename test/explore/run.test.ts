@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadScenario } from '../../src/scenarios/load.ts';
+import { applyOverrides, loadScenario } from '../../src/scenarios/load.ts';
+import { runExperiment } from '../../src/runner/execute.ts';
 import { exploreSettings } from '../../src/explore/design.ts';
 import { EXPLORE_OUTCOMES, ExploreInterrupted, INDICES_COLUMNS, runExplore, unitsOf, type ExploreResult } from '../../src/explore/run.ts';
 import type { Experiment } from '../../src/scenarios/experiment.ts';
@@ -108,9 +109,13 @@ describe('uptake explore --method sobol', () => {
     expect(existsSync(join(out, 'explore'))).toBe(false);
     const work = readdirSync(out).filter((n) => n.startsWith('.explore.uptake-'));
     expect(work).toHaveLength(1);
+    // An uptake run into the same folder meanwhile keeps the interrupted explore's batches.
+    await runExperiment({ experiment: applyOverrides(experiment, { rollouts: 2 }), out, workers: 1, runner: 'sequential' });
+    expect(readdirSync(out).filter((n) => n.startsWith('.explore.uptake-'))).toEqual(work);
     const resumed = await runExplore({ experiment, settings: exploreSettings(experiment), out, workers: 2, resume: true });
     expect(resumed.resumedRollouts).toBeGreaterThan(0);
     expect(read(resumed.dir)).toEqual(read(sequential.dir));
-    expect(readdirSync(out)).toEqual(['explore']);
+    expect(readdirSync(out).filter((n) => n.startsWith('.') || n === 'explore')).toEqual(['explore']);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true); // the run's outputs are still there
   }, 120_000);
 });
