@@ -22,6 +22,7 @@ import * as reportCommand from './commands/report.ts';
 import * as testCommand from './commands/test.ts';
 import * as bassCommand from './commands/bass.ts';
 import * as forecastCommand from './commands/forecast.ts';
+import * as exploreCommand from './commands/explore.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -34,6 +35,7 @@ const COMMANDS: CommandModule[] = [
   reportCommand,
   testCommand,
   compareCommand,
+  exploreCommand,
   forecastCommand,
   bassCommand,
   validateCommand,

@@ -10,7 +10,7 @@
  *     NaN if not opened), series ((weeks + 1) × OBSERVABLE_COUNT)]
  */
 import {
-  BufferPool, OBSERVABLE_COUNT, RESULT_COUNT, Simulation, buildOrganisation, getPath, waveCountOf,
+  BufferPool, OBSERVABLE_COUNT, PARAMETER_SPECS, RESULT_COUNT, Simulation, buildOrganisation, getPath, setPath, waveCountOf, type StrategyPlan,
 } from '../model/index.ts';
 import { isMainThread } from 'node:worker_threads';
 import { type Experiment, rolloutSeed, sampleParams, seedsOf } from '../scenarios/experiment.ts';
@@ -59,7 +59,24 @@ export function seriesAt(layout: BatchLayout): number {
 export interface BatchTask {
   start: number;
   end: number;
+  /**
+   * `uptake explore`: one per rollout of [start, end), the design point it runs. Without it, rollout r
+   * is the experiment's rollout r.
+   */
+  overrides?: RolloutOverride[];
 }
+
+/** A rollout at a design point: the seeds of a replicate, with some inputs fixed over the usual draw. */
+export interface RolloutOverride {
+  /** The rollout whose seeds (organisation, dynamics, the draw of the other uncertainties) are used. */
+  rollout: number;
+  /** ModelParams path → value, set after the uncertainties are drawn (whole-number parameters rounded). */
+  params: Record<string, number>;
+  /** The strategies' plans at this point, in the experiment's order, when a strategy option is an input. */
+  strategies?: StrategyPlan[];
+}
+
+const INTEGER_PATHS = new Set(PARAMETER_SPECS.filter((s) => s.integer).map((s) => s.path));
 
 /** A failing rollout, with what is needed to reproduce it alone. */
 export interface RolloutFailureInfo {
@@ -124,16 +141,20 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
   for (let r = task.start; r < task.end; r++) {
     if (r === crash) process.exit(70);
     const base = (r - task.start) * layout.rolloutSize;
-    const seed = rolloutSeed(experiment.seed, r);
+    const override = task.overrides?.[r - task.start];
+    const replicate = override ? override.rollout : r;
+    const seed = rolloutSeed(experiment.seed, replicate);
     const seeds = seedsOf(seed);
+    const plans = override?.strategies ?? experiment.strategies;
     let strategy = '';
     try {
-      const params = sampleParams(experiment, r);
+      const params = sampleParams(experiment, replicate);
+      if (override) for (const [path, value] of Object.entries(override.params)) setPath(params, path, INTEGER_PATHS.has(path) ? Math.round(value) : value);
       out[base] = seed;
       for (let u = 0; u < layout.uncertainties; u++) out[base + 1 + u] = getPath(params, experiment.uncertainties[u]!.path) as number;
       const organisation = buildOrganisation(params, seeds.organisation);
       for (let s = 0; s < layout.strategies; s++) {
-        const plan = experiment.strategies[s]!;
+        const plan = plans[s]!;
         strategy = plan.name;
         if (inject && inject.strategy === plan.name && inject.rollout === r) throw new Error('injected failure (UPTAKE_INJECT_FAILURE, test only)');
         const sim = new Simulation(params, plan, seeds, organisation, { buffers }).run();

@@ -107,11 +107,18 @@ export class OutputFolderError extends RunInputError {}
 /** The folder `uptake forecast` writes inside an output folder; `uptake run` into the same folder keeps it. */
 export const FORECAST_FOLDER = 'forecast';
 
+/** The folder `uptake explore` writes inside an output folder; `uptake run` into the same folder keeps it too. */
+export const EXPLORE_FOLDER = 'explore';
+/** Folders other commands write inside an output folder, each with its own manifest.json. */
+const KEPT_FOLDERS = [FORECAST_FOLDER, EXPLORE_FOLDER];
+
 /** True when `dir` is missing, empty, or was written by uptake (so replacing it loses nothing of the user's). */
 export function replaceable(dir: string): boolean {
   if (!existsSync(dir)) return true;
   const entries = readdirSync(dir);
-  return entries.length === 0 || entries.includes('manifest.json') || (entries.length === 1 && entries[0] === FORECAST_FOLDER && existsSync(join(dir, FORECAST_FOLDER, 'manifest.json')));
+  // Besides another command's folder, an interrupted explore's work folder (installFolder keeps both).
+  const ours = (e: string): boolean => (KEPT_FOLDERS.includes(e) && existsSync(join(dir, e, 'manifest.json'))) || e.startsWith(`.${EXPLORE_FOLDER}.uptake-`);
+  return entries.length === 0 || entries.includes('manifest.json') || entries.every(ours);
 }
 
 /** The part of `path` (itself or a folder above it) that exists and is a file, if any: "not a directory" said plainly. */
@@ -138,7 +145,8 @@ export function checkOutputFolder(out: string, scenario: string, force: boolean,
     throw new OutputFolderError(what, `give ${flag} a folder, e.g. ${flag} out/${scenario}`);
   }
   if (!replaceable(out)) throw new OutputFolderError(`${out}: exists and is not an uptake output folder`, `choose another ${flag} or remove it`);
-  if (force || !existsSync(out) || readdirSync(out).length === 0) return;
+  // Nothing but an interrupted explore's work folder: no results of any scenario to protect.
+  if (force || !existsSync(out) || readdirSync(out).every((e) => e.startsWith(`.${EXPLORE_FOLDER}.uptake-`))) return;
   const held = heldScenario(out);
   if (held.name === scenario) return;
   const what = held.name === undefined ? 'uptake results whose manifest.json cannot be read' : `the results of another scenario, ${held.name}${held.detail}`;
@@ -148,8 +156,8 @@ export function checkOutputFolder(out: string, scenario: string, force: boolean,
 /** Which scenario an output folder holds, from its manifest.json, with what was run and when. */
 function heldScenario(dir: string): { name?: string; detail: string } {
   try {
-    const own = `${dir}/manifest.json`;
-    const m = JSON.parse(readFileSync(existsSync(own) ? own : `${dir}/${FORECAST_FOLDER}/manifest.json`, 'utf8')) as {
+    const manifests = [`${dir}/manifest.json`, ...KEPT_FOLDERS.map((f) => `${dir}/${f}/manifest.json`)];
+    const m = JSON.parse(readFileSync(manifests.find((f) => existsSync(f)) ?? manifests[0]!, 'utf8')) as {
       scenario?: { name?: unknown }; rollouts?: unknown; finishedAt?: unknown; shard?: { index: number; count: number };
     };
     const name = typeof m.scenario?.name === 'string' ? m.scenario.name : undefined;
@@ -178,9 +186,13 @@ export function installFolder(ready: string, out: string): void {
     rmSync(aside, { recursive: true, force: true });
     renameSync(out, aside);
     renameSync(ready, out);
-    // A forecast written into the folder by `uptake forecast` is not the run's to drop.
-    const forecast = join(aside, FORECAST_FOLDER);
-    if (existsSync(forecast) && !existsSync(join(out, FORECAST_FOLDER))) renameSync(forecast, join(out, FORECAST_FOLDER));
+    // A forecast (or explore) written into the folder by `uptake forecast` (`uptake explore`) is not the run's to drop.
+    // Nor is an interrupted explore's work folder (`.explore.uptake-<key>`), which --resume continues.
+    const work = readdirSync(aside).filter((e) => e.startsWith(`.${EXPLORE_FOLDER}.uptake-`));
+    for (const folder of [...KEPT_FOLDERS, ...work]) {
+      const kept = join(aside, folder);
+      if (existsSync(kept) && !existsSync(join(out, folder))) renameSync(kept, join(out, folder));
+    }
     rmSync(aside, { recursive: true, force: true });
   } else {
     renameSync(ready, out);

@@ -10,6 +10,7 @@ import { fileParamPath, toSnake } from './names.ts';
 import { INTERVENTION_DESCRIPTIONS, SECTIONS } from './schema.ts';
 import { STRATEGY_OPTION_SPECS, type StrategyOptionSpec } from '../model/strategy-options.ts';
 import { forecastSchema } from './forecast-block.ts';
+import { exploreSchema } from './explore-block.ts';
 
 export const DOCS_START = '<!-- generated:reference:start (npm run schema) -->';
 export const DOCS_END = '<!-- generated:reference:end -->';
@@ -58,6 +59,12 @@ export function referenceMarkdown(): string {
   // From the forecast: block's schema, whose descriptions are the editor's tooltips too.
   out.push('### `forecast:`', '', `${cell(forecastSchema.description ?? '')}`, '', '| field | required | meaning |', '|---|---|---|');
   for (const [name, field] of Object.entries(forecastSchema.shape)) {
+    out.push(`| \`${name}\` | ${field.safeParse(undefined).success ? 'no' : 'yes'} | ${cell(field.description ?? '')} |`);
+  }
+  out.push('');
+  // From the explore: block's schema, as the forecast: table.
+  out.push('### `explore:`', '', `${cell(exploreSchema.description ?? '')}`, '', '| field | required | meaning |', '|---|---|---|');
+  for (const [name, field] of Object.entries(exploreSchema.shape)) {
     out.push(`| \`${name}\` | ${field.safeParse(undefined).success ? 'no' : 'yes'} | ${cell(field.description ?? '')} |`);
   }
   return `${out.join('\n')}\n`;

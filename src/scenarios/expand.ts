@@ -14,6 +14,7 @@ import { compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toCamel } from './names.ts';
 import { expandAssumptions } from './claim-expand.ts';
 import { expandForecast } from './forecast-block.ts';
+import { expandExplore } from './explore-block.ts';
 import { DEFAULT_ROLLOUTS, DEFAULT_SEED, SECTIONS, type InterventionFile, type ScenarioFile, type StrategyFile } from './schema.ts';
 import { LoadContext } from './source.ts';
 import { SPEC_BY_FILE_PATH } from './diagnose.ts';
@@ -103,6 +104,7 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
     ...(forecast ? { forecast } : {}),
+    ...(file.explore ? { explore: expandExplore(file.explore, Object.keys(file.strategies), file.strategies as Record<string, unknown>) } : {}),
     ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, claimContextOf(strategies, horizon, forecast)) } : {}),
   };
   experiment.hash = experimentHash(experiment);

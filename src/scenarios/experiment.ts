@@ -58,6 +58,25 @@ export interface ForecastPlan {
   metrics?: Partial<Record<'with_access' | 'active' | 'posters' | 'posts', number>>;
 }
 
+/** An input of `uptake explore`: what it sets, and the distribution the design maps onto it. */
+export interface ExploreInput {
+  /** As written in the scenario file: `adoption.imitation`, `strategies.phased_pilot.options.pilot_share`. */
+  name: string;
+  target:
+    | { kind: 'parameter'; path: string }
+    /** A built-in strategy's option: the plan is rebuilt from the file's options with this one changed. */
+    | { kind: 'option'; strategy: number; type: 'top_down' | 'bottom_up' | 'phased_pilot'; option: string; options: Record<string, unknown> };
+  integer: boolean;
+  distribution: Distribution;
+}
+
+/** The expanded `explore:` section (src/scenarios/explore-block.ts). No inputs: the uncertainties. */
+export interface ExplorePlan {
+  inputs: ExploreInput[];
+  samples: number;
+  rollouts: number;
+}
+
 export interface Experiment {
   /** Scenario name (identifier) and label. */
   name: string;
@@ -86,6 +105,8 @@ export interface Experiment {
   assumptions?: AssumptionsPlan;
   /** The file's forecast section (`uptake forecast`), when it has one. */
   forecast?: ForecastPlan;
+  /** The file's explore section (`uptake explore`), when it has one. */
+  explore?: ExplorePlan;
 }
 
 /** Seeds of rollout r: shared by every strategy (common random numbers). */

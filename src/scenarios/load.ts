@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { crossChecks, claimContext } from './checks.ts';
 import { checkForecast } from './forecast-block.ts';
+import { checkExplore } from './explore-block.ts';
 import { assumptionProblems } from './claim-expand.ts';
 import { reportIssue } from './diagnose.ts';
 import { ScenarioError, type Diagnostic } from './errors.ts';
@@ -60,6 +61,7 @@ export function loadScenarioTextWithWarnings(text: string, fileName: string): { 
   if (!result.success) for (const issue of result.error.issues) reportIssue(context, issue, []);
   crossChecks(context, data);
   if (data !== null && typeof data === 'object') checkForecast(context, data as Record<string, unknown>);
+  if (data !== null && typeof data === 'object') checkExplore(context, data as Record<string, unknown>);
   // Claims are checked against this file's strategies and horizon (src/assumptions).
   for (const p of assumptionProblems((data as { assumptions?: unknown } | null)?.assumptions, claimContext(data))) context.at(p.path, p.message, p.hint, { offset: p.offset });
   context.throwIfProblems();

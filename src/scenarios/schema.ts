@@ -19,6 +19,7 @@ import { FormulaError, compileFormula, scheduleTable } from './formula.ts';
 import { fileParamPath, toSnake } from './names.ts';
 import { assumptionsSchema } from './claim-schema.ts';
 import { forecastSchema } from './forecast-block.ts';
+import { exploreSchema } from './explore-block.ts';
 
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 const identifier = z
@@ -366,6 +367,7 @@ export const scenarioSchema = z
           .meta({ description: 'Parameters to calibrate with their priors, `section.parameter: distribution` as in uncertainties:. Default: the scenario\'s uncertainties (other than choices).' }),
       })
       .optional(),
+    explore: exploreSchema.optional(),
   })
   .meta({
     title: 'uptake scenario',

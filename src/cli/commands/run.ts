@@ -212,7 +212,7 @@ function displayPath(path: string): string {
 }
 
 /** A bar on a terminal's stderr; undefined when stderr is not a terminal (then plain lines, see progress.ts). */
-function progressBar(experiment: Experiment, shard: Shard | undefined): Progress | undefined {
+export function progressBar(experiment: Experiment, shard: Shard | undefined): Progress | undefined {
   if (!process.stderr.isTTY) return undefined;
   const colour = useColour(process.stderr);
   const label = `${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`;
