@@ -111,8 +111,8 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
   return experiment;
 }
 
-/** What claims may name: the strategies, their waves, and the forecast's alternatives (with their plans' waves). */
-function claimContextOf(strategies: StrategyPlan[], weeks: number, forecast: ForecastPlan | undefined): ClaimContext {
+/** What claims may name: the strategies, their waves, and the forecast's alternatives (with their plans' waves); also `uptake explore --discover`. */
+export function claimContextOf(strategies: StrategyPlan[], weeks: number, forecast: ForecastPlan | undefined): ClaimContext {
   const waves = Object.fromEntries(strategies.map((s) => [s.name, waveCountOf(s)]));
   if (!forecast) return { strategies: strategies.map((s) => s.name), weeks, waves };
   return {

@@ -27,6 +27,8 @@ interface ExploreFlags {
   json?: boolean;
   quiet?: boolean;
   resume?: boolean;
+  discover?: string;
+  from?: string;
 }
 
 
@@ -44,6 +46,8 @@ export function register(program: Command): void {
     .option('--json', 'print the indices and noise shares as JSON on stdout instead of tables')
     .option('-q, --quiet', 'no progress and no tables; errors only')
     .option('--resume', 'continue an interrupted explore from its finished batches')
+    .option('--discover <condition>', 'scenario discovery (PRIM): where in the uncertainties a condition on a rollout holds, e.g. "phased_pilot.sustained_share < 0.4"; runs the scenario into --out first unless --from names a finished run')
+    .option('--from <dir>', 'with --discover: the output folder of a finished uptake run to discover on, without simulating again')
     .addHelpText('after', '\nExample: uptake explore scenarios/default.yaml --samples 64\nOutputs and how to read them: docs/explore.md.')
     .action(async (scenario: string, flags: ExploreFlags) => {
       await exploreCommand(scenario, flags);
@@ -51,6 +55,8 @@ export function register(program: Command): void {
 }
 
 async function exploreCommand(scenario: string, flags: ExploreFlags): Promise<void> {
+  if (flags.from !== undefined && flags.discover === undefined) throw new UsageError('--from names the run that --discover reads', 'add --discover "CONDITION", or leave --from out');
+  if (flags.discover !== undefined) return discoverCommand(scenario, flags);
   const { exploreSettings, EXPLORE_METHODS } = await import('../../explore/design.ts');
   const method = flags.method as (typeof EXPLORE_METHODS)[number];
   if (!EXPLORE_METHODS.includes(method)) throw new UsageError(`--method must be ${EXPLORE_METHODS.join(' or ')}, got "${flags.method}"`, 'e.g. --method sobol');
@@ -170,4 +176,60 @@ export function exploreText(rows: Row[], noise: { outcome: string; strategy: str
   if (noisy) out.push(`Some noise shares are above ${NOISE_WARNING}: more rollouts per point (--rollouts), not more points, would sharpen these indices.\n`);
   out.push(`Paired differences (A − B) are shown for ${PAIRS_SHOWN}; indices.csv has them for every result, and indices-by-week.csv the indices over time.\n`);
   return out.join('');
+}
+
+/** `--discover`: PRIM boxes of a condition over a run's rollouts (src/explore/discover.ts). */
+async function discoverCommand(scenario: string, flags: ExploreFlags): Promise<void> {
+  const idle = (['samples', 'resume'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`);
+  if (idle.length) throw new UsageError(`${idle.join(', ')} ${idle.length === 1 ? 'does' : 'do'} nothing with --discover`, 'discovery reads the rollouts of a run: leave them out');
+  if (flags.method !== 'sobol') throw new UsageError('--method does nothing with --discover', 'leave --method out: discovery uses PRIM');
+  const { discover } = await import('../../explore/discover.ts');
+  const { trajectoryTable } = await import('../../explore/prim.ts');
+  const quiet = flags.quiet === true;
+  let runDir = flags.from;
+  const loaded = await loadScenarioWithWarnings(scenario);
+  process.stderr.write(warningLines(loaded.warnings, useColour(process.stderr)));
+  if (runDir === undefined) {
+    // No run given: run the scenario as `uptake run` does (its rollouts, --rollouts overriding), then discover on it.
+    const rollouts = wholeNumber('--rollouts', flags.rollouts, 10);
+    const seed = wholeNumber('--seed', flags.seed, 0);
+    const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
+    const experiment = applyOverrides(loaded.experiment, { rollouts, seed });
+    runDir = flags.out ?? join('out', experiment.name);
+    const { runExperiment } = await import('../../runner/execute.ts');
+    const progress = quiet ? undefined : progressBar(experiment, undefined);
+    try {
+      await runExperiment({ experiment, out: runDir, workers, onProgress: progress?.update, command: ['uptake', 'explore', ...process.argv.slice(3)].join(' ') });
+    } finally {
+      progress?.stop();
+    }
+  } else if (flags.rollouts !== undefined || flags.seed !== undefined || flags.out !== undefined) {
+    throw new UsageError('--rollouts, --seed and --out do nothing with --from', 'the run in --from has its rollouts: leave them out');
+  }
+  const d = discover(runDir, flags.discover!, { command: ['uptake', 'explore', ...process.argv.slice(3)].join(' ') });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({
+      dir: d.dir, condition: d.condition, rollouts: d.rollouts, cases: d.cases, base_rate: d.result.baseRate, stop_reason: d.result.stopReason,
+      boxes: d.result.boxes.map((b, i) => ({ box: b.index + 1, sentence: d.sentences[i], coverage: b.coverage, density: b.density, mass: b.mass, p_value: b.pValue,
+        restrictions: b.restrictions.map((r) => ({ input: r.name, lower: Number.isFinite(r.lower) ? r.lower : null, upper: Number.isFinite(r.upper) ? r.upper : null, stability: r.stability })) })),
+    }, null, 2)}\n`);
+    return;
+  }
+  if (quiet) return;
+  const lines = [`"${d.condition}" holds in ${d.cases} of ${d.rollouts} rollouts (${Math.round((100 * d.cases) / d.rollouts)}%).\n`];
+  if (d.result.boxes.length === 0) lines.push('No region of the uncertainties holds clearly more of these cases than the rest (a permutation test found no box that beats the base rate).\n');
+  d.result.boxes.forEach((b, i) => {
+    lines.push(`\nBox ${i + 1}: ${d.sentences[i]}.\n\n`);
+    lines.push(renderTable(['input', 'restricted to', 'stability (bootstrap)', 'quasi-p'], b.restrictions.map((r) => [
+      r.name, Number.isFinite(r.lower) && Number.isFinite(r.upper) ? `${fmt(r.lower)} to ${fmt(r.upper)}` : Number.isFinite(r.lower) ? `above ${fmt(r.lower)}` : `below ${fmt(r.upper)}`,
+      `${Math.round(100 * r.stability)}%`, r.quasiP < 0.001 ? '< 0.001' : r.quasiP.toFixed(3),
+    ])));
+    lines.push(`\nPeeling trajectory of box ${i + 1} (coverage against density; * the chosen box):\n${trajectoryTable(b.trajectory, b.chosenStep)}\n`);
+  });
+  process.stdout.write(lines.join(''));
+  process.stderr.write(`Wrote boxes.csv, trajectory.csv and discover.json to ${relative(process.cwd(), d.dir) || d.dir}.\n`);
+}
+
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(3)));
 }
