@@ -8,7 +8,7 @@
  * Finished batches are kept as they finish in a work folder beside `<out>/explore`, so an interrupted
  * run continues with --resume; the outputs are written there and renamed into place.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { deriveSeed, OBS, OBSERVABLE_COUNT, RES, RESULTS, type ObservableName, type ResultName } from '../model/index.ts';
 import { InputError } from '../errors.ts';
@@ -28,6 +28,9 @@ import type { SaltelliOutputs } from './saltelli.ts';
 import { MORRIS_LEVELS, morrisIndices } from './morris.ts';
 
 export const EXPLORE_FORMAT = 'uptake-explore/1';
+
+/** Files `uptake explore --discover` writes into explore/: a Sobol' or Morris run keeps them, as a discovery keeps its files. */
+export const DISCOVERY_FILES = ['boxes.csv', 'trajectory.csv', 'discover.json'];
 /** Results explored: all of rollouts.csv's but governance, a code (0..3), not a quantity whose variance means something. */
 export const EXPLORE_OUTCOMES: ResultName[] = RESULTS.map((r) => r.name).filter((n) => n !== 'governance');
 /** Observables whose indices are followed week by week (indices-by-week.csv). */
@@ -367,6 +370,8 @@ export async function runExplore(options: ExploreOptions): Promise<ExploreResult
     command: options.command ?? '',
   }));
   const dir = join(out, EXPLORE_FOLDER);
+  // A discovery's files (uptake explore --discover) are not this method's to drop.
+  for (const name of DISCOVERY_FILES) if (existsSync(join(dir, name))) copyFileSync(join(dir, name), join(ready, name));
   if (existsSync(dir)) {
     const aside = `${dir}.replaced-${process.pid}`;
     rmSync(aside, { recursive: true, force: true });

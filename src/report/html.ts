@@ -12,6 +12,7 @@ import { PARAMETER_SPECS } from '../model/index.ts';
 import { fileParamPath } from '../scenarios/names.ts';
 import type { Chart, ChartSection } from './charts.ts';
 import { driverSentences } from './drivers.ts';
+import { discoverySentences } from './explore-charts.ts';
 import { KEY_OBSERVABLES } from './charts.ts';
 import { type StrategyFigures, clearDifference, comparison } from './figures.ts';
 import { formatValue, money, neitherReachesText, percent, weeks } from './format.ts';
@@ -453,7 +454,7 @@ export interface PageTexts {
 
 /** The sentences of "What drives the result" and its chart (empty without drivers). */
 function driversBody(data: ReportData, figures: string): string {
-  const sentences = driverSentences(data);
+  const sentences = [...driverSentences(data), ...discoverySentences(join(data.dir, 'explore'))];
   if (sentences.length === 0 && !figures) return '';
   return `<ul class="drivers">${sentences.map((s) => `<li>${emphasiseStrategies(s, data)}</li>`).join('\n')}</ul>\n${figures}`;
 }

@@ -4,9 +4,11 @@
  * outputs only. `uptake run` calls renderReport after writing its outputs;
  * `uptake report DIR` calls it on a saved folder.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCharts } from './charts.ts';
 import { driversChart } from './drivers.ts';
+import { exploreCharts } from './explore-charts.ts';
 import { drawCharts, writeAtomic } from './draw.ts';
 import { strategyFigures } from './figures.ts';
 import { pilotSectionForRun } from './forecast-report.ts';
@@ -52,7 +54,9 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
   options = { ...options, log };
   const data = await loadReportData(dir);
   const drivers = driversChart(data);
-  const charts = drivers ? [...buildCharts(data), drivers] : buildCharts(data);
+  // An explore of this scenario beside the run: its charts join "What drives the result".
+  const explore = existsSync(join(dir, 'explore')) ? exploreCharts(join(dir, 'explore')) : [];
+  const charts = [...buildCharts(data), ...(drivers ? [drivers] : []), ...explore];
   const fonts = findFonts();
   if (!fonts.explicit) options.log?.('DejaVu Sans not found (Debian: apt-get install fonts-dejavu-core): PNG text uses system fonts and may differ between machines.');
 
@@ -70,4 +74,12 @@ export async function renderReport(dir: string, options: RenderOptions = {}): Pr
     if (options.quiet === false) process.stderr.write(`Report: ${html} (charts in ${chartsDir})\n`);
   }
   return { html, chartsDir, charts: drawn.map((c) => c.name) };
+}
+
+/** Draws `uptake explore`'s charts into `<exploreDir>/charts/` (src/report/explore-charts.ts); returns their names. */
+export async function renderExploreCharts(exploreDir: string, options: Pick<RenderOptions, 'png' | 'log'> = {}): Promise<string[]> {
+  const charts = exploreCharts(exploreDir);
+  if (charts.length === 0) return [];
+  const drawn = await drawCharts(exploreDir, 'charts', charts, findFonts(), options);
+  return drawn.map((c) => c.name);
 }

@@ -9,6 +9,9 @@ import { loadScenarioText } from '../../src/scenarios/load.ts';
 import { InputError } from '../../src/errors.ts';
 import { BASE } from '../scenarios/helpers.ts';
 import { uptake } from '../cli/spawn.ts';
+import { writeFileSync } from 'node:fs';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { exploreCharts, discoverySentences } from '../../src/report/explore-charts.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'uptake-discover-'));
 const run = join(root, 'run');
@@ -62,6 +65,26 @@ describe('uptake explore --discover', () => {
     expect(String(bad('top_down.sustained_share < -1'))).toMatch(/holds in no rollout/);
     expect(String(bad('top_down.active_share@10 < 0.4'))).toMatch(/rollouts\.csv does not hold/);
     expect(String(bad('top_down.sustained_share < 0.5', root))).toMatch(/not the output folder of a finished uptake run/);
+  });
+
+  it('draws the trajectory from trajectory.csv and the Sobol tornado from indices.csv, and the report says the box in words', () => {
+    const d = discover(run, `top_down.sustained_share < ${threshold}`);
+    writeFileSync(join(d.dir, 'indices.csv'), [
+      'method,outcome,strategy,input,index,estimate,low,high,n',
+      'sobol,sustained_share,top_down,a,first_order,0.1,0,0.2,8', 'sobol,sustained_share,top_down,a,total,0.2,0.1,0.3,8',
+      'sobol,sustained_share,top_down,a,first_order,0.12,0.05,0.2,16', 'sobol,sustained_share,top_down,a,total,0.25,0.15,0.35,16',
+      'sobol,sustained_share,top_down,b,first_order,0.5,0.4,0.6,16', 'sobol,sustained_share,top_down,b,total,0.6,0.5,0.7,16',
+      'sobol,cost,top_down,b,total,0.9,0.8,1,16',
+    ].join('\n') + '\n');
+    const charts = exploreCharts(d.dir);
+    expect(charts.map((c) => c.name)).toEqual(['explore-sobol', 'explore-prim']);
+    const sobol = charts[0]!.spec as { data: { values: { input: string; total: number; first: number }[] }; spec: { layer: { encoding: { y: { sort: string[] } } }[] } };
+    expect(sobol.data.values).toEqual([expect.objectContaining({ input: 'a', total: 0.25, first: 0.12 }), expect.objectContaining({ input: 'b', total: 0.6, first: 0.5 })]);
+    expect(sobol.spec.layer[0]!.encoding.y.sort).toEqual(['b', 'a']);
+    const prim = charts[1]!.spec as { data: { values: unknown[] } };
+    expect(prim.data.values).toHaveLength(readFileSync(join(d.dir, 'trajectory.csv'), 'utf8').trim().split('\n').length - 1);
+    for (const c of charts) expect(() => compile(c.spec as unknown as TopLevelSpec)).not.toThrow();
+    expect(discoverySentences(d.dir)[0]).toBe(`"top_down.sustained_share < ${threshold}" holds ${d.sentences[0]}.`);
   });
 
   it('on the command line: exit 2 with one line for a bad condition or --from without --discover, nothing written', async () => {

@@ -83,6 +83,7 @@ async function exploreCommand(scenario: string, flags: ExploreFlags): Promise<vo
       command: ['uptake', 'explore', ...process.argv.slice(3)].join(' '),
     });
     progress?.stop();
+    await drawExploreCharts(result.dir, quiet);
     if (!quiet) {
       const sims = result.design.points * settings.rollouts;
       process.stderr.write(`Wrote ${relative(process.cwd(), result.dir) || result.dir}: ${plural(result.design.points, 'design point')} × ${plural(settings.rollouts, 'rollout')} × ${plural(result.strategies.length, 'strategy', 'strategies')} (${sims * result.strategies.length} simulations) in ${formatDuration(result.seconds)} on ${plural(result.workers, 'worker')}.\n`);
@@ -207,6 +208,7 @@ async function discoverCommand(scenario: string, flags: ExploreFlags): Promise<v
     throw new UsageError('--rollouts, --seed and --out do nothing with --from', 'the run in --from has its rollouts: leave them out');
   }
   const d = discover(runDir, flags.discover!, { command: ['uptake', 'explore', ...process.argv.slice(3)].join(' ') });
+  await drawExploreCharts(d.dir, quiet);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({
       dir: d.dir, condition: d.condition, rollouts: d.rollouts, cases: d.cases, base_rate: d.result.baseRate, stop_reason: d.result.stopReason,
@@ -232,4 +234,11 @@ async function discoverCommand(scenario: string, flags: ExploreFlags): Promise<v
 
 function fmt(x: number): string {
   return String(Number(x.toPrecision(3)));
+}
+
+/** The explore's charts into <dir>/charts/ (loaded on use: the chart stack is slow to start). */
+async function drawExploreCharts(dir: string, quiet: boolean): Promise<void> {
+  const { renderExploreCharts } = await import('../../report/index.ts');
+  const names = await renderExploreCharts(dir, { log: quiet ? undefined : (line) => process.stderr.write(`warning: ${line}\n`) });
+  if (!quiet && names.length) process.stderr.write(`Charts: ${relative(process.cwd(), join(dir, 'charts')) || join(dir, 'charts')} (${names.join(', ')})\n`);
 }
