@@ -22,6 +22,7 @@ import * as reportCommand from './commands/report.ts';
 import * as testCommand from './commands/test.ts';
 import * as bassCommand from './commands/bass.ts';
 import * as forecastCommand from './commands/forecast.ts';
+import * as orgCommand from './commands/org.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -36,6 +37,7 @@ const COMMANDS: CommandModule[] = [
   compareCommand,
   forecastCommand,
   bassCommand,
+  orgCommand,
   validateCommand,
   initCommand,
   schemaCommand,
