@@ -17,10 +17,10 @@ let seed = 1;
 let style: HrStyle = 'viva';
 let faultsOut: string | undefined;
 const faults: Partial<Record<HrFault, number>> = {};
-const fail = (message: string): never => {
+function fail(message: string): never {
   process.stderr.write(`hr-export: ${message}\nusage: tsx scripts/hr-export.ts [--people N] [--depth D] [--departments A,B,...] [--seed S] [--style ${HR_STYLES.join('|')}] [--fault KIND=N ...] [--faults-out FILE]\n`);
   process.exit(2);
-};
+}
 const whole = (text: string | undefined, flag: string, min: number): number => {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) fail(`${flag} must be a whole number of at least ${min}, got "${text}"`);
@@ -45,6 +45,11 @@ for (let i = 0; i < args.length; i++) {
 }
 if (departments.length === 0) fail('--departments needs at least one name');
 const command = `npx tsx scripts/hr-export.ts ${args.join(' ')}`.trim();
-const out = generateHrExport({ people, depth, departments, seed, style, faults, command });
+let out: ReturnType<typeof generateHrExport>;
+try {
+  out = generateHrExport({ people, depth, departments, seed, style, faults, command });
+} catch (err) {
+  fail((err as Error).message);
+}
 process.stdout.write(out.text);
 if (faultsOut) writeFileSync(faultsOut, `${JSON.stringify(out.faults, null, 2)}\n`);

@@ -74,6 +74,7 @@ export function generateHrExport(spec: HrExportSpec): GeneratedHr {
   const n = Math.max(1, Math.floor(spec.people));
   const depth = Math.max(1, Math.floor(spec.depth));
   if (spec.departments.length === 0) throw new Error('at least one department');
+  if (depth === 1 && n > 1) throw new Error('a hierarchy of depth 1 is one person: give --depth 2 or more');
 
   // The tree: the top, one head per department at level 2, then levels growing geometrically down to `depth`.
   const people: Person[] = [];
