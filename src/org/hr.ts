@@ -277,7 +277,7 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
   for (const cycle of cycles) {
     const lines = cycle.map((i) => unique[i]!.line);
     // Named from its first line in the file, each person by their line, never by id.
-    const first = lines.indexOf(Math.min(...lines));
+    const first = lines.indexOf(lines.reduce((a, b) => Math.min(a, b)));
     const ordered = [...lines.slice(first), ...lines.slice(0, first)];
     const shown = ordered.length > 12 ? [...ordered.slice(0, 10), `… (${ordered.length - 10} more)`] : ordered;
     problem('cycle', ordered[0]!, 'manager', `the chain of managers goes round in a circle: line ${[...shown, ordered[0]].join(' → line ')} (each reports to the next)`, 'somebody in the circle has the wrong manager: fix one of their manager ids so that the chain reaches the top');
@@ -345,7 +345,7 @@ function peopleUnder(manager: Int32Array, tops: readonly number[]): Int32Array {
   while (stack.length > 0) {
     const i = stack.pop()!;
     order.push(i);
-    stack.push(...reports[i]!);
+    for (const r of reports[i]!) stack.push(r);
   }
   const under = new Int32Array(manager.length);
   for (let k = order.length - 1; k >= 0; k--) {
