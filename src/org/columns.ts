@@ -76,9 +76,22 @@ export interface ColumnChoice {
   problems: { field: HrField; mapped?: string; message: string; hint: string }[];
 }
 
-/** The file's columns, as a person would list them. */
+/**
+ * A header cell that looks like a value (an e-mail address, an employee number): a file without a header has a
+ * person's data on its first line, which must not be echoed in a message.
+ */
+export function looksLikeValue(cell: string): boolean {
+  const h = cell.trim();
+  return /@/.test(h) || /^[A-Za-z]{0,3}[-_]?\d{2,}$/.test(h) || /^[\d\s\-/.:]+$/.test(h);
+}
+
+/**
+ * The file's columns, as a person would list them. When one cell looks like a value the line is probably a
+ * person's data (the file has no header), so every cell is shown by position: another may be a name.
+ */
 function listColumns(header: readonly string[]): string {
-  const named = header.map((h) => h.trim()).filter(Boolean);
+  const data = header.some(looksLikeValue);
+  const named = header.map((h, i) => (data ? `(column ${i + 1})` : h.trim())).filter(Boolean);
   return named.length === 0 ? 'none' : named.join(', ');
 }
 
@@ -137,8 +150,10 @@ export function chooseColumns(header: readonly string[], mapping: ColumnMapping 
 
   for (const field of REQUIRED_FIELDS) {
     if (index[field] !== undefined || mapping[field] !== undefined) continue;
-    const guess = header.findIndex((h, i) => !taken.has(i) && h.trim() !== '' && HINT_WORDS[field].test(normaliseHeader(h)));
-    const example = guess >= 0 ? header[guess]!.trim() : (header.find((h, i) => !taken.has(i) && h.trim() !== '')?.trim() ?? 'Column Name');
+    const data = header.some(looksLikeValue);
+    const usable = (h: string, i: number) => !data && !taken.has(i) && h.trim() !== '';
+    const guess = header.findIndex((h, i) => usable(h, i) && HINT_WORDS[field].test(normaliseHeader(h)));
+    const example = guess >= 0 ? header[guess]!.trim() : (header.find(usable)?.trim() ?? 'Column Name');
     problems.push({
       field,
       message: `no column for ${field}, ${FIELD_MEANING[field]}`,

@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { ScenarioError, type Diagnostic } from '../scenarios/errors.ts';
-import { chooseColumns, type ColumnMapping, type HrField, HR_FIELDS } from './columns.ts';
+import { chooseColumns, looksLikeValue, type ColumnMapping, type HrField, HR_FIELDS } from './columns.ts';
 import { pseudonymiser } from './pseudonym.ts';
 import { summarise, type HrSummary } from './summary.ts';
 
@@ -131,6 +131,9 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
   const headerLine = head.info.lines;
   const header = head.record.map((h) => h.trim());
   const choice = chooseColumns(header, options.columns);
+  if (choice.problems.length > 0 && header.some(looksLikeValue)) {
+    problems.push({ file, line: headerLine, col: 1, path: '', message: 'the first line looks like a person\'s data, not a header', hint: `add a header line naming the columns, such as ${HEADER_EXAMPLE}` });
+  }
   for (const p of choice.problems) problems.push({ file, line: headerLine, col: 1, path: p.field, message: p.message, hint: p.hint });
   if (data.length === 0) problems.push({ file, line: headerLine, col: 1, path: '', message: 'no people after the header', hint: 'add one line per person below the header' });
   const index = choice.index;

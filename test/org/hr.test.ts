@@ -131,6 +131,15 @@ describe('the header', () => {
 });
 
 describe('other problems of a file', () => {
+  it('a file without a header: its first line is not echoed', () => {
+    const found = problems('ann.lee@firm.example,Ann Lee,,Board\nbob.ray@firm.example,Bob Ray,ann.lee@firm.example,Tax\n');
+    expect(found[0]!.message).toBe("the first line looks like a person's data, not a header");
+    const text = found.map((d) => `${d.message} ${d.hint}`).join('\n');
+    expect(text).not.toMatch(/ann|bob|@firm|Lee|Board/i);
+    expect(text).toContain('(column 1)');
+    expect(problems('E00417,,Board\n').map((d) => `${d.message} ${d.hint}`).join('\n')).not.toContain('E00417');
+  });
+
   it('an empty file, a header alone, a broken quote', () => {
     expect(problems('')[0]!.message).toBe('the file is empty');
     expect(problems('# only a comment\n,,\n')[0]!.message).toBe('the file is empty');
