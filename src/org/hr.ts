@@ -124,8 +124,9 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
   if (records.length === 0) {
     throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: `start with a header line such as ${HEADER_EXAMPLE}, then one line per person` }]);
   }
-  const source = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const textOf = (line: number) => source[line - 1] ?? '';
+  // The file's lines, for the column of a problem: split only when there is one (a valid file needs none).
+  let source: string[] | undefined;
+  const textOf = (line: number) => (source ??= text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/))[line - 1] ?? '';
 
   const [head, ...data] = records as [(typeof records)[number], ...typeof records];
   const headerLine = head.info.lines;
