@@ -23,6 +23,7 @@ import * as testCommand from './commands/test.ts';
 import * as bassCommand from './commands/bass.ts';
 import * as forecastCommand from './commands/forecast.ts';
 import * as exploreCommand from './commands/explore.ts';
+import * as orgCommand from './commands/org.ts';
 
 interface CommandModule {
   register(program: Command): void;
@@ -38,6 +39,7 @@ const COMMANDS: CommandModule[] = [
   exploreCommand,
   forecastCommand,
   bassCommand,
+  orgCommand,
   validateCommand,
   initCommand,
   schemaCommand,

@@ -1,0 +1,81 @@
+/** `uptake org FILE.csv`: check a client's HR export and say what organisation it describes (docs/org.md). */
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { plural, renderTable } from '../format.ts';
+import { ScenarioError } from '../../scenarios/errors.ts';
+
+interface OrgFlags {
+  json?: boolean;
+  columns?: string;
+}
+
+const MAX_GROUPS = 20;
+
+export function register(program: Command): void {
+  program
+    .command('org')
+    .description("check a client's HR export (who reports to whom, in which department) and print the organisation it describes")
+    .argument('<file>', 'CSV with one line per person: an id, their manager\'s id (blank at the top), a department')
+    .option('--columns <mapping>', 'which column is which when the headers are not recognised, e.g. "id=Emp No,manager=Reports To,department=Dept"')
+    .option('--json', 'print one JSON object on stdout: ok, the counts, departments, levels, locations and every problem (fields in docs/org.md)')
+    .addHelpText('after', '\nExample: uptake org examples/hr/firm-600.csv\nSee docs/org.md.')
+    .action(async (file: string, flags: OrgFlags) => {
+      const { readHrExport } = await import('../../org/hr.ts');
+      const { parseColumnsFlag } = await import('../../org/columns.ts');
+      let columns = {};
+      if (flags.columns !== undefined) {
+        const parsed = parseColumnsFlag(flags.columns);
+        if (parsed.problems.length > 0) throw new UsageError(`--columns: ${parsed.problems.join('; ')}`, 'e.g. --columns "id=Emp No,manager=Reports To,department=Dept"');
+        columns = parsed.mapping;
+      }
+      let hr: Awaited<ReturnType<typeof readHrExport>>;
+      try {
+        hr = await readHrExport(file, { columns });
+      } catch (err) {
+        if (!(flags.json && err instanceof ScenarioError)) throw err;
+        process.stdout.write(`${JSON.stringify({ ok: false, file, problems: err.diagnostics }, null, 2)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const s = hr.summary;
+      if (flags.json) {
+        const json = { ok: true, file, convention: hr.convention, columns: hr.columns, ignored_columns: hr.ignoredColumns, snapshot: hr.snapshot && { effective_date: hr.snapshot.effectiveDate, rows_ignored: hr.snapshot.rowsIgnored }, ...s, problems: [] };
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        return;
+      }
+      const out: string[] = [];
+      const how = hr.convention === 'mapping' ? 'columns as mapped' : hr.convention ? `${hr.convention} columns` : 'recognised columns';
+      out.push(`${file}: ${plural(s.people, 'person', 'people')} (${how}), no problems found\n\n`);
+      const span = s.span_of_control;
+      const facts: [string, string][] = [
+        ['people', String(s.people)],
+        ['managers', `${s.managers} (people with direct reports)`],
+        ['teams', `${s.teams} (a manager and their direct reports)`],
+        ['depth', `${plural(s.depth, 'level')} of hierarchy (the top is level 1)`],
+        ['span of control', `median ${span.median}, mean ${span.mean}, max ${span.max} direct reports`],
+      ];
+      if (s.named_teams !== null) facts.push(['named teams', String(s.named_teams)]);
+      if (s.front_line !== null) facts.push(['front-line', `${s.front_line} people`]);
+      if (hr.snapshot) facts.push(['effective date', `${hr.snapshot.effectiveDate} (the latest in the file; ${plural(hr.snapshot.rowsIgnored, 'earlier row')} not read)`]);
+      const width = Math.max(...facts.map(([k]) => k.length));
+      for (const [k, v] of facts) out.push(`  ${k.padEnd(width)}  ${v}\n`);
+      const groups = (title: string, list: { name: string; people: number }[] | null) => {
+        if (list === null) return;
+        const shown = list.slice(0, MAX_GROUPS).map((g) => [g.name, g.people, `${((100 * g.people) / s.people).toFixed(1)}%`] as (string | number)[]);
+        if (list.length > MAX_GROUPS) {
+          const rest = list.slice(MAX_GROUPS).reduce((a, g) => a + g.people, 0);
+          shown.push([`(${list.length - MAX_GROUPS} more)`, rest, `${((100 * rest) / s.people).toFixed(1)}%`]);
+        }
+        out.push(`\n${title} (${list.length})\n`);
+        out.push(renderTable([title.replace(/s$/, ''), 'people', 'share'], shown));
+      };
+      groups('departments', s.departments);
+      groups('levels', s.levels);
+      groups('locations', s.locations);
+      groups('functions', s.functions);
+      const read = Object.entries(hr.columns).filter(([, name]) => name !== null).map(([field, name]) => `${field} ← ${name}`);
+      out.push(`\ncolumns read: ${read.join(', ')}\n`);
+      if (hr.ignoredColumns.length > 0) out.push(`not read: ${hr.ignoredColumns.join(', ')}\n`);
+      process.stdout.write(out.join(''));
+    });
+}
