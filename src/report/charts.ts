@@ -557,3 +557,17 @@ export function buildCharts(data: ReportData): Chart[] {
   for (const c of [pairedChart(data), costChart(data), wavesChart(data)]) if (c) charts.push(c);
   return charts;
 }
+
+/** The shape of the report's tornadoes: one row per input (sorted by `order`), one panel per strategy or pair. */
+export function inputPanels(o: { description: string; title: string; caption: string; values: unknown[]; panel: string; panels: string[]; order: string[]; layer: (y: VlSpec) => VlSpec[] }): VlSpec {
+  const y = { field: 'input', type: 'nominal', sort: o.order, title: null, axis: { labelLimit: 260 } };
+  return {
+    $schema: SCHEMA,
+    description: o.description,
+    title: { text: o.title, subtitle: wrap(o.caption, 110) },
+    data: { values: o.values },
+    facet: { row: { field: o.panel, type: 'nominal', sort: o.panels, title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontWeight: 'bold', labelPadding: 4 } } },
+    spacing: 12,
+    spec: { width: 560, height: { step: 22 }, layer: o.layer(y) },
+  };
+}

@@ -3,10 +3,9 @@
  * tornado chart of the main outcome and one plain sentence per main outcome.
  */
 import type { Driver } from '../runner/drivers.ts';
-import { wrap, type Chart, type VlSpec } from './charts.ts';
+import { inputPanels, type Chart } from './charts.ts';
 import type { ReportData } from './model.ts';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** The outcomes a steering committee asks about first, with the words a sentence uses. */
 const MAIN_OUTCOMES: { name: string; words: string; higher: string; lower: string }[] = [
   { name: 'sustained_share', words: 'Sustained use', higher: 'the more sustained use', lower: 'the less sustained use' },
@@ -77,39 +76,29 @@ export function driversChart(data: ReportData): Chart | undefined {
   const rows = shown.map((d) => ({ input: d.input, group: label(d.strategy), rho: d.rho, low: d.low, high: d.high, clear: clear(d) ? 'clear' : 'about zero', n: d.n }));
   const title = 'What drives sustained use';
   const caption = 'Each uncertainty\'s rank correlation with sustained use across the rollouts, with its 95% interval: right of the line, the higher the assumption the more sustained use; a hollow dot\'s interval covers 0 (about zero). The last panel is the gap between the first two strategies, rollout by rollout.';
-  const y = { field: 'input', type: 'nominal', sort: order, title: null, axis: { labelLimit: 260 } };
-  const spec: VlSpec = {
-    $schema: SCHEMA,
-    description: 'Rank correlation of each uncertainty with sustained use.',
-    title: { text: title, subtitle: wrap(caption, 110) },
-    data: { values: rows },
-    facet: { row: { field: 'group', type: 'nominal', sort: groups, title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontWeight: 'bold', labelPadding: 4 } } },
-    spacing: 12,
-    spec: {
-      width: 560,
-      height: { step: 22 },
-      layer: [
-        { mark: { type: 'rule', color: '#888888', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
-        { mark: { type: 'bar', height: 12, color: '#9ecae1' }, encoding: { y, x: { field: 'rho', type: 'quantitative', scale: { domain: [-1, 1] }, title: 'Rank correlation with sustained use' } } },
-        { mark: { type: 'rule', strokeWidth: 2, color: '#4d4d4d' }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
-        {
-          mark: { type: 'point', size: 60, color: '#1a1a1a', opacity: 1 },
-          encoding: {
-            y,
-            x: { field: 'rho', type: 'quantitative' },
-            fill: { field: 'clear', type: 'nominal', scale: { domain: ['clear', 'about zero'], range: ['#1a1a1a', '#ffffff'] }, legend: null },
-            tooltip: [
-              { field: 'input', title: 'Uncertainty' },
-              { field: 'group', title: 'Strategy' },
-              { field: 'rho', title: 'Rank correlation', format: '.2f' },
-              { field: 'low', title: 'Interval from', format: '.2f' },
-              { field: 'high', title: 'Interval to', format: '.2f' },
-              { field: 'n', title: 'Rollouts' },
-            ],
-          },
+  const spec = inputPanels({
+    description: 'Rank correlation of each uncertainty with sustained use.', title, caption, values: rows, panel: 'group', panels: groups, order,
+    layer: (y) => [
+      { mark: { type: 'rule', color: '#888888', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
+      { mark: { type: 'bar', height: 12, color: '#9ecae1' }, encoding: { y, x: { field: 'rho', type: 'quantitative', scale: { domain: [-1, 1] }, title: 'Rank correlation with sustained use' } } },
+      { mark: { type: 'rule', strokeWidth: 2, color: '#4d4d4d' }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      {
+        mark: { type: 'point', size: 60, color: '#1a1a1a', opacity: 1 },
+        encoding: {
+          y,
+          x: { field: 'rho', type: 'quantitative' },
+          fill: { field: 'clear', type: 'nominal', scale: { domain: ['clear', 'about zero'], range: ['#1a1a1a', '#ffffff'] }, legend: null },
+          tooltip: [
+            { field: 'input', title: 'Uncertainty' },
+            { field: 'group', title: 'Strategy' },
+            { field: 'rho', title: 'Rank correlation', format: '.2f' },
+            { field: 'low', title: 'Interval from', format: '.2f' },
+            { field: 'high', title: 'Interval to', format: '.2f' },
+            { field: 'n', title: 'Rollouts' },
+          ],
         },
-      ],
-    },
-  };
+      },
+    ],
+  });
   return { name: 'drivers', section: 'drivers', title, caption, spec };
 }

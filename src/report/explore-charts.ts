@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { wrap, type Chart, type VlSpec } from './charts.ts';
+import { inputPanels, wrap, type Chart, type VlSpec } from './charts.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** The outcome the charts show: what a steering committee asks about first. */
@@ -46,34 +46,24 @@ function sobolChart(rows: Row[]): Chart | undefined {
   const order = [...strength].sort((a, b) => b[1] - a[1]).map(([i]) => i);
   const title = 'Which assumptions drive sustained use (Sobol\' indices)';
   const caption = `Bar: total index (the share of the variance of sustained use that involves the assumption, with its interactions); dot: first-order index (its effect alone); lines: bootstrap 95% intervals; N = ${n}. The last panel, when there is one, is the gap between two strategies.`;
-  const y = { field: 'input', type: 'nominal', sort: order, title: null, axis: { labelLimit: 260 } };
-  const spec: VlSpec = {
-    $schema: SCHEMA,
-    description: 'Sobol indices of sustained use.',
-    title: { text: title, subtitle: wrap(caption, 110) },
-    data: { values: data },
-    facet: { row: { field: 'strategy', type: 'nominal', sort: shown, title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontWeight: 'bold', labelPadding: 4 } } },
-    spacing: 12,
-    spec: {
-      width: 560,
-      height: { step: 22 },
-      layer: [
-        { mark: { type: 'bar', height: 12, color: '#9ecae1' }, encoding: { y, x: { field: 'total', type: 'quantitative', scale: { domainMin: 0 }, title: 'Share of the variance of sustained use' } } },
-        { mark: { type: 'rule', color: '#6b6b6b' }, encoding: { y, x: { field: 'totalLow', type: 'quantitative' }, x2: { field: 'totalHigh' } } },
-        {
-          mark: { type: 'point', filled: true, size: 60, color: '#1a1a1a', opacity: 1 },
-          encoding: {
-            y,
-            x: { field: 'first', type: 'quantitative' },
-            tooltip: [
-              { field: 'input', title: 'Assumption' }, { field: 'strategy', title: 'Strategy' },
-              { field: 'total', title: 'Total index', format: '.2f' }, { field: 'first', title: 'First-order index', format: '.2f' },
-            ],
-          },
+  const spec = inputPanels({
+    description: 'Sobol indices of sustained use.', title, caption, values: data, panel: 'strategy', panels: shown, order,
+    layer: (y) => [
+      { mark: { type: 'bar', height: 12, color: '#9ecae1' }, encoding: { y, x: { field: 'total', type: 'quantitative', scale: { domainMin: 0 }, title: 'Share of the variance of sustained use' } } },
+      { mark: { type: 'rule', color: '#6b6b6b' }, encoding: { y, x: { field: 'totalLow', type: 'quantitative' }, x2: { field: 'totalHigh' } } },
+      {
+        mark: { type: 'point', filled: true, size: 60, color: '#1a1a1a', opacity: 1 },
+        encoding: {
+          y,
+          x: { field: 'first', type: 'quantitative' },
+          tooltip: [
+            { field: 'input', title: 'Assumption' }, { field: 'strategy', title: 'Strategy' },
+            { field: 'total', title: 'Total index', format: '.2f' }, { field: 'first', title: 'First-order index', format: '.2f' },
+          ],
         },
-      ],
-    },
-  };
+      },
+    ],
+  });
   return { name: 'explore-sobol', section: 'drivers', title, caption, spec };
 }
 

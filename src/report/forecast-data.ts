@@ -14,6 +14,7 @@ import type { Distribution } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
 import { loadReportData } from './load.ts';
 import type { ReportData } from './model.ts';
+import type { BacktestRow } from '../forecast/backtest.ts';
 
 /** diagnostics.json's format; src/forecast/forecast.ts writes it (FORECAST_FORMAT), repeated here so reading a folder loads no simulation code. */
 export const FORECAST_DIAGNOSTICS_FORMAT = 'uptake-forecast/1';
@@ -73,17 +74,8 @@ export interface ParameterRow {
   posterior: { p05: number; p50: number; p95: number };
 }
 
-export interface BacktestRow {
-  group: string;
-  metric: TelemetryMetric;
-  week: number;
-  observed: number;
-  p05: number;
-  p25: number;
-  p50: number;
-  p75: number;
-  p95: number;
-}
+/** A row of backtest.csv: the type the forecast writes (type-only, so reading loads no simulation code). */
+export type { BacktestRow };
 
 export interface ForecastData {
   dir: string;

@@ -13,6 +13,7 @@ import { formatDuration, plural, renderTable, useColour } from '../format.ts';
 import { warningLines } from '../warnings.ts';
 import { progressBar } from './run.ts';
 import { RESULTS } from '../../model/index.ts';
+import type { IndexRow } from '../../explore/run.ts';
 
 /** Above this share of Monte Carlo noise, the text says that more rollouts per point would help (as src/explore/run.ts). */
 const NOISE_WARNING = 0.2;
@@ -113,16 +114,7 @@ async function exploreCommand(scenario: string, flags: ExploreFlags): Promise<vo
   }
 }
 
-interface Row {
-  outcome: string;
-  strategy: string;
-  input: string;
-  index: 'first_order' | 'total' | 'mu_star' | 'sigma';
-  estimate: number;
-  low: number;
-  high: number;
-  n: number;
-}
+type Row = IndexRow;
 
 /** `0.42 [0.31, 0.55]`, or `≈ 0` when the interval covers zero, or `—` for an output that did not vary. */
 export function intervalText(row: Row | undefined): string {
