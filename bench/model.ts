@@ -13,6 +13,8 @@ export interface ModelBench {
   bass_agent_steps_per_s: number;
   employees_10k_agent_steps_per_s: number;
   employees_100k_agent_steps_per_s: number;
+  /** employees_100k_agent_steps_per_s / default_agent_steps_per_s, measured in the same run. */
+  employees_100k_vs_default: number;
   employees_300k_seconds: number;
   default_build_ms: number;
   state_bytes_100k: number;
@@ -74,6 +76,7 @@ export function modelBench(log: (line: string) => void = () => {}): ModelBench {
     bass_agent_steps_per_s: Math.round(bass.rate),
     employees_10k_agent_steps_per_s: Math.round(tenK.rate),
     employees_100k_agent_steps_per_s: Math.round(hundredK.rate),
+    employees_100k_vs_default: Number((hundredK.rate / d.rate).toFixed(3)),
     employees_300k_seconds: Number(hugeSeconds.toFixed(2)),
     default_build_ms: Number(d.buildMs.toFixed(2)),
     state_bytes_100k: stateBytes,
