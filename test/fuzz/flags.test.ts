@@ -2,9 +2,10 @@
  * Fuzzing the command line (issue 17): random command lines built from every command's own options
  * (createProgram lists them) and a pool of awkward values. Whatever the line, uptake answers with an
  * exit code of 0, 1 or 2 and plain messages: never an internal error (3), never a stack trace.
- * Runs in a temporary folder, so anything a valid line writes lands there. FUZZ_RUNS scales it.
+ * Runs in a temporary folder on copies of its input files, so anything a valid line writes (or
+ * overwrites, as `init FILE --force` does) lands there. FUZZ_RUNS scales it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +14,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProgram, main } from '../../src/cli/main.ts';
 
 const RUNS = Math.max(50, Math.round(Number(process.env.FUZZ_RUNS ?? 1000) / 5));
-const small = fileURLToPath(new URL('../runner/fixtures/small.yaml', import.meta.url));
-const bass = fileURLToPath(new URL('../../examples/bass/rpubs-sales.csv', import.meta.url));
-const hr = fileURLToPath(new URL('../../examples/hr/firm-600.csv', import.meta.url));
+// Copies in the temporary folder: a line such as `init FILE --force` may overwrite its file.
+const root = mkdtempSync(join(tmpdir(), 'uptake-fuzz-flags-'));
+const copy = (url: URL, name: string): string => {
+  const to = join(root, name);
+  copyFileSync(fileURLToPath(url), to);
+  return to;
+};
+const small = copy(new URL('../runner/fixtures/small.yaml', import.meta.url), 'small.yaml');
+const bass = copy(new URL('../../examples/bass/rpubs-sales.csv', import.meta.url), 'sales.csv');
+const hr = copy(new URL('../../examples/hr/firm-600.csv', import.meta.url), 'hr.csv');
 
 const program = createProgram();
 const commands = program.commands.filter((c) => c.name() !== 'help').map((c) => ({
@@ -23,12 +31,10 @@ const commands = program.commands.filter((c) => c.name() !== 'help').map((c) => 
   flags: c.options.map((o) => ({ flag: o.long ?? o.short!, takesValue: o.required || o.optional })),
 }));
 const VALUES = ['0', '-1', '1', '2', '3', 'abc', '1e9', '', '--', 'NaN', '2/3', '0/0', '1/1', '3.5', '/nonexistent', '🙂', 'sobol', 'morris', 'ols', 'x=y', 'top_down.cost < 1'];
-const POSITIONAL = [small, bass, hr, '/nonexistent.yaml', '', 'scenarios/', '-'];
+const POSITIONAL = [small, bass, hr, '/nonexistent.yaml', '', 'missing/', '-'];
 
-let root: string;
 let cwd: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'uptake-fuzz-flags-'));
   cwd = process.cwd();
   process.chdir(root);
 });
