@@ -153,6 +153,18 @@ describe('uptake init', () => {
   });
 });
 
+describe('uptake init, regression found by the command-line fuzz', () => {
+  it('never writes a file that is not .yaml, even with --force (it overwrote examples/bass/rpubs-sales.csv)', async () => {
+    const dir = mkdtempSync(join(scratch, 'init-csv-'));
+    const file = join(dir, 'sales.csv');
+    writeFileSync(file, 'period,adopters\n1,5\n');
+    const r = await uptake('init', file, '--force');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${file} is not a .yaml file: init writes a scenario — name a .yaml file, e.g. uptake init ${join(dir, 'sales')}.yaml\n`);
+    expect(readFileSync(file, 'utf8')).toBe('period,adopters\n1,5\n');
+  });
+});
+
 describe('uptake schema', () => {
   it('prints the JSON Schema, identical to the committed schema/scenario.schema.json', async () => {
     const r = await uptake('schema');

@@ -17,6 +17,10 @@ export function register(program: Command): void {
         process.stdout.write(starterScenario(options.name));
         return;
       }
+      // A scenario file is YAML: --force must never replace a CSV or anything else a typo names.
+      if (!/\.ya?ml$/i.test(file)) {
+        throw new UsageError(`${file} is not a .yaml file: init writes a scenario`, `name a .yaml file, e.g. uptake init ${file.replace(/\.[^./\\]*$/, '')}.yaml`);
+      }
       if (!options.force && (await exists(file))) {
         throw new UsageError(`${file} already exists`, 'pass --force to overwrite it, or name another file');
       }
