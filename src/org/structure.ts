@@ -56,7 +56,12 @@ export function paramsWithStructure(params: ModelParams, structure: Organisation
 
 /** The experiment run on the organisation of an HR export, its hash updated (the structure is part of what it runs). */
 export function experimentWithStructure(experiment: Experiment, structure: OrganisationStructure): Experiment {
-  const out: Experiment = { ...experiment, params: paramsWithStructure(experiment.params, structure) };
+  const params = paramsWithStructure(experiment.params, structure);
+  const sizes = structure.departmentNames.map(() => 0);
+  structure.teamSizes.forEach((size, t) => (sizes[structure.teamDepartments[t]!]! += size));
+  // Named departments, for labels in reports (experiment.departments).
+  const departments = structure.departmentNames.map((name, k) => ({ name, share: sizes[k]! / params.organisation.employees }));
+  const out: Experiment = { ...experiment, params, departments };
   out.hash = experimentHash(out);
   return out;
 }
