@@ -7,7 +7,9 @@
  * Layout: employees are numbered department by department, team by team, so a
  * team is a contiguous range [teamStart[t], teamStart[t + 1]) and its first
  * member is its manager. The executive layer is the last team: one head per
- * department plus the chief executive, who manages it.
+ * department plus the chief executive, who manages it. A real organisation
+ * (params.organisation.structure, from an HR export) gives its own teams in the
+ * same layout instead; everything from the network on is drawn the same way.
  */
 import { type ModelParams, type OrganisationParams, type OrganisationStructure, validateParams } from './params.ts';
 import { createRandom, betaMean, indices, normal, shuffle, type Random } from './rng.ts';
