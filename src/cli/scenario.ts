@@ -40,5 +40,25 @@ export async function withHrOrganisation(experiment: Experiment, scenarioPath: s
     }
     throw err;
   }
-  return experimentWithStructure(experiment, structureOf(hr));
+  const structure = structureOf(hr);
+  departmentNumberProblems(experiment, structure.departmentNames, scenarioPath);
+  return experimentWithStructure(experiment, structure);
+}
+
+/** Targets name the file's departments by number; the loader could not check them against a file it had not read. */
+function departmentNumberProblems(experiment: Experiment, names: readonly string[], scenarioPath: string): void {
+  const problems: Diagnostic[] = [];
+  const known = names.map((name, k) => `${k} ${name}`).join(', ');
+  for (const strategy of experiment.strategies) {
+    strategy.interventions.forEach((intervention, i) => {
+      const target = intervention.target;
+      if (target?.kind !== 'departments') return;
+      for (const d of target.departments) {
+        if (d >= names.length) {
+          problems.push({ file: scenarioPath, line: 0, col: 0, path: `strategies.${strategy.name}.interventions.${i}.target.departments`, message: `department number ${d} does not exist in the HR file`, hint: `its departments are ${known}` });
+        }
+      }
+    });
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
 }

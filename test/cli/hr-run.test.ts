@@ -51,6 +51,15 @@ describe('a scenario on an HR export', () => {
     expect(r.stderr).toContain('both.yaml:6:3 organisation.employees: employees is settled by the HR file (organisation.from) — the HR file settles employees: delete it here');
   }, 60_000);
 
+  it('a department number that the HR file does not have is a problem listing its departments', async () => {
+    const file = join(dir, 'numbers.yaml');
+    writeFileSync(file, 'name: numbers\norganisation:\n  from: hr.csv\nstrategies:\n  launch:\n    type: custom\n    interventions:\n      - {type: access, at: 0, target: {departments: [1, 3]}}\n');
+    const r = await uptake(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('department number 3 does not exist in the HR file — its departments are 0 Audit, 1 Legal, 2 Tax');
+    expect(r.stderr).not.toContain('number 1 ');
+  }, 60_000);
+
   it('a missing HR file is a problem naming the file and the scenario', async () => {
     const r = await uptake(['validate', scenario('missing', '  from: nowhere.csv\n')]);
     expect(r.code).toBe(2);
