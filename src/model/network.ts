@@ -38,6 +38,8 @@ interface Layout {
   teamIsExecutive: Uint8Array;
   teams: number;
   executives: number;
+  /** A real organisation's reporting line between teams (see OrganisationStructure.parentTeams); absent when generated. */
+  parentTeam?: Int32Array;
 }
 
 export function buildNetwork(params: ModelParams, random: Random, layout: Layout): Network {
@@ -63,8 +65,10 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
       for (let j = i + 1; j < teamStart[t + 1]!; j++) edges.add(i, j);
     }
   }
-  // The management line: each team manager knows their department's head.
-  if (layout.executives > 0) {
+  // The management line: each team manager knows their own manager (a real organisation) or their department's head.
+  if (layout.parentTeam) {
+    for (let t = 0; t < teams; t++) if (layout.parentTeam[t]! >= 0) edges.add(teamStart[t]!, teamStart[layout.parentTeam[t]!]!);
+  } else if (layout.executives > 0) {
     const execStart = teamStart[teams - 1]!;
     const headOf = new Int32Array(params.organisation.departments).fill(execStart);
     for (let k = 1; k < layout.executives; k++) {

@@ -7,9 +7,11 @@
  * Layout: employees are numbered department by department, team by team, so a
  * team is a contiguous range [teamStart[t], teamStart[t + 1]) and its first
  * member is its manager. The executive layer is the last team: one head per
- * department plus the chief executive, who manages it.
+ * department plus the chief executive, who manages it. A real organisation
+ * (params.organisation.structure, from an HR export) gives its own teams in the
+ * same layout instead; everything from the network on is drawn the same way.
  */
-import { type ModelParams, validateParams } from './params.ts';
+import { type ModelParams, type OrganisationParams, type OrganisationStructure, validateParams } from './params.ts';
 import { createRandom, betaMean, indices, normal, shuffle, type Random } from './rng.ts';
 import { AliasTable, buildNetwork, type Network } from './network.ts';
 
@@ -76,28 +78,8 @@ export function buildOrganisation(params: ModelParams, seed: number): Organisati
   const n = o.employees;
   const departments = o.departments;
 
-  // Executive layer: department heads plus a chief executive, only where the organisation is big enough.
-  const executives = n >= 20 ? Math.min(departments + 1, Math.floor(n / 10)) : 0;
-  const shares = o.departmentShares && o.departmentShares.length === departments ? o.departmentShares : new Array(departments).fill(1);
-  const departmentStaff = apportion(n - executives, shares, 1);
-
-  // Teams: each department split into teams of about teamSize, the executive team last.
-  const teamSizes: number[] = [];
-  const teamDepartments: number[] = [];
-  for (let d = 0; d < departments; d++) {
-    const size = departmentStaff[d]!;
-    const count = Math.max(1, Math.round(size / o.teamSize));
-    for (const s of apportion(size, new Array(count).fill(1))) {
-      if (s > 0) {
-        teamSizes.push(s);
-        teamDepartments.push(d);
-      }
-    }
-  }
-  if (executives > 0) {
-    teamSizes.push(executives);
-    teamDepartments.push(0);
-  }
+  // The teams and departments: a real organisation's (params.organisation.structure), or generated.
+  const { teamSizes, teamDepartments, executives } = o.structure ? givenTeams(o.structure) : generatedTeams(o);
   const teams = teamSizes.length;
   const teamStart = new Int32Array(teams + 1);
   for (let t = 0; t < teams; t++) teamStart[t + 1] = teamStart[t]! + teamSizes[t]!;
@@ -116,14 +98,15 @@ export function buildOrganisation(params: ModelParams, seed: number): Organisati
       department[i] = teamDepartment[t]!;
     }
   }
-  if (executives > 0) {
+  if (executives > 0 && !o.structure) {
     // Department heads belong to the department they lead; the chief executive to department 0.
     const start = teamStart[teams - 1]!;
     for (let k = 0; k < executives; k++) department[start + k] = k === 0 ? 0 : (k - 1) % departments;
   }
   for (let i = 0; i < n; i++) departmentSize[department[i]!]! += 1;
 
-  const network = buildNetwork(params, random, { department, team, teamStart, isManager, teamIsExecutive, teams, executives });
+  const parentTeam = o.structure ? Int32Array.from(o.structure.parentTeams) : undefined;
+  const network = buildNetwork(params, random, { department, team, teamStart, isManager, teamIsExecutive, teams, executives, parentTeam });
 
   // Traits. Roles are dealt at random: about producerShare producers, then contributors, then readers.
   const role = new Uint8Array(n);
@@ -178,6 +161,38 @@ export function buildOrganisation(params: ModelParams, seed: number): Organisati
     employees: n, departments, teams, department, team, teamStart, teamDepartment, teamIsExecutive, isManager, departmentSize,
     network, role, production, innovativeness, timeSlack, frontline, threshold, requiredActive, initialStyle, ...c,
   };
+}
+
+/** Teams of a generated organisation: each department split into teams of about teamSize, the executive team last. */
+function generatedTeams(o: OrganisationParams): { teamSizes: number[]; teamDepartments: number[]; executives: number } {
+  const n = o.employees;
+  const departments = o.departments;
+  // Executive layer: department heads plus a chief executive, only where the organisation is big enough.
+  const executives = n >= 20 ? Math.min(departments + 1, Math.floor(n / 10)) : 0;
+  const shares = o.departmentShares && o.departmentShares.length === departments ? o.departmentShares : new Array(departments).fill(1);
+  const departmentStaff = apportion(n - executives, shares, 1);
+  const teamSizes: number[] = [];
+  const teamDepartments: number[] = [];
+  for (let d = 0; d < departments; d++) {
+    const size = departmentStaff[d]!;
+    const count = Math.max(1, Math.round(size / o.teamSize));
+    for (const s of apportion(size, new Array(count).fill(1))) {
+      if (s > 0) {
+        teamSizes.push(s);
+        teamDepartments.push(d);
+      }
+    }
+  }
+  if (executives > 0) {
+    teamSizes.push(executives);
+    teamDepartments.push(0);
+  }
+  return { teamSizes, teamDepartments, executives };
+}
+
+/** Teams of a real organisation, as src/org/structure.ts laid them out (the executive team, if any, last). */
+function givenTeams(s: OrganisationStructure): { teamSizes: number[]; teamDepartments: number[]; executives: number } {
+  return { teamSizes: s.teamSizes, teamDepartments: s.teamDepartments, executives: s.executiveTeam ? s.teamSizes[s.teamSizes.length - 1]! : 0 };
 }
 
 function truncatedNormal(random: Random, mean: number, sd: number, lo: number, hi: number): number {

@@ -27,6 +27,26 @@ export interface OrganisationParams {
   frontlineShare: number;
   /** Executive sponsorship, scales the reach of announcements. */
   executiveSponsorship: number;
+  /**
+   * The teams and departments of a real organisation (from an HR export, src/org/structure.ts), used instead of
+   * generating them from employees, departments and teamSize; employees and departments must agree with it.
+   */
+  structure?: OrganisationStructure;
+}
+
+/**
+ * Teams in the model's layout: team t holds the next teamSizes[t] employees, its manager first. Plain arrays so
+ * that it travels with the parameters (worker threads, manifests, the experiment's hash).
+ */
+export interface OrganisationStructure {
+  teamSizes: number[];
+  /** Department of each team (its manager's department), 0 .. departmentNames.length - 1. */
+  teamDepartments: number[];
+  /** The team whose manager the team's manager reports to; -1 for the executive team. */
+  parentTeams: number[];
+  /** True: the last team is the executive team (the top of the hierarchy and their direct reports who manage nobody). */
+  executiveTeam: boolean;
+  departmentNames: string[];
 }
 
 export interface PopulationParams {
@@ -396,7 +416,24 @@ function checkParams(params: ModelParams): void {
       throw new ParameterError('organisation.departmentShares', `expected positive numbers, got ${JSON.stringify(o.departmentShares)}`);
     }
   }
-  if (o.employees < o.departments * 2) {
+  if (o.structure !== undefined) structureProblem(o.structure, o.employees, o.departments);
+  else if (o.employees < o.departments * 2) {
     throw new ParameterError('organisation.departments', `each department needs at least 2 people: ${o.employees} employees allow at most ${Math.floor(o.employees / 2)} departments, got ${o.departments}`);
   }
+}
+
+/** A structure that does not fit the parameters, or itself: a bug in whatever built it, reported as a ParameterError. */
+function structureProblem(s: OrganisationStructure, employees: number, departments: number): void {
+  const fail = (message: string) => {
+    throw new ParameterError('organisation.structure', message);
+  };
+  const teams = s.teamSizes.length;
+  if (teams === 0) fail('expected at least one team');
+  if (s.teamDepartments.length !== teams || s.parentTeams.length !== teams) fail(`expected one department and one parent per team (${teams} teams)`);
+  if (s.departmentNames.length !== departments) fail(`expected ${departments} department names (organisation.departments), got ${s.departmentNames.length}`);
+  if (s.teamSizes.some((x) => !Number.isInteger(x) || x < 1)) fail('expected team sizes of at least 1');
+  const total = s.teamSizes.reduce((a, b) => a + b, 0);
+  if (total !== employees) fail(`team sizes add up to ${total}, but organisation.employees is ${employees}`);
+  if (s.teamDepartments.some((d) => !Number.isInteger(d) || d < 0 || d >= departments)) fail(`expected team departments from 0 to ${departments - 1}`);
+  if (s.parentTeams.some((p, t) => !Number.isInteger(p) || p < -1 || p >= teams || p === t)) fail('expected parent teams from -1 to the number of teams, not the team itself');
 }

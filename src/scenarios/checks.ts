@@ -37,6 +37,21 @@ function valueRange(raw: unknown, spec: ParamSpec): [number, number] | undefined
 interface DepartmentInfo {
   names?: string[];
   count?: [number, number];
+  /** The departments are an HR file's (organisation.from). */
+  hrFile?: boolean;
+}
+
+/** What an HR file settles (head count, departments, teams) may not be set in the scenario too. */
+const SETTLED_BY_HR_FILE = ['employees', 'departments', 'team_size'] as const;
+
+function hrFileChecks(ctx: LoadContext, data: Raw, org: Raw): void {
+  for (const key of SETTLED_BY_HR_FILE) {
+    if (org[key] !== undefined) ctx.at(['organisation', key], `${key} is settled by the HR file (organisation.from)`, `the HR file settles ${key}: delete it here`, { key: true });
+    if (isObj(data.uncertainties) && data.uncertainties[`organisation.${key}`] !== undefined) {
+      ctx.at(['uncertainties', `organisation.${key}`], `organisation.${key} is settled by the HR file (organisation.from)`, `the HR file settles ${key}: delete it here`, { key: true });
+    }
+  }
+  if (data.network === 'complete') ctx.at(['network'], 'network: complete ignores the HR file\'s teams (everyone knows everyone)', 'delete network: complete, or organisation.from', { key: true });
 }
 
 export function crossChecks(ctx: LoadContext, data: unknown): void {
@@ -67,10 +82,16 @@ export function crossChecks(ctx: LoadContext, data: unknown): void {
     return valueRange(raw, spec);
   };
 
-  // Departments: a count, or a named list whose sizes may fix the head count.
+  // Departments: a count, or a named list whose sizes may fix the head count, or the HR file's.
   const departments: DepartmentInfo = {};
   const org = isObj(data.organisation) ? data.organisation : {};
-  if (Array.isArray(org.departments)) {
+  const fromFile = org.from !== undefined;
+  if (fromFile) hrFileChecks(ctx, data, org);
+  else if (org.columns !== undefined) ctx.at(['organisation', 'columns'], 'columns: says which column of an HR file is which, but there is no HR file', 'add organisation.from: hr.csv, or delete columns:', { key: true });
+  if (fromFile) {
+    // Known only once the CLI has read the file: nothing to check numbers or names against here.
+    departments.hrFile = true;
+  } else if (Array.isArray(org.departments)) {
     const list = org.departments.filter(isObj);
     departments.names = list.map((d) => (typeof d.name === 'string' ? d.name : ''));
     departments.count = [list.length, list.length];
@@ -200,7 +221,9 @@ function checkTarget(ctx: LoadContext, path: Path, target: unknown, waveCount: n
   if (isObj(target) && Array.isArray(target.departments)) {
     target.departments.forEach((d, j) => {
       if (typeof d === 'string') {
-        if (!departments.names) {
+        if (departments.hrFile) {
+          ctx.at([...path, 'departments', j], `departments of the HR file cannot be named in targets yet`, "refer to them by number from 0, in alphabetical order of the file's department names (uptake org lists them)");
+        } else if (!departments.names) {
           ctx.at([...path, 'departments', j], `department ${JSON.stringify(d)} is not defined`, 'name departments in organisation.departments: [{name: ..., share: ...}], or refer to them by number from 0');
         } else if (!departments.names.includes(d)) {
           const s = closest(d, departments.names);

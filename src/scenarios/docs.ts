@@ -36,6 +36,10 @@ export function referenceMarkdown(): string {
       const extra = s.path === 'organisation.departments' ? ' Or a list of named departments with shares or sizes (see Departments).' : '';
       out.push(`| \`${field}\` | ${fmt(s.default)} | ${s.integer ? 'whole number ' : ''}${fmt(s.min)}..${fmt(s.max)} | ${s.unit ?? ''} | ${cell(s.description)}${extra} | ${cell(s.source)} |`);
     }
+    if (section === 'organisation') {
+      out.push("| `from` | none | a path | | A client's HR export (CSV), relative to the scenario file: the organisation's teams, departments and head count are the file's, so `employees`, `departments` and `team_size` may not be set too (docs/org.md). | the client's HR system |");
+      out.push("| `columns` | none | `{id: ..., manager: ..., department: ..., ...}` | | Which column of the HR file is which, when its headers are not recognised. | |");
+    }
     out.push('');
   }
   out.push('### `mechanisms:`', '', 'All default to `true`.', '', '| switch | meaning |', '|---|---|');

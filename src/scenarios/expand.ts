@@ -3,6 +3,7 @@
  * filled in, built-in strategies into plans, formulas into Expr trees and
  * per-week tables, distributions into uncertainties.
  */
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { PARAMETER_SPECS, defaultParams, validateParams, ParameterError, setPath, type ModelParams, type ParamSpec } from '../model/params.ts';
 import { conditionVariableNames, waveCountOf, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
 import { builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
@@ -48,6 +49,8 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     const values = (file as Record<string, unknown>)[section] as Record<string, unknown> | undefined;
     if (!values) continue;
     for (const [key, raw] of Object.entries(values)) {
+      // The HR file is read by the CLI (src/cli/scenario.ts), not here: the loader only records where it is.
+      if (section === 'organisation' && (key === 'from' || key === 'columns')) continue;
       if (section === 'organisation' && key === 'departments' && Array.isArray(raw)) {
         const list = raw as { name: string; share?: number; size?: number }[];
         const total = list.reduce((s, d) => s + (d.share ?? d.size ?? 0), 0);
@@ -103,12 +106,21 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     uncertainties,
     strategies,
     ...(departmentNames ? { departments: departmentNames } : {}),
+    ...organisationSourceOf(file, ctx.file),
     ...(forecast ? { forecast } : {}),
     ...(file.explore ? { explore: expandExplore(file.explore, Object.keys(file.strategies), file.strategies as Record<string, unknown>) } : {}),
     ...(file.assumptions ? { assumptions: expandAssumptions(file.assumptions, claimContextOf(strategies, horizon, forecast)) } : {}),
   };
   experiment.hash = experimentHash(experiment);
   return experiment;
+}
+
+/** Where the scenario's organisation comes from, when it names an HR file: resolved against the scenario's folder. */
+function organisationSourceOf(file: ScenarioFile, source: string): Pick<Experiment, 'organisationSource'> {
+  const o = (file as { organisation?: { from?: string; columns?: Record<string, string | undefined> } }).organisation;
+  if (o?.from === undefined) return {};
+  const columns = Object.fromEntries(Object.entries(o.columns ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+  return { organisationSource: { file: isAbsolute(o.from) ? o.from : resolve(dirname(source), o.from), ...(Object.keys(columns).length > 0 ? { columns } : {}) } };
 }
 
 /** What claims may name: the strategies, their waves, and the forecast's alternatives (with their plans' waves); also `uptake explore --discover`. */

@@ -101,6 +101,12 @@ export interface Experiment {
    * params.organisation.departmentShares); kept here for labels.
    */
   departments?: { name: string; share: number }[];
+  /**
+   * The HR export the organisation is built from (`organisation: {from: hr.csv}`): an absolute path and the
+   * file's column mapping. The loader only records it; the CLI reads the file (src/cli/scenario.ts) and puts its
+   * teams into params.organisation.structure, which settles employees and departments.
+   */
+  organisationSource?: { file: string; columns?: Record<string, string> };
   /** The file's assumptions (claims checked by `uptake test`, src/assumptions), when it has any. */
   assumptions?: AssumptionsPlan;
   /** The file's forecast section (`uptake forecast`), when it has one. */

@@ -165,6 +165,16 @@ const departmentList = z
     }
   });
 
+/**
+ * The fields of an HR export that a `columns:` mapping may name. The same list as src/org/columns.ts's HR_FIELDS
+ * (the scenario layer may not import src/org); test/scenarios/hr-organisation.test.ts keeps them equal.
+ */
+export const HR_COLUMN_FIELDS = ['id', 'manager', 'department', 'team', 'location', 'level', 'function', 'front_line', 'hire_date', 'effective_date'] as const;
+
+const hrColumnsSchema = z
+  .strictObject(Object.fromEntries(HR_COLUMN_FIELDS.map((f) => [f, z.string().min(1).optional()])))
+  .meta({ description: 'Which column of the HR file (organisation.from) is which, when its headers are not recognised: {id: Emp No, manager: Reports To, department: Dept}. Fields not given are recognised by name.' });
+
 function sectionSchema(section: SectionName): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   for (const spec of PARAMETER_SPECS) {
@@ -177,7 +187,8 @@ function sectionSchema(section: SectionName): z.ZodType {
     shape.departments = z
       .union([numberFor(spec), distributionFor(spec), departmentList])
       .optional()
-      .meta({ description: `${paramDescription(spec)} Or a list of named departments: [{name: Sales, share: 0.3}, ...] or [{name: Sales, size: 600}, ...].` });
+      .meta({ description: `${paramDescription(spec)} Or a list of named departments: [{name: Sales, share: 0.3}, ...] or [{name: Sales, size: 600}, ...].` });    shape.from = z.string().min(1).optional().meta({ description: "A client's HR export (CSV: an id, a manager's id, a department per person; docs/org.md), relative to this file. The organisation's teams, departments and head count are then the file's: employees, departments and team_size may not be set too." });
+    shape.columns = hrColumnsSchema.optional();
   }
   return z.strictObject(shape).optional().meta({ description: SECTION_DESCRIPTIONS[section] });
 }

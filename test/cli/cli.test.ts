@@ -92,7 +92,7 @@ describe('uptake validate', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(5);
     expect(lines).toContain('ok  scenarios/default.yaml  (professional_services: 3 strategies, 4 uncertainties, 1,000 rollouts × 104 weeks)');
-    for (const line of lines) expect(line).toMatch(/^ok  scenarios\/\w+\.yaml  \(/);
+    for (const line of lines) expect(line).toMatch(/^ok  scenarios\/[\w-]+\.yaml  \(/);
   });
 
   it('reports every problem as file:line:col field: message — hint, keeps checking other files, and exits 2', async () => {

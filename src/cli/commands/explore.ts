@@ -5,7 +5,8 @@
  */
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { loadScenarioWithWarnings, applyOverrides } from '../../scenarios/load.ts';
+import { applyOverrides } from '../../scenarios/load.ts';
+import { loadScenarioForCommand } from '../scenario.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { wholeNumber } from '../flags.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
@@ -66,7 +67,7 @@ async function exploreCommand(scenario: string, flags: ExploreFlags): Promise<vo
   const seed = wholeNumber('--seed', flags.seed, 0);
   const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
   const { runExplore, ExploreInterrupted, ExploreRolloutFailed, checkExploreFolder } = await import('../../explore/run.ts');
-  const loaded = await loadScenarioWithWarnings(scenario);
+  const loaded = await loadScenarioForCommand(scenario);
   process.stderr.write(warningLines(loaded.warnings, useColour(process.stderr)));
   const experiment = applyOverrides(loaded.experiment, { seed });
   const settings = exploreSettings(experiment, { samples, rollouts, method });
@@ -180,7 +181,7 @@ async function discoverCommand(scenario: string, flags: ExploreFlags): Promise<v
   const { trajectoryTable } = await import('../../explore/prim.ts');
   const quiet = flags.quiet === true;
   let runDir = flags.from;
-  const loaded = await loadScenarioWithWarnings(scenario);
+  const loaded = await loadScenarioForCommand(scenario);
   process.stderr.write(warningLines(loaded.warnings, useColour(process.stderr)));
   if (runDir === undefined) {
     // No run given: run the scenario as `uptake run` does (its rollouts, --rollouts overriding), then discover on it.

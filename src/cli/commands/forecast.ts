@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadScenarioWithWarnings, applyOverrides } from '../../scenarios/load.ts';
+import { applyOverrides } from '../../scenarios/load.ts';
+import { loadScenarioForCommand } from '../scenario.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
 import { wholeNumber } from '../flags.ts';
 import { Interrupts, UsageError } from '../errors.ts';
@@ -61,7 +62,7 @@ async function forecastCommand(scenario: string, flags: ForecastFlags): Promise<
   const holdout = wholeNumber('--holdout', flags.holdout, 1);
   const seed = wholeNumber('--seed', flags.seed, 0);
   const workers = wholeNumber('--workers', flags.workers, 1) ?? defaultWorkers();
-  const loaded = await loadScenarioWithWarnings(scenario);
+  const loaded = await loadScenarioForCommand(scenario);
   process.stderr.write(warningLines(loaded.warnings, useColour(process.stderr)));
   const experiment = applyOverrides(loaded.experiment, { seed });
   const quiet = flags.quiet === true;

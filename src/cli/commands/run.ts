@@ -12,7 +12,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { loadScenarioWithWarnings, applyOverrides } from '../../scenarios/load.ts';
+import { applyOverrides } from '../../scenarios/load.ts';
+import { loadScenarioForCommand } from '../scenario.ts';
 import { warningLines } from '../warnings.ts';
 import type { Experiment } from '../../scenarios/experiment.ts';
 import { runExperiment, RolloutFailed, RunInterrupted, interruptedRuns, type Shard } from '../../runner/execute.ts';
@@ -109,7 +110,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
   const single = wholeNumber('--rollout', flags.rollout, 0);
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   if (single !== undefined && shard) throw new UsageError('--rollout and --shard cannot be combined', 'use one of them');
-  const loaded = await loadScenarioWithWarnings(scenarioArg ?? DEFAULT_SCENARIO);
+  const loaded = await loadScenarioForCommand(scenarioArg ?? DEFAULT_SCENARIO);
   // Plans that cannot work as written: said before the run (even with --quiet; --json keeps stdout clean).
   process.stderr.write(warningLines(loaded.warnings, useColour(process.stderr)));
   const experiment = applyOverrides(loaded.experiment, { rollouts, seed });

@@ -116,8 +116,9 @@ const DRIFT_ALPHA = 0.01;
 
 async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   // Loaded here, not at start-up, so other commands stay fast.
-  const [{ applyOverrides, loadScenario }, { testScenario }, { junitXml }, { RolloutFailed }, { parseFailure }, { TestInterrupted }, { ForecastClaimRollouts, prepareForecast }] = await Promise.all([
+  const [{ applyOverrides }, { loadScenarioOrganised }, { testScenario }, { junitXml }, { RolloutFailed }, { parseFailure }, { TestInterrupted }, { ForecastClaimRollouts, prepareForecast }] = await Promise.all([
     import('../../scenarios/load.ts'),
+    import('../scenario.ts'),
     import('../../assumptions/run.ts'),
     import('../../assumptions/junit.ts'),
     import('../../runner/execute.ts'),
@@ -140,7 +141,7 @@ async function testCommand(paths: string[], flags: TestFlags): Promise<void> {
   const problems: ScenarioError[] = [];
   for (const file of files) {
     try {
-      experiments.push(applyOverrides(await loadScenario(file), { seed }));
+      experiments.push(applyOverrides(await loadScenarioOrganised(file), { seed }));
     } catch (err) {
       if (err instanceof ScenarioError) problems.push(err);
       else throw err;

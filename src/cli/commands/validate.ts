@@ -17,13 +17,13 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit code 0 when every file is valid, 2 otherwise.\nExample: uptake validate scenarios/*.yaml')
     .action(async (files: string[], options: { quiet?: boolean; json?: boolean }) => {
       // Loaded here, not at start-up, so `uptake --help` and other commands stay fast.
-      const { loadScenarioWithWarnings } = await import('../../scenarios/load.ts');
+      const { loadScenarioForCommand } = await import('../scenario.ts');
       const colour = useColour(process.stdout);
       const report: FileReport[] = [];
       files = await expandFolders(files);
       for (const file of files) {
         try {
-          const { experiment, warnings } = await loadScenarioWithWarnings(file);
+          const { experiment, warnings } = await loadScenarioForCommand(file);
           report.push({ file, ok: true, name: experiment.name, hash: experiment.hash, diagnostics: [], warnings });
           if (!options.quiet && !options.json) {
             const summary = `${plural(experiment.strategies.length, 'strategy', 'strategies')}, ${plural(experiment.uncertainties.length, 'uncertainty', 'uncertainties')}, ${plural(experiment.rollouts, 'rollout')} × ${experiment.params.weeks} weeks`;

@@ -1,0 +1,68 @@
+/** `uptake run`, `validate` and `test` on a scenario whose organisation is an HR export (organisation: {from: hr.csv}). */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateHrExport } from '../../src/org/generate.ts';
+import { uptake } from './spawn.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'uptake-hr-run-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const generated = generateHrExport({ people: 60, depth: 3, departments: ['Tax', 'Legal', 'Audit'], seed: 5, style: 'email' });
+writeFileSync(join(dir, 'hr.csv'), generated.text);
+
+function scenario(name: string, organisation: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\nhorizon: 20\nrollouts: 3\norganisation:\n${organisation}strategies:\n  top_down: {type: top_down}\n  bottom_up: {type: bottom_up}\n`);
+  return file;
+}
+
+describe('a scenario on an HR export', () => {
+  it('uptake run exits 0 on the file\'s organisation: one row per strategy and rollout, 60 employees in its teams', async () => {
+    const file = scenario('tiny_hr', '  from: hr.csv\n  silo_strength: 0.5\n');
+    const out = join(dir, 'run');
+    const r = await uptake(['run', file, '--rollouts', '4', '--out', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = readFileSync(join(out, 'rollouts.csv'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(1 + 2 * 4);
+    const experiment = JSON.parse(readFileSync(join(out, 'experiment.json'), 'utf8'));
+    expect(experiment.params.organisation).toMatchObject({ employees: 60, departments: 3, siloStrength: 0.5 });
+    expect(experiment.params.organisation.structure.teamSizes).toHaveLength(generated.expected.managers);
+    expect(experiment.departments.map((d: { name: string }) => d.name)).toEqual(['Audit', 'Legal', 'Tax']);
+    // Pseudonymised on import and never written: no id or name of the file reaches an output.
+    const written = ['rollouts.csv', 'experiment.json', 'summary.json', 'manifest.json'].map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    for (const id of [...generated.ids, ...generated.names]) expect(written).not.toContain(id);
+  }, 120_000);
+
+  it('uptake validate exits 2 with every problem of a bad HR file, as uptake org prints them', async () => {
+    const bad = generateHrExport({ people: 60, depth: 3, departments: ['Tax'], seed: 5, style: 'email', faults: { 'unknown-manager': 1, duplicate: 1 } });
+    writeFileSync(join(dir, 'bad.csv'), bad.text);
+    const r = await uptake(['validate', scenario('bad_hr', '  from: bad.csv\n')]);
+    expect(r.code).toBe(2);
+    for (const fault of bad.faults) expect(r.stderr).toContain(`bad.csv:${fault.line}:`);
+    expect(r.stderr).toContain('2 problems found.');
+  }, 60_000);
+
+  it('uptake validate exits 2 when the scenario sets employees too, at its line', async () => {
+    const r = await uptake(['validate', scenario('both', '  from: hr.csv\n  employees: 60\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('both.yaml:6:3 organisation.employees: employees is settled by the HR file (organisation.from) — the HR file settles employees: delete it here');
+  }, 60_000);
+
+  it('a department number that the HR file does not have is a problem listing its departments', async () => {
+    const file = join(dir, 'numbers.yaml');
+    writeFileSync(file, 'name: numbers\norganisation:\n  from: hr.csv\nstrategies:\n  launch:\n    type: custom\n    interventions:\n      - {type: access, at: 0, target: {departments: [1, 3]}}\n');
+    const r = await uptake(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('department number 3 does not exist in the HR file — its departments are 0 Audit, 1 Legal, 2 Tax');
+    expect(r.stderr).not.toContain('number 1 ');
+  }, 60_000);
+
+  it('a missing HR file is a problem naming the file and the scenario', async () => {
+    const r = await uptake(['validate', scenario('missing', '  from: nowhere.csv\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nowhere\.csv no such file — organisation\.from in .*missing\.yaml names it/);
+  }, 60_000);
+});
