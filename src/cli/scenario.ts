@@ -8,16 +8,47 @@ import type { Diagnostic } from '../scenarios/errors.ts';
 import { ScenarioError } from '../scenarios/errors.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { loadScenario, loadScenarioWithWarnings } from '../scenarios/load.ts';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 /** `uptake run`, `validate`, `explore`, `forecast`: the experiment on its organisation, and the plan warnings. */
 export async function loadScenarioForCommand(path: string): Promise<{ experiment: Experiment; warnings: Diagnostic[] }> {
-  const loaded = await loadScenarioWithWarnings(path);
+  const hrDepartments = await hrDepartmentsOf(path);
+  const loaded = await loadScenarioWithWarnings(path, hrDepartments ? { hrDepartments } : {});
   return { experiment: await withHrOrganisation(loaded.experiment, path), warnings: loaded.warnings };
 }
 
 /** `uptake test`: the experiment on its organisation. */
 export async function loadScenarioOrganised(path: string): Promise<Experiment> {
-  return withHrOrganisation(await loadScenario(path), path);
+  const hrDepartments = await hrDepartmentsOf(path);
+  return withHrOrganisation(await loadScenario(path, hrDepartments ? { hrDepartments } : {}), path);
+}
+
+/**
+ * The department names of the scenario's HR file, so that targets may name them and the loader checks them
+ * like named departments (with the nearest name as a hint). Undefined when the scenario names no HR file, or
+ * when the scenario or the file cannot be read: the loader and withHrOrganisation then report why.
+ */
+async function hrDepartmentsOf(path: string): Promise<string[] | undefined> {
+  let from: unknown;
+  let columns: unknown;
+  try {
+    const organisation = (parse(await readFile(path, 'utf8')) as { organisation?: { from?: unknown; columns?: unknown } } | null)?.organisation;
+    from = organisation?.from;
+    columns = organisation?.columns;
+  } catch {
+    return undefined;
+  }
+  if (typeof from !== 'string' || from === '') return undefined;
+  const file = isAbsolute(from) ? from : resolve(dirname(path), from);
+  try {
+    const { structureOf } = await import('../org/structure.ts');
+    const hr = await readExportOnce(file, (columns && typeof columns === 'object' ? columns : {}) as Record<string, string>);
+    return [...structureOf(hr).departmentNames];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -31,7 +62,7 @@ export async function withHrOrganisation(experiment: Experiment, scenarioPath: s
   const [{ readHrExport }, { structureOf, experimentWithStructure }] = await Promise.all([import('../org/hr.ts'), import('../org/structure.ts')]);
   let hr: Awaited<ReturnType<typeof readHrExport>>;
   try {
-    hr = await readHrExport(source.file, { columns: source.columns ?? {} });
+    hr = await readExportOnce(source.file, source.columns ?? {}, readHrExport);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
@@ -61,4 +92,19 @@ function departmentNumberProblems(experiment: Experiment, names: readonly string
     });
   }
   if (problems.length > 0) throw new ScenarioError(problems);
+}
+
+/** Each HR file is read once per command, though both the department names and the teams come from it. */
+const exports = new Map<string, Promise<Awaited<ReturnType<typeof import('../org/hr.ts').readHrExport>>>>();
+
+async function readExportOnce(file: string, columns: Record<string, string>, read?: typeof import('../org/hr.ts').readHrExport) {
+  const key = JSON.stringify([file, columns]);
+  let pending = exports.get(key);
+  if (!pending) {
+    const readHrExport = read ?? (await import('../org/hr.ts')).readHrExport;
+    pending = readHrExport(file, { columns });
+    exports.set(key, pending);
+    pending.catch(() => exports.delete(key)); // a failed read is reported by the caller, and tried afresh next time
+  }
+  return pending;
 }

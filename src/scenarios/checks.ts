@@ -88,8 +88,12 @@ export function crossChecks(ctx: LoadContext, data: unknown): void {
   const fromFile = org.from !== undefined;
   if (fromFile) hrFileChecks(ctx, data, org);
   else if (org.columns !== undefined) ctx.at(['organisation', 'columns'], 'columns: says which column of an HR file is which, but there is no HR file', 'add organisation.from: hr.csv, or delete columns:', { key: true });
-  if (fromFile) {
-    // Known only once the CLI has read the file: nothing to check numbers or names against here.
+  if (fromFile && ctx.hrDepartments) {
+    // The CLI read the HR file first: its departments are checked like named ones.
+    departments.names = [...ctx.hrDepartments];
+    departments.count = [ctx.hrDepartments.length, ctx.hrDepartments.length];
+  } else if (fromFile) {
+    // Known only once the file is read: nothing to check numbers or names against here.
     departments.hrFile = true;
   } else if (Array.isArray(org.departments)) {
     const list = org.departments.filter(isObj);
@@ -222,7 +226,7 @@ function checkTarget(ctx: LoadContext, path: Path, target: unknown, waveCount: n
     target.departments.forEach((d, j) => {
       if (typeof d === 'string') {
         if (departments.hrFile) {
-          ctx.at([...path, 'departments', j], `departments of the HR file cannot be named in targets yet`, "refer to them by number from 0, in alphabetical order of the file's department names (uptake org lists them)");
+          ctx.at([...path, 'departments', j], `departments of an HR file are named only when a command reads the file (uptake run, validate, test, explore, forecast)`, "run it with one of those commands, or refer to them by number from 0, in alphabetical order of the file's department names (uptake org lists them)");
         } else if (!departments.names) {
           ctx.at([...path, 'departments', j], `department ${JSON.stringify(d)} is not defined`, 'name departments in organisation.departments: [{name: ..., share: ...}], or refer to them by number from 0');
         } else if (!departments.names.includes(d)) {
@@ -230,7 +234,7 @@ function checkTarget(ctx: LoadContext, path: Path, target: unknown, waveCount: n
           ctx.at([...path, 'departments', j], `unknown department ${JSON.stringify(d)}`, s ? `did you mean ${s}?` : `departments: ${listWords(departments.names)}`);
         }
       } else if (typeof d === 'number' && departments.count && d >= departments.count[0]) {
-        ctx.at([...path, 'departments', j], `department number ${d} does not exist`, `departments are numbered 0 to ${departments.count[0] - 1}`);
+        ctx.at([...path, 'departments', j], `department number ${d} does not exist`, `departments are numbered 0 to ${departments.count[0] - 1}${departments.names ? `: ${departments.names.map((name, k) => `${k} ${name}`).join(', ')}` : ''}`);
       }
     });
   }

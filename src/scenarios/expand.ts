@@ -86,7 +86,7 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
   // Uncertainties are drawn in PARAMETER_SPECS order, wherever the file declares them.
   const uncertainties: Uncertainty[] = PARAMETER_SPECS.filter((s) => uncertain.has(s.path)).map((s) => ({ path: s.path, distribution: uncertain.get(s.path)! }));
 
-  const departmentIndex = new Map((departmentNames ?? []).map((d, i) => [d.name, i]));
+  const departmentIndex = new Map((departmentNames?.map((d) => d.name) ?? ctx.hrDepartments ?? []).map((name, i) => [name, i]));
   const strategies: StrategyPlan[] = [];
   for (const [id, strategy] of Object.entries(file.strategies)) {
     strategies.push(expandStrategy(id, strategy, horizon, departmentIndex));

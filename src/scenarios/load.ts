@@ -26,7 +26,12 @@ import { LoadContext, showPath } from './source.ts';
 
 export { applyOverrides, OverrideError, type ExperimentOverrides } from './hash.ts';
 
-export async function loadScenario(path: string): Promise<Experiment> {
+/** What a caller knows before loading: the department names of the scenario's HR file, read by the CLI. */
+export interface LoadOptions {
+  hrDepartments?: readonly string[];
+}
+
+export async function loadScenario(path: string, options: LoadOptions = {}): Promise<Experiment> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -35,27 +40,27 @@ export async function loadScenario(path: string): Promise<Experiment> {
     const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new ScenarioError([{ file: path, line: 0, col: 0, path: '', message, hint: code === 'ENOENT' ? 'bundled scenarios are in scenarios/; `uptake init` writes a starter' : undefined }]);
   }
-  return loadScenarioText(text, path);
+  return loadScenarioText(text, path, options);
 }
 
 /** Load and expand scenario text; `fileName` is used in messages and as the experiment's source. */
-export function loadScenarioText(text: string, fileName: string): Experiment {
-  return loadScenarioTextWithWarnings(text, fileName).experiment;
+export function loadScenarioText(text: string, fileName: string, options: LoadOptions = {}): Experiment {
+  return loadScenarioTextWithWarnings(text, fileName, options).experiment;
 }
 
 /** A scenario file and the warnings about plans that cannot work as written (src/scenarios/plan-warnings.ts). */
-export async function loadScenarioWithWarnings(path: string): Promise<{ experiment: Experiment; warnings: Diagnostic[] }> {
+export async function loadScenarioWithWarnings(path: string, options: LoadOptions = {}): Promise<{ experiment: Experiment; warnings: Diagnostic[] }> {
   try {
-    return loadScenarioTextWithWarnings(await readFile(path, 'utf8'), path);
+    return loadScenarioTextWithWarnings(await readFile(path, 'utf8'), path, options);
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     // Unreadable files: the same message as loadScenario.
-    return { experiment: await loadScenario(path), warnings: [] };
+    return { experiment: await loadScenario(path, options), warnings: [] };
   }
 }
 
-export function loadScenarioTextWithWarnings(text: string, fileName: string): { experiment: Experiment; warnings: Diagnostic[] } {
-  const context = new LoadContext(text, fileName);
+export function loadScenarioTextWithWarnings(text: string, fileName: string, options: LoadOptions = {}): { experiment: Experiment; warnings: Diagnostic[] } {
+  const context = new LoadContext(text, fileName, options.hrDepartments);
   const data = context.parse();
   const result = scenarioSchema.safeParse(data, { reportInput: true });
   if (!result.success) for (const issue of result.error.issues) reportIssue(context, issue, []);

@@ -20,6 +20,8 @@ export class LoadContext {
   constructor(
     readonly text: string,
     readonly file: string,
+    /** The department names of the scenario's HR file, read beforehand by the CLI (src/cli/scenario.ts), if any. */
+    readonly hrDepartments?: readonly string[],
   ) {}
 
   parse(): unknown {

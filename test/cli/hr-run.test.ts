@@ -51,13 +51,29 @@ describe('a scenario on an HR export', () => {
     expect(r.stderr).toContain('both.yaml:6:3 organisation.employees: employees is settled by the HR file (organisation.from) — the HR file settles employees: delete it here');
   }, 60_000);
 
-  it('a department number that the HR file does not have is a problem listing its departments', async () => {
+  it('a department number that the HR file does not have is a problem at its line, listing its departments', async () => {
     const file = join(dir, 'numbers.yaml');
     writeFileSync(file, 'name: numbers\norganisation:\n  from: hr.csv\nstrategies:\n  launch:\n    type: custom\n    interventions:\n      - {type: access, at: 0, target: {departments: [1, 3]}}\n');
     const r = await uptake(['validate', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('department number 3 does not exist in the HR file — its departments are 0 Audit, 1 Legal, 2 Tax');
+    expect(r.stderr).toMatch(/numbers\.yaml:8:\d+ strategies\.launch\.interventions\[0\]\.target\.departments\[1\]: department number 3 does not exist — departments are numbered 0 to 2: 0 Audit, 1 Legal, 2 Tax/);
     expect(r.stderr).not.toContain('number 1 ');
+  }, 60_000);
+
+  it('targets name the HR file\'s departments, and a typo gets the nearest name at its line', async () => {
+    const file = join(dir, 'names.yaml');
+    writeFileSync(file, 'name: names\nhorizon: 20\nrollouts: 3\norganisation:\n  from: hr.csv\nstrategies:\n  launch:\n    type: custom\n    interventions:\n      - {type: access, at: 0, target: {departments: [Tax, Legal]}}\n      - {type: announcement, at: 0, target: {departments: [Tax, Legal]}}\n');
+    const out = join(dir, 'names-run');
+    const ok = await uptake(['run', file, '--out', out, '--quiet', '--no-report']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const experiment = JSON.parse(readFileSync(join(out, 'experiment.json'), 'utf8'));
+    // Audit 0, Legal 1, Tax 2: the file's departments in alphabetical order.
+    expect(experiment.strategies[0].interventions[0].target).toEqual({ kind: 'departments', departments: [2, 1] });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('[Tax, Legal]}}\n      - {type: announcement', '[Taxes, Legal]}}\n      - {type: announcement'));
+    const typo = await uptake(['validate', file]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/names\.yaml:10:\d+ strategies\.launch\.interventions\[0\]\.target\.departments\[0\]: unknown department "Taxes" — did you mean Tax\?/);
   }, 60_000);
 
   it('a missing HR file is a problem naming the file and the scenario', async () => {
