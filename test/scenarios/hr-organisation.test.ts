@@ -47,12 +47,12 @@ describe('organisation: {from: hr.csv}', () => {
     ]);
   });
 
-  it('rejects network: complete with it, and department names in targets (not known until the file is read)', () => {
+  it('rejects network: complete with it, and department names in targets when the loader is called without their names', () => {
     const text = `network: complete\n${HR.replace('    type: top_down\n', '    type: top_down\n    interventions:\n      - {type: showcase, at: 4, target: {departments: [Tax]}}\n')}`;
     const lines = problems(text);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^test\.yaml:1:1 network: network: complete ignores the HR file's teams/);
-    expect(lines[1]).toMatch(/departments of the HR file cannot be named in targets yet — refer to them by number from 0, in alphabetical order/);
+    expect(lines[1]).toMatch(/departments of an HR file are named only when a command reads the file \(uptake run, validate, test, explore, forecast\) — run it with one of those commands, or refer to them by number from 0, in alphabetical order/);
   });
 
   it('the schema\'s column fields are src/org\'s', () => {
