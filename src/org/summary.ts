@@ -76,3 +76,13 @@ function tally(values: readonly (string | null)[]): GroupCount[] {
   for (const v of values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts].map(([name, people]) => ({ name, people })).sort((a, b) => b.people - a.people || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/** Groups of fewer people than this are merged in what uptake shows (a small group's name and count could point at a person). */
+export const MIN_GROUP_SIZE = 5;
+
+/** `list` with every group under `min` people merged into one count, which the caller says it shows. */
+export function withGroupFloor(list: readonly GroupCount[], min = MIN_GROUP_SIZE): { groups: GroupCount[]; merged: { groups: number; people: number } | null } {
+  const small = list.filter((g) => g.people < min);
+  if (small.length === 0) return { groups: [...list], merged: null };
+  return { groups: list.filter((g) => g.people >= min), merged: { groups: small.length, people: small.reduce((a, g) => a + g.people, 0) } };
+}

@@ -22,11 +22,27 @@ describe('uptake org', () => {
     expect(out.stdout).toMatch(/^Tax\s+\d+\s+[\d.]+%$/m);
   });
 
+  it('never shows a group of fewer than --min-group people (default 5) by name: they are merged, and the output says so', async () => {
+    const people = ['PersonId,ManagerId,Organization,Location', 'p0,,Tax,Paris', ...Array.from({ length: 11 }, (_, i) => `p${i + 1},p0,${i < 8 ? 'Tax' : 'Legal'},${i < 9 ? 'Paris' : 'Oslo'}`)];
+    const file = csv('small-groups.csv', `${people.join('\n')}\n`);
+    const text = await uptake(['org', file]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^\(1 group under 5 people, merged\)\s+3\s/m); // Legal, 3 people
+    expect(text.stdout).not.toMatch(/^Legal\s/m);
+    expect(text.stdout).not.toMatch(/^Oslo\s/m);
+    const json = JSON.parse((await uptake(['org', file, '--json'])).stdout);
+    expect(json.departments).toEqual([{ name: 'Tax', people: 9 }]);
+    expect(json.merged).toEqual({ departments: { groups: 1, people: 3 }, locations: { groups: 1, people: 2 } });
+    expect(JSON.stringify(json)).not.toContain('Oslo');
+    const all = JSON.parse((await uptake(['org', file, '--json', '--min-group', '1'])).stdout);
+    expect(all.departments.map((d: { name: string }) => d.name)).toEqual(['Tax', 'Legal']);
+  }, 60_000);
+
   it('--json prints one object with the documented fields', async () => {
     const out = await uptake(['org', 'examples/hr/firm-600.csv', '--json']);
     expect(out.code).toBe(0);
     const json = JSON.parse(out.stdout);
-    expect(Object.keys(json)).toEqual(['ok', 'file', 'convention', 'columns', 'ignored_columns', 'snapshot', 'people', 'managers', 'teams', 'depth', 'span_of_control', 'departments', 'levels', 'locations', 'functions', 'named_teams', 'front_line', 'problems']);
+    expect(Object.keys(json)).toEqual(['ok', 'file', 'convention', 'columns', 'ignored_columns', 'snapshot', 'people', 'managers', 'teams', 'depth', 'span_of_control', 'departments', 'levels', 'locations', 'functions', 'named_teams', 'front_line', 'min_group', 'merged', 'problems']);
     expect(json).toMatchObject({ ok: true, convention: 'Viva Insights', people: 600, problems: [], snapshot: null, ignored_columns: ['SupervisorIndicator'] });
     expect(json.departments.reduce((a: number, d: { people: number }) => a + d.people, 0)).toBe(600);
     expect(Object.keys(json.span_of_control)).toEqual(['median', 'mean', 'max']);

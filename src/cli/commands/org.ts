@@ -2,11 +2,13 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { plural, renderTable } from '../format.ts';
+import { wholeNumber } from '../flags.ts';
 import { ScenarioError } from '../../scenarios/errors.ts';
 
 interface OrgFlags {
   json?: boolean;
   columns?: string;
+  minGroup?: string;
 }
 
 const MAX_GROUPS = 20;
@@ -18,10 +20,13 @@ export function register(program: Command): void {
     .argument('<file>', 'CSV with one line per person: an id, their manager\'s id (blank at the top), a department')
     .option('--columns <mapping>', 'which column is which when the headers are not recognised, e.g. "id=Emp No,manager=Reports To,department=Dept"')
     .option('--json', 'print one JSON object on stdout: ok, the counts, departments, levels, locations and every problem (fields in docs/org.md)')
+    .option('--min-group <n>', 'groups (departments, levels, locations, functions) of fewer people are shown merged, never by name (default 5)')
     .addHelpText('after', '\nExample: uptake org examples/hr/firm-600.csv\nSee docs/org.md.')
     .action(async (file: string, flags: OrgFlags) => {
       const { readHrExport } = await import('../../org/hr.ts');
       const { parseColumnsFlag } = await import('../../org/columns.ts');
+      const { MIN_GROUP_SIZE, withGroupFloor } = await import('../../org/summary.ts');
+      const minGroup = wholeNumber('--min-group', flags.minGroup, 1) ?? MIN_GROUP_SIZE;
       let columns = {};
       if (flags.columns !== undefined) {
         const parsed = parseColumnsFlag(flags.columns);
@@ -37,9 +42,13 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const s = hr.summary;
+      // Small groups merged before anything is shown: their names and counts could point at a person.
+      const floor = (list: { name: string; people: number }[] | null) => (list === null ? null : withGroupFloor(list, minGroup));
+      const floored = { departments: floor(hr.summary.departments)!, levels: floor(hr.summary.levels), locations: floor(hr.summary.locations), functions: floor(hr.summary.functions) };
+      const s = { ...hr.summary, departments: floored.departments.groups, levels: floored.levels?.groups ?? null, locations: floored.locations?.groups ?? null, functions: floored.functions?.groups ?? null };
+      const merged = Object.fromEntries(Object.entries(floored).filter(([, f]) => f?.merged).map(([k, f]) => [k, f!.merged]));
       if (flags.json) {
-        const json = { ok: true, file, convention: hr.convention, columns: hr.columns, ignored_columns: hr.ignoredColumns, snapshot: hr.snapshot && { effective_date: hr.snapshot.effectiveDate, rows_ignored: hr.snapshot.rowsIgnored }, ...s, problems: [] };
+        const json = { ok: true, file, convention: hr.convention, columns: hr.columns, ignored_columns: hr.ignoredColumns, snapshot: hr.snapshot && { effective_date: hr.snapshot.effectiveDate, rows_ignored: hr.snapshot.rowsIgnored }, ...s, min_group: minGroup, merged, problems: [] };
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         return;
       }
@@ -66,7 +75,9 @@ export function register(program: Command): void {
           const rest = list.slice(MAX_GROUPS).reduce((a, g) => a + g.people, 0);
           shown.push([`(${list.length - MAX_GROUPS} more)`, rest, `${((100 * rest) / s.people).toFixed(1)}%`]);
         }
-        out.push(`\n${title} (${list.length})\n`);
+        const small = merged[title];
+        if (small) shown.push([`(${plural(small.groups, 'group')} under ${minGroup} people, merged)`, small.people, `${((100 * small.people) / s.people).toFixed(1)}%`]);
+        out.push(`\n${title} (${list.length + (small?.groups ?? 0)})\n`);
         out.push(renderTable([title.replace(/s$/, ''), 'people', 'share'], shown));
       };
       groups('departments', s.departments);
