@@ -40,10 +40,10 @@ export function casesOf(condition: string, experiment: Experiment, rolloutsFile:
   try {
     claim = compileClaim(`P(${condition}) >= 0`, claimContextOf(experiment.strategies, experiment.params.weeks, undefined));
   } catch (err) {
-    if (err instanceof FormulaError || err instanceof Error) {
-      throw new InputError(`--discover: ${err.message.replace(/at character (\d+)/, (_, c: string) => `at character ${Math.max(1, Number(c) - 2)}`)}`, (err as FormulaError).hint ?? 'write a condition on one rollout in the claim language, e.g. "phased_pilot.sustained_share < 0.4" (docs/assumptions.md)');
-    }
-    throw err;
+    if (!(err instanceof FormulaError)) throw err;
+    // Positions count from the condition as typed, not from the `P(` it was wrapped in.
+    const message = err.message.replace(/at character (\d+)/, (_, c: string) => `at character ${Math.max(1, Number(c) - 2)}`);
+    throw new InputError(`--discover: ${message}`, err.hint ?? 'write a condition on one rollout in the claim language, e.g. "phased_pilot.sustained_share < 0.4" (docs/assumptions.md)');
   }
   const expr = claim.aggregates[0]!.expr;
   for (const column of claim.columns) {

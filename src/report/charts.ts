@@ -128,7 +128,6 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
     });
   }
   const fmt = axisFormat(metric);
-  const y = (field: string, extra: VlSpec = {}): VlSpec => ({ field, type: 'quantitative', ...extra });
   const caption = `Line: median of ${data.summary.experiment.rollouts.toLocaleString('en-GB')} rollouts per strategy. Dark band: middle 50% of rollouts; light band: middle 90%.`;
   return {
     name: `fan-${fileStem(metric.name)}`,
@@ -147,27 +146,7 @@ export function fanChart(data: ReportData, metric: MetricInfo): Chart {
         x: { field: 'week', type: 'quantitative', title: 'Weeks after launch', scale: { domain: [0, data.summary.experiment.weeks], nice: false }, axis: { tickMinStep: 1 } },
         color: colour(data),
       },
-      layer: [
-        { mark: { type: 'area', opacity: 0.13, interpolate: 'monotone' }, encoding: { y: y('p05', { title: axisTitle(metric, data.summary.experiment.currency), axis: { format: fmt } }), y2: { field: 'p95' } } },
-        { mark: { type: 'area', opacity: 0.28, interpolate: 'monotone' }, encoding: { y: y('p25'), y2: { field: 'p75' } } },
-        { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: { y: y('p50') } },
-        {
-          // Invisible points carry the tooltips, so hovering anywhere along a line explains it.
-          mark: { type: 'point', opacity: 0, size: 60 },
-          encoding: {
-            y: y('p50'),
-            tooltip: [
-              { field: 'strategy', title: 'Strategy' },
-              { field: 'week', title: 'Week' },
-              { field: 'p50', title: 'Median', format: fmt },
-              { field: 'p25', title: 'Middle 50% from', format: fmt },
-              { field: 'p75', title: 'Middle 50% to', format: fmt },
-              { field: 'p05', title: 'Middle 90% from', format: fmt },
-              { field: 'p95', title: 'Middle 90% to', format: fmt },
-            ],
-          },
-        },
-      ],
+      layer: fanLayers(axisTitle(metric, data.summary.experiment.currency), fmt, 'Strategy'),
       }, ...referenceLayers(data, metric)],
     },
   };
@@ -570,4 +549,32 @@ export function inputPanels(o: { description: string; title: string; caption: st
     spacing: 12,
     spec: { width: 560, height: { step: 22 }, layer: o.layer(y) },
   };
+}
+
+/**
+ * A fan chart's layers over rows of {strategy, week, p05 … p95}: the middle 90% and 50% bands, the median, and
+ * invisible points that carry the tooltips, so hovering anywhere along a line explains it.
+ */
+export function fanLayers(axis: string, fmt: string, who: string): VlSpec[] {
+  const y = (field: string, extra: VlSpec = {}): VlSpec => ({ field, type: 'quantitative', ...extra });
+  return [
+    { mark: { type: 'area', opacity: 0.13, interpolate: 'monotone' }, encoding: { y: y('p05', { title: axis, axis: { format: fmt } }), y2: { field: 'p95' } } },
+    { mark: { type: 'area', opacity: 0.28, interpolate: 'monotone' }, encoding: { y: y('p25'), y2: { field: 'p75' } } },
+    { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: { y: y('p50') } },
+    {
+      mark: { type: 'point', opacity: 0, size: 60 },
+      encoding: {
+        y: y('p50'),
+        tooltip: [
+          { field: 'strategy', title: who },
+          { field: 'week', title: 'Week' },
+          { field: 'p50', title: 'Median', format: fmt },
+          { field: 'p25', title: 'Middle 50% from', format: fmt },
+          { field: 'p75', title: 'Middle 50% to', format: fmt },
+          { field: 'p05', title: 'Middle 90% from', format: fmt },
+          { field: 'p95', title: 'Middle 90% to', format: fmt },
+        ],
+      },
+    },
+  ];
 }

@@ -6,7 +6,7 @@
  */
 import { logPriorDensity } from '../forecast/prior.ts';
 import type { Distribution } from '../scenarios/experiment.ts';
-import { type Chart, type VlSpec, compact, wrap } from './charts.ts';
+import { type Chart, type VlSpec, compact, fanLayers, wrap } from './charts.ts';
 import type { BacktestRow, ForecastData, ObservedRow, TelemetryMetric } from './forecast-data.ts';
 import { strategyScale } from './palette.ts';
 
@@ -136,7 +136,6 @@ export function telemetryFan(data: ForecastData, measure: TelemetryMeasure): Cha
   const approx = measure.terms.length > 1 ? ' The model counts people trying the platform and regular users, as weekly active users do; its bands add the two, so they are a little wider than exact.' : '';
   const caption = `Line: median of ${rollouts} forecasts per way forward; dark band: middle 50%; light band: middle 90%. ${dots} Left of the dashed line the model replays the pilot as fitted to weeks 1–${calibratedWeeks}; right of it, each way forward.${approx}`;
   const fmt = ',.0f';
-  const y = (field: string, extra: VlSpec = {}): VlSpec => ({ field, type: 'quantitative', ...extra });
   const x = { field: 'week', type: 'quantitative', title: 'Weeks after launch', scale: { domain: [0, data.run.summary.experiment.weeks], nice: false }, axis: { tickMinStep: 1 } };
   const pointLayer = (used: boolean): VlSpec => ({
     // Named so that the SVG's groups say which dots are the pilot's (tests count them).
@@ -167,26 +166,7 @@ export function telemetryFan(data: ForecastData, measure: TelemetryMeasure): Cha
         {
           data: { values: fanRows(data, measure) },
           encoding: { x, color: colour(data) },
-          layer: [
-            { mark: { type: 'area', opacity: 0.13, interpolate: 'monotone' }, encoding: { y: y('p05', { title: measure.axis, axis: { format: fmt } }), y2: { field: 'p95' } } },
-            { mark: { type: 'area', opacity: 0.28, interpolate: 'monotone' }, encoding: { y: y('p25'), y2: { field: 'p75' } } },
-            { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: { y: y('p50') } },
-            {
-              mark: { type: 'point', opacity: 0, size: 60 },
-              encoding: {
-                y: y('p50'),
-                tooltip: [
-                  { field: 'strategy', title: 'Way forward' },
-                  { field: 'week', title: 'Week' },
-                  { field: 'p50', title: 'Median', format: fmt },
-                  { field: 'p25', title: 'Middle 50% from', format: fmt },
-                  { field: 'p75', title: 'Middle 50% to', format: fmt },
-                  { field: 'p05', title: 'Middle 90% from', format: fmt },
-                  { field: 'p95', title: 'Middle 90% to', format: fmt },
-                ],
-              },
-            },
-          ],
+          layer: fanLayers(measure.axis, fmt, 'Way forward'),
         },
         pointLayer(true),
         ...(holdout > 0 ? [pointLayer(false)] : []),
