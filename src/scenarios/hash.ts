@@ -3,11 +3,16 @@ import { InputError } from '../errors.ts';
 import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from './experiment.ts';
 
-
-/** sha256 (hex) of the canonical JSON of the experiment, without its source path and hash. */
+/**
+ * sha256 (hex) of the canonical JSON of the experiment, without its source path and hash, and without where its HR
+ * file lies: what the file holds enters as the organisation's structure (src/org/structure.ts), so the same
+ * scenario and export give the same hash in any checkout or folder.
+ */
 export function experimentHash(experiment: Experiment): string {
-  const { source: _source, hash: _hash, ...rest } = experiment;
-  return fingerprint(rest);
+  const { source: _source, hash: _hash, organisationSource, ...rest } = experiment;
+  if (!organisationSource) return fingerprint(rest);
+  const { file: _file, ...how } = organisationSource;
+  return fingerprint({ ...rest, organisationSource: how });
 }
 
 export interface ExperimentOverrides {
