@@ -8,6 +8,7 @@ import type { Diagnostic } from '../scenarios/errors.ts';
 import type { HrGroupNames } from '../scenarios/source.ts';
 import { ScenarioError } from '../scenarios/errors.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
+import type { OrganisationStructure } from '../model/params.ts';
 import type { Target } from '../model/plan.ts';
 import { loadScenario, loadScenarioWithWarnings } from '../scenarios/load.ts';
 import { readFile } from 'node:fs/promises';
@@ -46,9 +47,8 @@ async function hrGroupsOf(path: string): Promise<HrGroupNames | undefined> {
   if (typeof from !== 'string' || from === '') return undefined;
   const file = isAbsolute(from) ? from : resolve(dirname(path), from);
   try {
-    const { structureOf } = await import('../org/structure.ts');
     const hr = await readExportOnce(file, (columns && typeof columns === 'object' ? columns : {}) as Record<string, string>);
-    const structure = structureOf(hr);
+    const structure = await structureOnce(hr);
     return {
       departments: structure.departmentNames,
       ...(structure.locations ? { locations: structure.locations.names } : {}),
@@ -67,7 +67,7 @@ export async function withHrOrganisation(experiment: Experiment, scenarioPath: s
   const source = experiment.organisationSource;
   if (!source) return experiment;
   // Loaded only for scenarios with an HR file, so other commands stay fast.
-  const [{ readHrExport }, { structureOf, experimentWithStructure }] = await Promise.all([import('../org/hr.ts'), import('../org/structure.ts')]);
+  const [{ readHrExport }, { experimentWithStructure }] = await Promise.all([import('../org/hr.ts'), import('../org/structure.ts')]);
   let hr: Awaited<ReturnType<typeof readHrExport>>;
   try {
     hr = await readExportOnce(source.file, source.columns ?? {}, readHrExport);
@@ -79,7 +79,7 @@ export async function withHrOrganisation(experiment: Experiment, scenarioPath: s
     }
     throw err;
   }
-  const structure = structureOf(hr);
+  const structure = await structureOnce(hr);
   departmentNumberProblems(experiment, structure.departmentNames, scenarioPath);
   return experimentWithStructure(experiment, structure);
 }
@@ -100,6 +100,18 @@ function departmentNumberProblems(experiment: Experiment, names: readonly string
     if (named) [named.pilot, ...named.waves].forEach((group, k) => check(group, `strategies.${strategy.name}.${k === 0 ? 'pilot' : `waves.${k - 1}`}`));
   }
   if (problems.length > 0) throw new ScenarioError(problems);
+}
+
+/** The teams of an export, worked out once though both the group names and the teams need them. */
+const structures = new WeakMap<object, OrganisationStructure>();
+
+async function structureOnce(hr: Awaited<ReturnType<typeof import('../org/hr.ts').readHrExport>>): Promise<OrganisationStructure> {
+  let structure = structures.get(hr);
+  if (!structure) {
+    structure = (await import('../org/structure.ts')).structureOf(hr);
+    structures.set(hr, structure);
+  }
+  return structure;
 }
 
 /** Each HR file is read once per command, though both the department names and the teams come from it. */
