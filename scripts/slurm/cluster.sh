@@ -7,7 +7,8 @@
 # sockets, spool, logs and pid files. Nothing under /etc is read or written.
 #
 #   cluster.sh start    start the daemons and wait for the node to be idle
-#   cluster.sh stop     stop them (by their pid files) and remove the state folder
+#   cluster.sh stop     cancel its jobs, stop the daemons (by their pid files) and
+#                       remove the state folder
 #   cluster.sh status   exit 0 if the controller answers, 1 if not
 #
 # start and status print SLURM_CONF=<path> on stdout: export it to use sbatch,
@@ -89,6 +90,19 @@ start() {
 }
 
 stop() {
+  # Jobs first, through Slurm, so that no job step outlives its slurmd.
+  if running; then
+    local jobs
+    jobs=$(squeue -h -o %A 2>/dev/null | sort -u)
+    if [ -n "$jobs" ]; then
+      say "cancelling jobs: $(echo $jobs)"
+      # shellcheck disable=SC2086
+      scancel $jobs 2>/dev/null || true
+      for _ in $(seq 60); do [ -z "$(squeue -h -o %A 2>/dev/null)" ] && break; sleep 0.25; done
+    fi
+  fi
+  # A cancelled job's slurmstepd may still be ending its processes (KillWait): let it finish.
+  for _ in $(seq 40); do pgrep -x slurmstepd >/dev/null || break; sleep 0.25; done
   stop_daemon "$STATE/slurmd.pid"
   stop_daemon "$STATE/slurmctld.pid"
   stop_daemon "$STATE/munge/munged.pid"

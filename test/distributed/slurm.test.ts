@@ -23,6 +23,7 @@ let root: string;
 let slurmConf: string;
 let startedHere = false;
 let oneMachine: Promise<Outcome>;
+const submitted: string[] = [];
 
 function cluster(command: 'start' | 'stop' | 'status'): SpawnSyncReturns<string> {
   return spawnSync('bash', [join(REPO, 'scripts/slurm/cluster.sh'), command], { encoding: 'utf8' });
@@ -43,6 +44,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
+  // Jobs of a test that failed half-way must not stay queued on a cluster this file did not start.
+  if (submitted.length) spawnSync('scancel', submitted, { env: jobEnv({}) });
   if (startedHere) cluster('stop');
   rmSync(root, { recursive: true, force: true });
 });
@@ -60,7 +63,9 @@ function slurm(tool: string, args: string[], env: Record<string, string> = jobEn
 
 /** Submits from the checkout, as the page says (the script changes to $SLURM_SUBMIT_DIR); returns the job id. */
 function sbatch(args: string[], env: Record<string, string>): string {
-  return slurm('sbatch', ['--parsable', ...args], env).trim().split(';')[0]!;
+  const id = slurm('sbatch', ['--parsable', ...args], env).trim().split(';')[0]!;
+  submitted.push(id);
+  return id;
 }
 
 interface Task {
