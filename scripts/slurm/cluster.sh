@@ -55,6 +55,8 @@ start() {
     command -v "$tool" >/dev/null || { say "$tool not found: apt-get install -y --no-install-recommends slurm-wlm munge"; exit 1; }
   done
   if running; then say "already running ($CONF)"; echo "SLURM_CONF=$CONF"; return 0; fi
+  # Daemons and files left by an earlier start that did not stop: ended by their pid files, removed.
+  [ -d "$STATE" ] && stop 2>/dev/null
   mkdir -p "$STATE/ctld" "$STATE/slurmd" "$STATE/munge"
   chmod 700 "$STATE/munge"
   [ -f "$STATE/munge/munge.key" ] || mungekey --create --keyfile="$STATE/munge/munge.key"
@@ -72,7 +74,7 @@ start() {
     --seed-file="$STATE/munge/munged.seed" --force \
     || { say "munged did not start"; show_logs; exit 1; }
   slurmctld -c -f "$CONF" || { say "slurmctld did not start"; show_logs; stop; exit 1; }
-  slurmd -f "$CONF" || { say "slurmd did not start"; show_logs; stop; exit 1; }
+  slurmd -f "$CONF" -N "$host" || { say "slurmd did not start"; show_logs; stop; exit 1; }
 
   # The node registers with the controller within a few seconds.
   for _ in $(seq 60); do

@@ -123,6 +123,7 @@ function missingShards(partials: Partial[], missing: number[], count: number, ex
     const [start, end] = shardRange(experiment.rollouts, shard);
     const unfinished = parents.map((parent) => findUnfinishedShard(parent, experiment, shard, batchSize)).find((u) => u !== undefined);
     const out = unfinished?.out ?? guessShardFolder(partials, k);
+    if (!unfinished && out && existsSync(join(out, 'partial.json'))) return `  shard ${k}/${count}, ${rolloutsText(start, end)}: written in ${out}, which was not given: add it to the folders to merge`;
     const state = unfinished
       ? `did not finish; ${unfinished.keptRollouts} of ${end - start} rollouts kept in ${unfinished.workDir}`
       : `not among the folders given, and no unfinished run of it beside them${out ? '' : ' (choose its --out folder)'}`;

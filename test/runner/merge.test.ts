@@ -62,15 +62,21 @@ describe('merge with a shard missing', () => {
     expect(merged.summary).not.toBeNull();
   });
 
-  it('lists every missing shard, and says when a shard given by name was never written', async () => {
+  it('lists every missing shard: written but not given, never written, or named but not written', async () => {
     const dirs = [join(root, 'shard-0'), join(root, 'shard-3')];
     const err = await mergeError(dirs);
     expect(err.message).toBe('missing shards 2/4, 3/4 (scenario small_runner_test, seed 42, 16 rollouts)');
     const lines = err.hint.split('\n');
     expect(lines[0]).toMatch(/^run them as below/);
-    expect(lines[1]).toBe('  shard 2/4, rollouts 4–7: not among the folders given, and no unfinished run of it beside them');
-    expect(lines[2]).toMatch(/ --shard 2\/4 --resume --out .*\/shard-1$/);
-    expect(lines[4]).toMatch(/ --shard 3\/4 --resume --out .*\/shard-2$/);
+    // Both were written (by the test above), just not given.
+    expect(lines.slice(1)).toEqual([
+      `  shard 2/4, rollouts 4–7: written in ${join(root, 'shard-1')}, which was not given: add it to the folders to merge`,
+      `  shard 3/4, rollouts 8–11: written in ${join(root, 'shard-2')}, which was not given: add it to the folders to merge`,
+    ]);
+    rmSync(join(root, 'shard-1'), { recursive: true });
+    const never = (await mergeError(dirs)).hint.split('\n');
+    expect(never[1]).toBe('  shard 2/4, rollouts 4–7: not among the folders given, and no unfinished run of it beside them');
+    expect(never[2]).toBe(`    uptake run ${FIXTURE} --rollouts 16 --seed 42 --shard 2/4 --resume --out ${join(root, 'shard-1')}`);
 
     // A shard folder named on the command line whose run stopped before writing it.
     const controller = new AbortController();
