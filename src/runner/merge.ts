@@ -123,7 +123,7 @@ function missingShards(partials: Partial[], missing: number[], count: number, ex
     const [start, end] = shardRange(experiment.rollouts, shard);
     const unfinished = parents.map((parent) => findUnfinishedShard(parent, experiment, shard, batchSize)).find((u) => u !== undefined);
     const out = unfinished?.out ?? guessShardFolder(partials, k);
-    if (!unfinished && out && existsSync(join(out, 'partial.json'))) return `  shard ${k}/${count}, ${rolloutsText(start, end)}: written in ${out}, which was not given: add it to the folders to merge`;
+    if (!unfinished && out && isShardOf(out, experiment, shard)) return `  shard ${k}/${count}, ${rolloutsText(start, end)}: written in ${out}, which was not given: add it to the folders to merge`;
     const state = unfinished
       ? `did not finish; ${unfinished.keptRollouts} of ${end - start} rollouts kept in ${unfinished.workDir}`
       : `not among the folders given, and no unfinished run of it beside them${out ? '' : ' (choose its --out folder)'}`;
@@ -135,6 +135,16 @@ function missingShards(partials: Partial[], missing: number[], count: number, ex
     `missing shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} (scenario ${experiment.name}, seed ${experiment.seed}, ${experiment.rollouts} rollouts)`,
     `run ${them} as below (--resume continues from what a stopped run kept), then merge all ${count} shards:\n${lines.join('\n')}`,
   );
+}
+
+/** Whether `dir` holds shard `shard` of this experiment, finished. */
+function isShardOf(dir: string, experiment: Experiment, shard: { index: number; count: number }): boolean {
+  try {
+    const p = readPartial(dir);
+    return experimentKey(p.experiment) === experimentKey(experiment) && p.manifest.shard!.index === shard.index && p.manifest.shard!.count === shard.count;
+  } catch {
+    return false;
+  }
 }
 
 function rolloutsText(start: number, end: number): string {
