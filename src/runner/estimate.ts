@@ -16,6 +16,8 @@
  * - finished batches not yet handed over (bounded, see execute.ts), and at the end the per-rollout
  *   results read back from rollouts.csv and summary.json's comparisons.
  */
+import { readFileSync } from 'node:fs';
+import { freemem } from 'node:os';
 import { OBSERVABLE_COUNT, RESULT_COUNT, waveCountOf } from '../model/index.ts';
 import { type Experiment, sampleParams } from '../scenarios/experiment.ts';
 import { batchSizeFor, layoutOf } from './batch.ts';
@@ -131,4 +133,41 @@ export function estimateRun(experiment: Experiment, workers: number, rollouts = 
     workerBytes: pool ? worker : 0,
     peakBytes: main + (pool ? used * worker : 0),
   };
+}
+
+export interface AvailableMemory {
+  bytes: number;
+  /** Where the figure comes from, for the message. */
+  source: 'free memory' | 'container limit' | 'UPTAKE_AVAILABLE_MEMORY';
+}
+
+function readNumber(file: string): number | undefined {
+  try {
+    const text = readFileSync(file, 'utf8').trim();
+    const value = Number(text);
+    return text !== 'max' && Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Memory a run can use here: the system's available memory (MemAvailable on Linux), or what is left
+ * under the container's limit (cgroup v2 memory.max, or v1 memory.limit_in_bytes) when that is less.
+ * UPTAKE_AVAILABLE_MEMORY (bytes) overrides both: for tests, and for a machine that knows better.
+ */
+export function availableMemory(): AvailableMemory {
+  const override = process.env.UPTAKE_AVAILABLE_MEMORY;
+  if (override !== undefined && override !== '' && Number.isFinite(Number(override))) return { bytes: Number(override), source: 'UPTAKE_AVAILABLE_MEMORY' };
+  const free = freemem();
+  const limits: [string, string][] = [['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory.current'], ['/sys/fs/cgroup/memory/memory.limit_in_bytes', '/sys/fs/cgroup/memory/memory.usage_in_bytes']];
+  for (const [limitFile, usageFile] of limits) {
+    const limit = readNumber(limitFile);
+    // cgroup v1 writes "no limit" as a number near 2^63.
+    if (limit === undefined || limit > 2 ** 60) continue;
+    const left = Math.max(0, limit - (readNumber(usageFile) ?? 0));
+    if (left < free) return { bytes: left, source: 'container limit' };
+    break;
+  }
+  return { bytes: free, source: 'free memory' };
 }

@@ -16,7 +16,9 @@ import { applyOverrides } from '../../scenarios/load.ts';
 import { loadScenarioForCommand } from '../scenario.ts';
 import { warningLines } from '../warnings.ts';
 import type { Experiment } from '../../scenarios/experiment.ts';
-import { runExperiment, RolloutFailed, RunInterrupted, interruptedRuns, type Shard } from '../../runner/execute.ts';
+import { runExperiment, RolloutFailed, RunInterrupted, interruptedRuns, shardRange, type Shard } from '../../runner/execute.ts';
+import { availableMemory, estimateRun } from '../../runner/estimate.ts';
+import { estimateText, refuseIfTooBig } from '../estimate.ts';
 import { layoutOf, parseFailure, runBatch } from '../../runner/batch.ts';
 import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
@@ -83,7 +85,7 @@ export function register(program: Command): void {
     .option('--rollout <n>', 'rerun rollout N alone under every strategy and print its rollouts.csv rows')
     .option('--shard <k/n|auto>', 'run shard K of N and write a partial result for `uptake merge` (auto: from a Kubernetes Indexed Job or Slurm array)')
     .option('--resume', 'continue an interrupted run from its finished batches')
-    .option('--force', 'replace an output folder that holds another scenario\'s results')
+    .option('--force', 'replace an output folder that holds another scenario\'s results; run even when the estimated peak memory exceeds what is available')
     .option('--no-report', 'do not render the report after the run')
     .addHelpText(
       'after',
@@ -120,6 +122,11 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
 
   const out = flags.out ?? join('out', shard ? `${experiment.name}-shard-${shard.index}-of-${shard.count}` : experiment.name);
   const quiet = flags.quiet === true;
+  // What the run will cost, said before it starts; a run that cannot fit in memory is refused (exit 2, nothing written).
+  const [first, last] = shardRange(experiment.rollouts, shard);
+  const estimate = estimateRun(experiment, workers, last - first);
+  if (!quiet) process.stderr.write(`Estimate: ${estimateText(estimate)}.\n`);
+  refuseIfTooBig(estimate, availableMemory(), flags.force === true);
   const progress = quiet ? undefined : (progressBar(experiment, shard) ?? progressLines(`${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`));
   if (!quiet && !flags.resume) {
     const earlier = interruptedRuns(out);
