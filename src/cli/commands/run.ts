@@ -27,7 +27,7 @@ import type { PairedComparison, RunSummary, Quantile, ResultQuantiles, WaveOpeni
 import { wholeNumber } from '../flags.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, terminalWidth, useColour, wrap } from '../format.ts';
-import { type Progress, progressLines } from '../progress.ts';
+import { type Progress, TimeLeft, progressLines } from '../progress.ts';
 import { money, neitherReachesText } from '../../report/format.ts';
 import { recommendation } from '../../report/recommend.ts';
 
@@ -237,6 +237,7 @@ export function progressBar(experiment: Experiment, shard: Shard | undefined): P
     cliProgress.Presets.shades_classic,
   );
   const t0 = performance.now();
+  const meter = new TimeLeft();
   let started = false;
   let stopped = false;
   return {
@@ -244,7 +245,10 @@ export function progressBar(experiment: Experiment, shard: Shard | undefined): P
       if (stopped) return;
       const seconds = (performance.now() - t0) / 1000;
       const rate = done / Math.max(1e-3, seconds);
-      const left = done > 0 && done < total ? `${formatDuration((total - done) / rate)} left` : done >= total ? 'done' : 'starting…';
+      // Time left from the rate measured since the first batches finished (progress.ts), never guessed.
+      meter.observe(done, seconds);
+      const remaining = meter.seconds(total);
+      const left = remaining !== undefined ? `${formatDuration(remaining)} left` : done >= total ? 'done' : done > 0 ? 'measuring the rate…' : 'starting…';
       if (!started) {
         bar.start(total, done, { rate: '0', left });
         started = true;
