@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the model's single-thread throughput and, when the runner
- * provides it, its parallel figures, the forecast's (bench/forecast.ts), the HR import's (bench/org.ts) and the explore's (bench/explore.ts). `npm run bench -- --json` prints one JSON
+ * provides it, its parallel figures, the forecast's (bench/forecast.ts), the HR import's (bench/org.ts), the explore's (bench/explore.ts) and the run's memory (bench/memory.ts). `npm run bench -- --json` prints one JSON
  * object (field names are a documented contract: docs/benchmarks.md).
  */
 import { existsSync } from 'node:fs';
@@ -20,6 +20,8 @@ if (existsSync(runnerFile) && !process.argv.includes('--model-only')) {
   Object.assign(result, await orgBench(log));
   const { exploreBench } = await import('./explore.ts');
   Object.assign(result, await exploreBench(log));
+  const { memoryBench } = await import('./memory.ts');
+  Object.assign(result, await memoryBench(log));
 }
 result.node = process.version;
 if (json) console.log(JSON.stringify(result));

@@ -10,7 +10,7 @@ import { OBSERVABLE_COUNT, RESULT_COUNT } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { type BatchLayout, layoutOf, seriesAt, strategyOffset, waveForcedAt, waveOpenAt } from './batch.ts';
 import { OBSERVABLE_KINDS, RESULT_BETTER, RESULT_IS_WEEKS, RESULT_KINDS } from './metrics.ts';
-import { Sketch, SketchBank, type SketchJSON } from './sketch.ts';
+import { Sketch, SketchBank, type SketchJSON, type SketchKind } from './sketch.ts';
 import type { Better } from './summary.ts';
 
 /** Version 2 added `forced`; version 3 keys experiments by their canonical fingerprint (experimentHash). */
@@ -45,6 +45,11 @@ export function strategyPairs(count: number): [number, number][] {
 }
 
 
+/** Initial bucket slots of a bank of `cells` cells: a few per cell (the arena grows as needed). */
+function bankArena(cells: number): number {
+  return Math.max(64, 16 * cells);
+}
+
 export class Aggregate {
   readonly layout: BatchLayout;
   readonly experimentKey: string;
@@ -61,6 +66,8 @@ export class Aggregate {
   /** [pair][j]: pair * RESULT_COUNT + j. */
   readonly pairs: PairCell[] = [];
   readonly pairList: [number, number][];
+  /** The banks behind results, waves and pairs' differences. */
+  private readonly banks: SketchBank[];
 
   constructor(experiment: Experiment, experimentKey: string) {
     this.layout = layoutOf(experiment);
@@ -71,13 +78,20 @@ export class Aggregate {
       for (let w = 0; w <= weeks; w++) for (let k = 0; k < OBSERVABLE_COUNT; k++) seriesKinds.push(OBSERVABLE_KINDS[k]!);
     }
     this.series = new SketchBank(seriesKinds);
-    for (let s = 0; s < strategies; s++) for (let j = 0; j < RESULT_COUNT; j++) this.results.push(new Sketch(RESULT_KINDS[j]!));
-    for (let s = 0; s < strategies; s++) for (let w = 0; w < waves; w++) this.waves.push(new Sketch({ type: 'linear', width: 1 }));
+    // One bank per family of summaries, each sketch a view of its cell: a sketch of its own costs a dozen
+    // typed arrays (about 4 KB), and a run of many strategies has n(n − 1)/2 × RESULT_COUNT pair cells.
+    const resultKinds = Array.from({ length: strategies * RESULT_COUNT }, (_, c) => RESULT_KINDS[c % RESULT_COUNT]!);
+    const resultBank = new SketchBank(resultKinds, bankArena(resultKinds.length));
+    for (let c = 0; c < resultKinds.length; c++) this.results.push(resultBank.sketch(c));
+    const waveKind: SketchKind = { type: 'linear', width: 1 };
+    const waveBank = new SketchBank(new Array<SketchKind>(strategies * waves).fill(waveKind), bankArena(strategies * waves));
+    for (let c = 0; c < strategies * waves; c++) this.waves.push(waveBank.sketch(c));
     this.forced = new Array<number>(strategies * waves).fill(0);
     this.pairList = strategyPairs(strategies);
-    for (let p = 0; p < this.pairList.length; p++) {
-      for (let j = 0; j < RESULT_COUNT; j++) this.pairs.push({ wins: 0, losses: 0, ties: 0, diff: new Sketch(RESULT_KINDS[j]!) });
-    }
+    const pairKinds = Array.from({ length: this.pairList.length * RESULT_COUNT }, (_, c) => RESULT_KINDS[c % RESULT_COUNT]!);
+    const pairBank = new SketchBank(pairKinds, bankArena(pairKinds.length));
+    for (let c = 0; c < pairKinds.length; c++) this.pairs.push({ wins: 0, losses: 0, ties: 0, diff: pairBank.sketch(c) });
+    this.banks = [resultBank, waveBank, pairBank];
   }
 
   /** Folds in a packed batch (see batch.ts for the layout). */
@@ -148,10 +162,9 @@ export class Aggregate {
 
   /** Numbers held by all summaries (see Sketch.footprint). */
   footprint(): number {
-    let total = this.series.footprint();
-    for (const list of [this.results, this.waves]) for (const s of list) total += s.footprint();
+    let total = this.series.footprint() + this.banks.reduce((sum, bank) => sum + bank.footprint(), 0);
     total += this.forced.length;
-    for (const p of this.pairs) total += p.diff.footprint() + 3;
+    total += 3 * this.pairs.length;
     return total;
   }
 

@@ -22,6 +22,7 @@ import { batchSizeFor, layoutOf, parseFailure, planBatches, type BatchTask, type
 import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
+import { RETAINED_BATCH_BYTES } from './estimate.ts';
 import { schedule } from './schedule.ts';
 import { MANIFEST_FORMAT, type RunManifest, type RunSummary } from './summary.ts';
 import { uptakeVersion } from '../version.ts';
@@ -133,8 +134,8 @@ interface Checkpoint {
   aggregate: AggregateJSON;
 }
 
-/** Finished batches kept for an interrupt before a collect is forced (memory stays flat). */
-const MAX_UNCOLLECTED_BYTES = 64 * 1024 * 1024;
+/** Finished batches kept for an interrupt before a collect is forced (memory stays flat: estimate.ts counts it). */
+const MAX_UNCOLLECTED_BYTES = RETAINED_BATCH_BYTES;
 
 function batchFile(workDir: string, index: number): string {
   return join(workDir, 'batches', `${String(index).padStart(7, '0')}.csv`);

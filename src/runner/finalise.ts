@@ -4,7 +4,6 @@
  * same aggregate always gives the same bytes.
  */
 import { waveGroupNames } from '../scenarios/group-names.ts';
-import { readFileSync } from 'node:fs';
 import { GOVERNANCE_OUTCOMES, OBSERVABLE_COUNT, OBSERVABLES, RESULT_COUNT, RESULTS, waveCountOf } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
@@ -12,7 +11,7 @@ import { type Aggregate } from './aggregate.ts';
 import { driversOf } from './drivers.ts';
 import { QUANTILE_ERROR, RESULT_BETTER } from './metrics.ts';
 import type { Sketch } from './sketch.ts';
-import { waveColumnPrefix } from './outputs.ts';
+import { forEachLine, waveColumnPrefix } from './outputs.ts';
 import {
   QUANTILES, QUANTILE_NAMES, SUMMARY_FORMAT, quantileCountingNever, quantileOfSorted, type Quantile, TIMESERIES_COLUMNS, type PairedComparison, type Quantiles, type ResultQuantiles,
   type ResultDistribution, type ResultHistogram, type RunSummary, type WaveOpening, type WeekSeries,
@@ -180,28 +179,29 @@ export type ExactResults = Map<string, Map<string, Float64Array>>;
 
 /** Reads the result and wave columns of a finished rollouts.csv (written just before the summary). */
 export function readExactResults(file: string, experiment: Experiment): ExactResults {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const header = lines[0]!.split(',');
+  // Read line by line, twice (count, then fill): the file is never held whole (memory flat in rollouts).
+  let header: string[] = [];
+  const counts = new Map<string, number>();
+  forEachLine(file, (line, i) => {
+    if (i === 0) header = line.split(',');
+    else if (line) {
+      const strategy = line.slice(0, line.indexOf(','));
+      counts.set(strategy, (counts.get(strategy) ?? 0) + 1);
+    }
+  });
   const draws = new Set(experiment.uncertainties.map((u) => fileParamPath(u.path)));
   const wanted = header.map((name, i) => (i >= 3 && (RESULT_NAMES.has(name) || name.endsWith('_open_week') || draws.has(name)) ? name : ''));
-  const counts = new Map<string, number>();
-  for (let i = 1; i < lines.length; i++) {
-    if (!lines[i]) continue;
-    const strategy = lines[i]!.slice(0, lines[i]!.indexOf(','));
-    counts.set(strategy, (counts.get(strategy) ?? 0) + 1);
-  }
   const out: ExactResults = new Map();
   for (const plan of experiment.strategies) {
     const n = counts.get(plan.name) ?? 0;
     out.set(plan.name, new Map(wanted.filter(Boolean).map((name) => [name, new Float64Array(n)])));
   }
   const filled = new Map<string, number>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line) continue;
+  forEachLine(file, (line, i) => {
+    if (i === 0 || !line) return;
     const cells = line.split(',');
     const columns = out.get(cells[0]!);
-    if (!columns) continue;
+    if (!columns) return;
     const row = filled.get(cells[0]!) ?? 0;
     filled.set(cells[0]!, row + 1);
     for (let c = 3; c < cells.length; c++) {
@@ -209,7 +209,7 @@ export function readExactResults(file: string, experiment: Experiment): ExactRes
       const text = cells[c]!;
       columns.get(wanted[c]!)![row] = text === '' || text === 'never' ? NaN : Number(text);
     }
-  }
+  });
   return out;
 }
 

@@ -3,7 +3,7 @@
  * finished folder in place in one rename so nobody ever sees half of it.
  */
 import { InputError } from '../errors.ts';
-import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, fsyncSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, readSync, fsyncSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { RESULTS, waveCountOf } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
@@ -58,6 +58,35 @@ export function rolloutRows(experiment: Experiment, layout: BatchLayout, packed:
     }
   }
   return text;
+}
+
+/**
+ * Calls `visit` with every line of a text file (without its newline), reading a megabyte at a time:
+ * a file of a million rollouts is never held whole in memory.
+ */
+export function forEachLine(file: string, visit: (line: string, index: number) => void): void {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    // Bytes after the last newline seen: decoded only once their line is complete (a character may span chunks).
+    let rest: Buffer = Buffer.alloc(0);
+    let index = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      const end = chunk.lastIndexOf(10, read - 1);
+      if (end < 0) {
+        rest = Buffer.concat([rest, chunk.subarray(0, read)]);
+        continue;
+      }
+      const text = rest.length ? Buffer.concat([rest, chunk.subarray(0, end)]).toString('utf8') : chunk.toString('utf8', 0, end);
+      for (const line of text.split('\n')) visit(line, index++);
+      rest = Buffer.from(chunk.subarray(end + 1, read));
+    }
+    if (rest.length) visit(rest.toString('utf8'), index);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** JSON with two-space indentation, arrays of plain values kept on one line. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { progressLines } from '../../src/cli/progress.ts';
+import { TimeLeft, progressLines } from '../../src/cli/progress.ts';
 import { REPO, uptake } from './spawn.ts';
 
 const FIXTURE = relative(REPO, fileURLToPath(new URL('../runner/fixtures/small.yaml', import.meta.url)));
@@ -26,7 +26,9 @@ describe('progress lines when stderr is not a terminal', () => {
     }
     progress.update(1000, 1000);
     expect(lines.map((l) => l.match(/\((\d+)%\)/)![1])).toEqual(['10', '20', '30', '40', '50', '60', '70', '80', '90', '100']);
-    expect(lines[0]).toBe('progress: bank 105/1,000 rollouts (10%), 1.1 s so far, about 8.9 s left\n');
+    // The rate is measured from the first finished rollouts (7 at 0.07 s): under a second of it says nothing yet.
+    expect(lines[0]).toBe('progress: bank 105/1,000 rollouts (10%), 1.1 s so far\n');
+    expect(lines[1]).toBe('progress: bank 203/1,000 rollouts (20%), 2.0 s so far, about 8.0 s left\n');
   });
 
   it('prints a line after 30 seconds without a new tenth, and nothing after stop', () => {
@@ -37,7 +39,8 @@ describe('progress lines when stderr is not a terminal', () => {
     expect(lines).toEqual([]);
     at(30);
     progress.update(3, 1000);
-    expect(lines).toEqual(['progress: bank 3/1,000 rollouts (0%), 30 s so far, about 2 h 46 min left\n']);
+    // 2 rollouts in the 30 s since the first one finished: 997 more take 997 × 15 s.
+    expect(lines).toEqual(['progress: bank 3/1,000 rollouts (0%), 30 s so far, about 4 h 09 min left\n']);
     at(59);
     progress.update(4, 1000);
     expect(lines).toHaveLength(1);
@@ -45,6 +48,31 @@ describe('progress lines when stderr is not a terminal', () => {
     at(120);
     progress.update(500, 1000);
     expect(lines).toHaveLength(1);
+  });
+
+  it('gives the time left from the rate measured after the first rollouts, start-up not counted', () => {
+    const { lines, at, progress } = onFakeClock();
+    // 20 s of start-up with nothing finished, then 10 rollouts a second.
+    at(20);
+    progress.update(0, 1000);
+    for (let s = 1; s <= 20; s++) {
+      at(20 + s);
+      progress.update(10 * s, 1000);
+    }
+    expect(lines).toEqual(['progress: bank 100/1,000 rollouts (10%), 30 s so far, about 1 min 30 s left\n', 'progress: bank 200/1,000 rollouts (20%), 40 s so far, about 1 min 20 s left\n']);
+  });
+
+  it('says nothing of the time left before a second of finished rollouts, and after the last', () => {
+    const meter = new TimeLeft();
+    meter.observe(0, 5);
+    expect(meter.seconds(100)).toBeUndefined();
+    meter.observe(10, 6);
+    meter.observe(20, 6.5);
+    expect(meter.seconds(100)).toBeUndefined();
+    meter.observe(30, 7);
+    expect(meter.seconds(100)).toBe(70 * 1 / 20);
+    meter.observe(100, 9);
+    expect(meter.seconds(100)).toBeUndefined();
   });
 
   it('follows a total that grows without repeating tenths already passed', () => {

@@ -19,6 +19,7 @@ import { sampleParams, type Experiment } from '../../src/scenarios/experiment.ts
 import { loadScenarioText } from '../../src/scenarios/load.ts';
 import type { HrGroupNames } from '../../src/scenarios/source.ts';
 import { structureOf } from '../../src/org/structure.ts';
+import { estimateRun } from '../../src/runner/estimate.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const dir = new URL('../../scenarios/', import.meta.url);
@@ -32,6 +33,12 @@ const groupsFor = (file: number): HrGroupNames | undefined => (/\n\s+from: /.tes
 /** Runs 3 rollouts of every strategy of a loaded experiment, when it is small enough to be quick. */
 function runsThreeRollouts(e: Experiment): boolean {
   if (e.params.organisation.employees * e.params.weeks > 400_000) return false; // huge sizes load; running them is the bench's job
+  // A file that validates can still be huge (hundreds of strategies): its estimate says so before anything
+  // runs, as `uptake run` would (and refuse it when it would not fit).
+  const estimate = estimateRun(e, 1, 3);
+  expect(estimate.agentSteps).toBeGreaterThan(0);
+  expect(Number.isFinite(estimate.peakBytes)).toBe(true);
+  if (estimate.agentSteps > 50e6 || estimate.peakBytes > 1e9) return false;
   for (let r = 0; r < 3; r++) {
     const params = sampleParams(e, r);
     for (const plan of e.strategies) {

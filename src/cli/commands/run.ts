@@ -16,7 +16,9 @@ import { applyOverrides } from '../../scenarios/load.ts';
 import { loadScenarioForCommand } from '../scenario.ts';
 import { warningLines } from '../warnings.ts';
 import type { Experiment } from '../../scenarios/experiment.ts';
-import { runExperiment, RolloutFailed, RunInterrupted, interruptedRuns, type Shard } from '../../runner/execute.ts';
+import { runExperiment, RolloutFailed, RunInterrupted, interruptedRuns, shardRange, type Shard } from '../../runner/execute.ts';
+import { availableMemory, estimateRun } from '../../runner/estimate.ts';
+import { estimateText, refuseIfTooBig } from '../estimate.ts';
 import { layoutOf, parseFailure, runBatch } from '../../runner/batch.ts';
 import { rolloutRows, rolloutsHeader } from '../../runner/outputs.ts';
 import { defaultWorkers } from '../../runner/pool.ts';
@@ -25,7 +27,7 @@ import type { PairedComparison, RunSummary, Quantile, ResultQuantiles, WaveOpeni
 import { wholeNumber } from '../flags.ts';
 import { EXIT, Interrupts, UsageError } from '../errors.ts';
 import { formatDuration, formatNumber, formatPercent, paint, plural, renderTable, terminalWidth, useColour, wrap } from '../format.ts';
-import { type Progress, progressLines } from '../progress.ts';
+import { type Progress, TimeLeft, progressLines } from '../progress.ts';
 import { money, neitherReachesText } from '../../report/format.ts';
 import { recommendation } from '../../report/recommend.ts';
 
@@ -83,7 +85,7 @@ export function register(program: Command): void {
     .option('--rollout <n>', 'rerun rollout N alone under every strategy and print its rollouts.csv rows')
     .option('--shard <k/n|auto>', 'run shard K of N and write a partial result for `uptake merge` (auto: from a Kubernetes Indexed Job or Slurm array)')
     .option('--resume', 'continue an interrupted run from its finished batches')
-    .option('--force', 'replace an output folder that holds another scenario\'s results')
+    .option('--force', 'replace an output folder that holds another scenario\'s results; run even when the estimated peak memory exceeds what is available')
     .option('--no-report', 'do not render the report after the run')
     .addHelpText(
       'after',
@@ -120,6 +122,11 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags): Pro
 
   const out = flags.out ?? join('out', shard ? `${experiment.name}-shard-${shard.index}-of-${shard.count}` : experiment.name);
   const quiet = flags.quiet === true;
+  // What the run will cost, said before it starts; a run that cannot fit in memory is refused (exit 2, nothing written).
+  const [first, last] = shardRange(experiment.rollouts, shard);
+  const estimate = estimateRun(experiment, workers, last - first);
+  if (!quiet) process.stderr.write(`Estimate: ${estimateText(estimate)}.\n`);
+  refuseIfTooBig(estimate, availableMemory(), flags.force === true);
   const progress = quiet ? undefined : (progressBar(experiment, shard) ?? progressLines(`${experiment.name}${shard ? ` shard ${shardLabel(shard)}` : ''}`));
   if (!quiet && !flags.resume) {
     const earlier = interruptedRuns(out);
@@ -230,6 +237,7 @@ export function progressBar(experiment: Experiment, shard: Shard | undefined): P
     cliProgress.Presets.shades_classic,
   );
   const t0 = performance.now();
+  const meter = new TimeLeft();
   let started = false;
   let stopped = false;
   return {
@@ -237,7 +245,10 @@ export function progressBar(experiment: Experiment, shard: Shard | undefined): P
       if (stopped) return;
       const seconds = (performance.now() - t0) / 1000;
       const rate = done / Math.max(1e-3, seconds);
-      const left = done > 0 && done < total ? `${formatDuration((total - done) / rate)} left` : done >= total ? 'done' : 'starting…';
+      // Time left from the rate measured since the first batches finished (progress.ts), never guessed.
+      meter.observe(done, seconds);
+      const remaining = meter.seconds(total);
+      const left = remaining !== undefined ? `${formatDuration(remaining)} left` : done >= total ? 'done' : done > 0 ? 'measuring the rate…' : 'starting…';
       if (!started) {
         bar.start(total, done, { rate: '0', left });
         started = true;

@@ -6,6 +6,9 @@ import { ScenarioError, type Diagnostic } from '../../scenarios/errors.ts';
 import { EXIT, UsageError, handleError } from '../errors.ts';
 import { paint, plural, useColour } from '../format.ts';
 import { warningLines } from '../warnings.ts';
+import { availableMemory, estimateRun, type RunEstimate } from '../../runner/estimate.ts';
+import { defaultWorkers } from '../../runner/pool.ts';
+import { bytesText, estimateText } from '../estimate.ts';
 
 export function register(program: Command): void {
   program
@@ -24,10 +27,15 @@ export function register(program: Command): void {
       for (const file of files) {
         try {
           const { experiment, warnings } = await loadScenarioForCommand(file);
-          report.push({ file, ok: true, name: experiment.name, hash: experiment.hash, diagnostics: [], warnings });
+          // What `uptake run` of it would cost here, on every core (the run refuses what will not fit).
+          const estimate = estimateRun(experiment, defaultWorkers());
+          const available = availableMemory();
+          report.push({ file, ok: true, name: experiment.name, hash: experiment.hash, diagnostics: [], warnings, estimate: { ...estimate, availableBytes: available.bytes } });
           if (!options.quiet && !options.json) {
             const summary = `${plural(experiment.strategies.length, 'strategy', 'strategies')}, ${plural(experiment.uncertainties.length, 'uncertainty', 'uncertainties')}, ${plural(experiment.rollouts, 'rollout')} × ${experiment.params.weeks} weeks`;
             process.stdout.write(`${paint('ok', 'green', colour)}  ${file}  (${experiment.name}: ${summary})\n`);
+            const fits = estimate.peakBytes <= available.bytes ? '' : ` — more than the ${bytesText(available.bytes)} available here: \`uptake run\` refuses it without --force`;
+            process.stdout.write(`    estimate: ${estimateText(estimate)}${fits}\n`);
           }
           if (!options.json) process.stderr.write(warningLines(warnings, useColour(process.stderr)));
         } catch (err) {
@@ -57,6 +65,8 @@ interface FileReport {
   diagnostics: Diagnostic[];
   /** Plans that cannot work as written; the file is still valid. */
   warnings?: Diagnostic[];
+  /** What a run on every core here would cost (src/runner/estimate.ts), and the memory available. */
+  estimate?: RunEstimate & { availableBytes: number };
 }
 
 /** A folder stands for the .yaml/.yml files in it, in name order. */
