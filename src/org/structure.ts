@@ -13,6 +13,14 @@ import { experimentHash } from '../scenarios/hash.ts';
 import type { HrExport } from './hr.ts';
 
 export function structureOf(hr: Pick<HrExport, 'people'>): OrganisationStructure {
+  return layoutOf(hr).structure;
+}
+
+/**
+ * The teams, and where each person of the file is in the model's layout: employee[i] is the model's number of
+ * people[i] (team by team, each team's manager first, then its members in the order of `people`).
+ */
+export function layoutOf(hr: Pick<HrExport, 'people'>): { structure: OrganisationStructure; employee: Int32Array } {
   const people = hr.people;
   const n = people.length;
   const reports = new Int32Array(n);
@@ -37,13 +45,27 @@ export function structureOf(hr: Pick<HrExport, 'people'>): OrganisationStructure
   managers.sort((a, b) => rank(a) - rank(b) || a - b);
   if (top >= 0) managers.push(top);
   const teamOf = new Map(managers.map((m, t) => [m, t]));
-  return {
+  const structure: OrganisationStructure = {
     teamSizes: managers.map((m) => members.get(m)!),
     teamDepartments: managers.map(rank),
     parentTeams: managers.map((m) => (people[m]!.manager < 0 ? -1 : teamOf.get(people[m]!.manager)!)),
     executiveTeam: top >= 0,
     departmentNames,
   };
+  // Each team's manager at its start, then its members as they come in `people`.
+  const next = new Int32Array(managers.length);
+  let start = 0;
+  managers.forEach((m, t) => {
+    next[t] = start;
+    start += structure.teamSizes[t]!;
+  });
+  const employee = new Int32Array(n);
+  for (const m of managers) employee[m] = next[teamOf.get(m)!]!++;
+  for (let i = 0; i < n; i++) {
+    const m = people[i]!.manager;
+    if (m >= 0 && !leads(i)) employee[i] = next[teamOf.get(m)!]!++;
+  }
+  return { structure, employee };
 }
 
 /** Parameters on the organisation of `structure`: it settles employees and departments. */
