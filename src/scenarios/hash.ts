@@ -4,9 +4,13 @@ import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from './experiment.ts';
 
 
-/** sha256 (hex) of the canonical JSON of the experiment, without its source path and hash. */
+/**
+ * sha256 (hex) of the canonical JSON of the experiment, without its source path and hash, nor where its HR and
+ * network files are: their content is in the parameters (params.organisation.structure and ties), so moving the
+ * files does not change the experiment.
+ */
 export function experimentHash(experiment: Experiment): string {
-  const { source: _source, hash: _hash, ...rest } = experiment;
+  const { source: _source, hash: _hash, organisationSource: _files, ...rest } = experiment;
   return fingerprint(rest);
 }
 

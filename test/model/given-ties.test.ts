@@ -8,6 +8,13 @@ import {
 } from '../../src/model/index.ts';
 import { fingerprint, typedArraysAsDigests } from '../../src/fingerprint.ts';
 import { accessForAll, onlyMechanisms, params } from './helpers.ts';
+import { builtinStrategy } from '../../src/model/index.ts';
+import { GROUP_COUNT, decisionGroup } from '../../src/model/simulation.ts';
+import { readFileSync } from 'node:fs';
+import { parseHrExport } from '../../src/org/hr.ts';
+import { parseNetworkFile } from '../../src/org/network-file.ts';
+import { layoutOf } from '../../src/org/structure.ts';
+import { givenTiesOf, mergeTies } from '../../src/org/ties.ts';
 
 /** n people, each alone in a team with no manager above: no tie but the given ones. */
 function loners(n: number): OrganisationStructure {
@@ -111,6 +118,32 @@ describe('ties from a network file', () => {
     }
     expect(heavy).toBeGreaterThan(light);
   });
+
+  it('of strength up to 3 keep the decision groups exact with every mechanism on (a contact listed three times is woken once)', () => {
+    // The bundled example: 600 people, a third of their ties of strength 2 or 3. A contact woken twice once broke the week's wake list.
+    const hr = parseHrExport(readFileSync('examples/hr/firm-600.csv', 'utf8'), 'hr.csv');
+    const { structure, employee } = layoutOf(hr);
+    const given = givenTiesOf(mergeTies(600, employee, parseNetworkFile(readFileSync('examples/hr/firm-600-network.csv', 'utf8'), 'net.csv', hr)));
+    expect(given.strength.some((x) => x === 3)).toBe(true);
+    const p = on(structure, given, { weeks: 104 });
+    for (let seed = 0; seed < 6; seed++) {
+      for (const name of ['top_down', 'bottom_up', 'phased_pilot'] as const) {
+        const sim = new Simulation(p, builtinStrategy(name), { organisation: seed, dynamics: seed });
+        for (let week = 1; week <= p.weeks; week++) {
+          sim.step();
+          if (week % 26 !== 0) continue;
+          const seen = new Uint8Array(600);
+          for (let g = 0; g < GROUP_COUNT; g++) {
+            for (const i of sim.groupMembersOf(g)) {
+              expect(decisionGroup(sim.state[i]!, sim.access[i]!)).toBe(g);
+              seen[i]! += 1;
+            }
+          }
+          expect(seen.every((c) => c === 1), `${name} seed ${seed} week ${week}`).toBe(true);
+        }
+      }
+    }
+  }, 120_000);
 
   it('are checked: ends inside the organisation, in order, each pair once, strengths of at least 1', () => {
     const bad: GivenTies[] = [
