@@ -55,34 +55,25 @@ export function parseNetworkFile(text: string, file: string, hr: Hr, options: Ne
   const maxPerKind = options.maxPerKind ?? 20;
   const problems: Diagnostic[] = [];
   const counts = new Map<string, { shown: number; more: number; firstMore: number }>();
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { info: true, skip_empty_lines: true, bom: true, comment: '#', comment_no_infix: true, relax_column_count: true }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as Error & { lines?: number; code?: string };
-    // csv-parse's own message may quote the cell it stopped at, which may be an id.
-    const what = CSV_ERRORS[e.code ?? ''] ?? 'the text could not be split into fields';
-    throw new ScenarioError([{ file, line: e.lines ?? 0, col: e.lines ? 1 : 0, path: '', message: `not a readable CSV file: ${what}`, hint: `save it as comma-separated text with a header line such as ${HEADER_EXAMPLE}` }]);
-  }
-  records = records.filter((r) => r.record.some((v) => v.trim() !== ''));
-  if (records.length === 0) {
-    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: `start with a header line such as ${HEADER_EXAMPLE}, then one line per tie` }]);
-  }
-  let source: string[] | undefined;
-  const textOf = (line: number) => (source ??= text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/))[line - 1] ?? '';
+  // The header first, then every row, each with its line number: the file may hold millions of rows, so none is kept.
+  let header: string[] | null = null;
+  let headerLine = 0;
+  let index: Partial<Record<NetworkField, number>> = {};
+  let convention: string | null = null;
+  let rows = 0;
+  let capacity = 1024;
+  let sources: Int32Array = new Int32Array(capacity);
+  let targets: Int32Array = new Int32Array(capacity);
+  let weights = new Float64Array(capacity);
+  let kept = 0;
+  let linked = 0;
+  let readable = false;
+  let width = 0;
+  // The file's lines, for the column of a problem: split only when there is one (a valid file needs none).
+  let lines: string[] | undefined;
+  const textOf = (line: number) => (lines ??= text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/))[line - 1] ?? '';
 
-  const [head, ...data] = records as [(typeof records)[number], ...typeof records];
-  const headerLine = head.info.lines;
-  const header = head.record.map((h) => h.trim());
-  const choice = chooseNetworkColumns(header, options.columns);
-  if (choice.problems.length > 0 && header.some(looksLikeValue)) {
-    problems.push({ file, line: headerLine, col: 1, path: '', message: "the first line looks like a tie's data, not a header", hint: `add a header line naming the columns, such as ${HEADER_EXAMPLE}` });
-  }
-  for (const p of choice.problems) problems.push({ file, line: headerLine, col: 1, path: p.field, message: p.message, hint: p.hint });
-  if (data.length === 0) problems.push({ file, line: headerLine, col: 1, path: '', message: 'no ties after the header', hint: 'add one line per tie below the header: the ids of two people of the HR file, and a weight if the file has one' });
-  const index = choice.index;
-  const columnName = (field: NetworkField) => (index[field] === undefined ? field : header[index[field]]!);
-
+  const columnName = (field: NetworkField) => (index[field] === undefined ? field : header![index[field]]!);
   const problem = (kind: string, line: number, field: NetworkField | null, message: string, hint: string) => {
     const count = counts.get(kind) ?? { shown: 0, more: 0, firstMore: 0 };
     counts.set(kind, count);
@@ -108,37 +99,43 @@ export function parseNetworkFile(text: string, file: string, hr: Hr, options: Ne
     return person;
   };
 
-  const rows = data.length;
-  const sources = new Int32Array(rows);
-  const targets = new Int32Array(rows);
-  const weights = new Float64Array(rows).fill(1);
-  let kept = 0;
-  let linked = 0;
-  const readable = index.source !== undefined && index.target !== undefined;
-  for (const { record, info } of data) {
-    const line = info.lines;
-    if (record.length < header.length || record.slice(header.length).some((v) => v.trim() !== '')) {
-      problem('fields', line, null, `this line has ${record.length} field${record.length === 1 ? '' : 's'} but the header has ${header.length} columns`, 'check for a missing or extra comma; quote a value that holds a comma');
-      continue;
+  /** The person an id of a row is, or -1 (a problem reported at the row's column). */
+  const end = (id: string, line: number, field: 'source' | 'target'): number => {
+    if (id.length === 0 || (id.charCodeAt(0) <= 32 && id.trim() === '')) {
+      problem('blank', line, field, `the ${field} id is blank`, 'give the ids of both people of the tie, or delete the line');
+      return -1;
     }
-    if (!readable) continue;
-    let ok = true;
-    const ends: number[] = [];
-    for (const field of ['source', 'target'] as const) {
-      const id = record[index[field]!]!;
-      if (id.trim() === '') {
-        problem('blank', line, field, `the ${field} id is blank`, 'give the ids of both people of the tie, or delete the line');
-        ok = false;
-        continue;
+    const person = link(id);
+    if (person < 0) problem('unknown', line, field, `the ${field} id is not the id of anyone in the HR file (${hr.file})`, 'ids are matched exactly, as the HR file writes them (case and spaces count); a tie with someone who is not in the HR file (who has left, or is outside the organisation) cannot be placed: delete the line, or add the person to the HR file');
+    else linked++;
+    return person;
+  };
+
+  const visit = (record: string[], line: number): void => {
+    if (header === null) {
+      header = record.map((h) => h.trim());
+      headerLine = line;
+      width = header.length;
+      const choice = chooseNetworkColumns(header, options.columns);
+      if (choice.problems.length > 0 && header.some(looksLikeValue)) {
+        problems.push({ file, line, col: 1, path: '', message: "the first line looks like a tie's data, not a header", hint: `add a header line naming the columns, such as ${HEADER_EXAMPLE}` });
       }
-      const person = link(id);
-      if (person < 0) {
-        problem('unknown', line, field, `the ${field} id is not the id of anyone in the HR file (${hr.file})`, 'ids are matched exactly, as the HR file writes them (case and spaces count); a tie with someone who is not in the HR file (who has left, or is outside the organisation) cannot be placed: delete the line, or add the person to the HR file');
-        ok = false;
-      } else linked++;
-      ends.push(person);
+      for (const p of choice.problems) problems.push({ file, line, col: 1, path: p.field, message: p.message, hint: p.hint });
+      index = choice.index;
+      convention = choice.convention;
+      readable = index.source !== undefined && index.target !== undefined;
+      return;
     }
-    if (ok && ends[0] === ends[1]) {
+    rows++;
+    if (record.length < width || (record.length > width && record.slice(width).some((v) => v.trim() !== ''))) {
+      problem('fields', line, null, `this line has ${record.length} field${record.length === 1 ? '' : 's'} but the header has ${width} columns`, 'check for a missing or extra comma; quote a value that holds a comma');
+      return;
+    }
+    if (!readable) return;
+    const from = end(record[index.source!]!, line, 'source');
+    const to = end(record[index.target!]!, line, 'target');
+    let ok = from >= 0 && to >= 0;
+    if (ok && from === to) {
       problem('self', line, 'target', 'the tie goes from a person to themselves', 'a tie needs two different people: delete the line');
       ok = false;
     }
@@ -154,11 +151,24 @@ export function parseNetworkFile(text: string, file: string, hr: Hr, options: Ne
         ok = false;
       }
     }
-    if (!ok) continue;
-    sources[kept] = ends[0]!;
-    targets[kept] = ends[1]!;
+    if (!ok) return;
+    if (kept === capacity) {
+      capacity *= 2;
+      sources = grow(sources, capacity);
+      targets = grow(targets, capacity);
+      const w = new Float64Array(capacity);
+      w.set(weights);
+      weights = w;
+    }
+    sources[kept] = from;
+    targets[kept] = to;
     weights[kept++] = weight;
+  };
+  eachRecord(text, file, visit);
+  if (header === null) {
+    throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: `start with a header line such as ${HEADER_EXAMPLE}, then one line per tie` }]);
   }
+  if (rows === 0) problems.push({ file, line: headerLine, col: 1, path: '', message: 'no ties after the header', hint: 'add one line per tie below the header: the ids of two people of the HR file, and a weight if the file has one' });
   if (readable && rows > 0 && linked === 0 && counts.has('unknown')) {
     problems.unshift({ file, line: headerLine, col: 1, path: '', message: `none of the ids in this file is an id of the HR file (${hr.file})`, hint: 'both files must name people the same way: PersonId in both, or e-mail addresses in both, written alike (ids are matched exactly)' });
   }
@@ -168,8 +178,57 @@ export function parseNetworkFile(text: string, file: string, hr: Hr, options: Ne
   }
   if (problems.length > 0) throw new ScenarioError(problems);
 
-  const columns = Object.fromEntries(NETWORK_FIELDS.map((f) => [f, index[f] === undefined ? null : header[index[f]]!])) as Record<NetworkField, string | null>;
+  const names: string[] = header;
+  const columns = Object.fromEntries(NETWORK_FIELDS.map((f) => [f, index[f] === undefined ? null : names[index[f]]!])) as Record<NetworkField, string | null>;
   const used = new Set(Object.values(index));
-  const ignoredColumns = header.filter((h, i) => !used.has(i) && h !== '');
-  return { file, columns, convention: choice.convention, ignoredColumns, source: sources.slice(0, kept), target: targets.slice(0, kept), weight: weights.slice(0, kept) };
+  const ignoredColumns = names.filter((h, i) => !used.has(i) && h !== '');
+  return { file, columns, convention, ignoredColumns, source: sources.slice(0, kept), target: targets.slice(0, kept), weight: weights.slice(0, kept) };
+}
+
+function grow(array: Int32Array, capacity: number): Int32Array {
+  const out = new Int32Array(capacity);
+  out.set(array);
+  return out;
+}
+
+/**
+ * Calls visit with every record of the CSV text and its line, skipping comment lines (#) and lines of nothing but
+ * commas. A file without a double quote (most exports) is split line by line here, since csv-parse's records of a
+ * few million rows take tens of seconds and gigabytes; a file with quotes goes through csv-parse.
+ */
+function eachRecord(text: string, file: string, visit: (record: string[], line: number) => void): void {
+  if (!text.includes('"')) {
+    let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let line = 0;
+    while (at <= text.length) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      line++;
+      let stop = end;
+      if (stop > at && text.charCodeAt(stop - 1) === 13) stop--;
+      const content = text.slice(at, stop);
+      at = end + 1;
+      // A lone carriage return also ends a line: such a file goes through csv-parse.
+      if (content.includes('\r')) return eachRecordParsed(text, file, visit);
+      const first = content.charCodeAt(0);
+      // # starts a comment; a line of nothing but commas and spaces is a spreadsheet's empty row.
+      if (first === 35 || ((first === 44 || first <= 32 || content.length === 0) && /^[\s,]*$/.test(content))) continue;
+      visit(content.split(','), line);
+    }
+    return;
+  }
+  eachRecordParsed(text, file, visit);
+}
+
+function eachRecordParsed(text: string, file: string, visit: (record: string[], line: number) => void): void {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { info: true, skip_empty_lines: true, bom: true, comment: '#', comment_no_infix: true, relax_column_count: true }) as unknown as typeof records;
+  } catch (err) {
+    const e = err as Error & { lines?: number; code?: string };
+    // csv-parse's own message may quote the cell it stopped at, which may be an id.
+    const what = CSV_ERRORS[e.code ?? ''] ?? 'the text could not be split into fields';
+    throw new ScenarioError([{ file, line: e.lines ?? 0, col: e.lines ? 1 : 0, path: '', message: `not a readable CSV file: ${what}`, hint: `save it as comma-separated text with a header line such as ${HEADER_EXAMPLE}` }]);
+  }
+  for (const { record, info } of records) if (record.some((v) => v.trim() !== '')) visit(record, info.lines);
 }

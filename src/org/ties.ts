@@ -82,7 +82,12 @@ function countingOrder(n: number, key: Int32Array, within: Int32Array | null): I
 
 /** The median of the positive weights; 0 when none is positive (every tie then has strength 1). */
 export function typicalWeight(weight: Float64Array): number {
-  const positive = weight.filter((w) => w > 0).sort();
+  let count = 0;
+  for (let k = 0; k < weight.length; k++) if (weight[k]! > 0) count++;
+  const positive = new Float64Array(count);
+  count = 0;
+  for (let k = 0; k < weight.length; k++) if (weight[k]! > 0) positive[count++] = weight[k]!;
+  positive.sort();
   if (positive.length === 0) return 0;
   const mid = positive.length >> 1;
   return positive.length % 2 === 1 ? positive[mid]! : (positive[mid - 1]! + positive[mid]!) / 2;
