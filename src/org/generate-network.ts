@@ -60,7 +60,11 @@ export function generateNetworkExport(spec: NetworkExportSpec): GeneratedNetwork
 
   // Who is in whose team: a manager with their direct reports.
   const byDepartment = new Map<string, number[]>();
-  department.forEach((d, i) => byDepartment.set(d, [...(byDepartment.get(d) ?? []), i]));
+  department.forEach((d, i) => {
+    const list = byDepartment.get(d);
+    if (list) list.push(i);
+    else byDepartment.set(d, [i]);
+  });
   const weights = new Map<string, [number, number, number]>();
   const tie = (x: number, y: number, typical: number) => {
     if (x === y) return;
