@@ -15,6 +15,11 @@ export interface ModelBench {
   employees_100k_agent_steps_per_s: number;
   /** employees_100k_agent_steps_per_s / default_agent_steps_per_s, measured in the same run. */
   employees_100k_vs_default: number;
+  /**
+   * employees_100k_agent_steps_per_s over the same phased-pilot strategy's rate at 2,000 employees, measured in
+   * the same run: the cost of size alone, without the change of strategy mix that employees_100k_vs_default also holds.
+   */
+  employees_100k_vs_2k_phased_pilot: number;
   employees_300k_seconds: number;
   default_build_ms: number;
   state_bytes_100k: number;
@@ -59,6 +64,8 @@ export function modelBench(log: (line: string) => void = () => {}): ModelBench {
   log(`network-Bass limiting case (2,000 × 104 weeks): ${(bass.rate / 1e6).toFixed(1)}M agent-steps/s`);
   const tenK = throughput(withDefaults({ organisation: { employees: 10_000, departments: 12 } }), strategies, 2, 2000);
   log(`10,000 employees: ${(tenK.rate / 1e6).toFixed(1)}M agent-steps/s`);
+  const pilot = throughput(defaults, [strategies[2]!], 20, 1500);
+  log(`default organisation, phased pilot alone: ${(pilot.rate / 1e6).toFixed(1)}M agent-steps/s`);
   const bigParams = withDefaults({ organisation: { employees: 100_000, departments: 20 } });
   const hundredK = throughput(bigParams, [strategies[2]!], 1, 0);
   log(`100,000 employees: ${(hundredK.rate / 1e6).toFixed(1)}M agent-steps/s`);
@@ -77,6 +84,7 @@ export function modelBench(log: (line: string) => void = () => {}): ModelBench {
     employees_10k_agent_steps_per_s: Math.round(tenK.rate),
     employees_100k_agent_steps_per_s: Math.round(hundredK.rate),
     employees_100k_vs_default: Number((hundredK.rate / d.rate).toFixed(3)),
+    employees_100k_vs_2k_phased_pilot: Number((hundredK.rate / pilot.rate).toFixed(3)),
     employees_300k_seconds: Number(hugeSeconds.toFixed(2)),
     default_build_ms: Number(d.buildMs.toFixed(2)),
     state_bytes_100k: stateBytes,

@@ -5,9 +5,12 @@
  * employees and departments (docs/org.md).
  */
 import type { Diagnostic } from '../scenarios/errors.ts';
+import type { HrGroupNames } from '../scenarios/source.ts';
 import { ScenarioError } from '../scenarios/errors.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import type { HrExport } from '../org/hr.ts';
+import type { OrganisationStructure } from '../model/params.ts';
+import type { Target } from '../model/plan.ts';
 import { loadScenario, loadScenarioWithWarnings } from '../scenarios/load.ts';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -15,23 +18,24 @@ import { parse } from 'yaml';
 
 /** `uptake run`, `validate`, `explore`, `forecast`: the experiment on its organisation, and the plan warnings. */
 export async function loadScenarioForCommand(path: string): Promise<{ experiment: Experiment; warnings: Diagnostic[] }> {
-  const hrDepartments = await hrDepartmentsOf(path);
-  const loaded = await loadScenarioWithWarnings(path, hrDepartments ? { hrDepartments } : {});
+  const hrGroups = await hrGroupsOf(path);
+  const loaded = await loadScenarioWithWarnings(path, hrGroups ? { hrGroups } : {});
   return { experiment: await withHrOrganisation(loaded.experiment, path), warnings: loaded.warnings };
 }
 
 /** `uptake test`: the experiment on its organisation. */
 export async function loadScenarioOrganised(path: string): Promise<Experiment> {
-  const hrDepartments = await hrDepartmentsOf(path);
-  return withHrOrganisation(await loadScenario(path, hrDepartments ? { hrDepartments } : {}), path);
+  const hrGroups = await hrGroupsOf(path);
+  return withHrOrganisation(await loadScenario(path, hrGroups ? { hrGroups } : {}), path);
 }
 
 /**
- * The department names of the scenario's HR file, so that targets may name them and the loader checks them
- * like named departments (with the nearest name as a hint). Undefined when the scenario names no HR file, or
- * when the scenario or the file cannot be read: the loader and withHrOrganisation then report why.
+ * The group names (departments, locations, levels) of the scenario's HR file, so that targets and pilots may name
+ * them and the loader checks them like named departments (with the nearest name as a hint). Undefined when the
+ * scenario names no HR file, or when the scenario or the file cannot be read: the loader and withHrOrganisation
+ * then report why.
  */
-async function hrDepartmentsOf(path: string): Promise<string[] | undefined> {
+async function hrGroupsOf(path: string): Promise<HrGroupNames | undefined> {
   let from: unknown;
   let columns: unknown;
   try {
@@ -44,9 +48,13 @@ async function hrDepartmentsOf(path: string): Promise<string[] | undefined> {
   if (typeof from !== 'string' || from === '') return undefined;
   const file = isAbsolute(from) ? from : resolve(dirname(path), from);
   try {
-    const { structureOf } = await import('../org/structure.ts');
     const hr = await readExportOnce(file, (columns && typeof columns === 'object' ? columns : {}) as Record<string, string>);
-    return [...structureOf(hr).departmentNames];
+    const structure = await structureOnce(hr);
+    return {
+      departments: structure.departmentNames,
+      ...(structure.locations ? { locations: structure.locations.names } : {}),
+      ...(structure.levels ? { levels: structure.levels.names } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -60,7 +68,7 @@ export async function withHrOrganisation(experiment: Experiment, scenarioPath: s
   const source = experiment.organisationSource;
   if (!source) return experiment;
   // Loaded only for scenarios with an HR file, so other commands stay fast.
-  const [{ readHrExport }, { structureOf, experimentWithStructure }] = await Promise.all([import('../org/hr.ts'), import('../org/structure.ts')]);
+  const [{ readHrExport }, { experimentWithStructure }] = await Promise.all([import('../org/hr.ts'), import('../org/structure.ts')]);
   let hr: Awaited<ReturnType<typeof readHrExport>>;
   try {
     hr = await readExportOnce(source.file, source.columns ?? {}, readHrExport);
@@ -72,7 +80,7 @@ export async function withHrOrganisation(experiment: Experiment, scenarioPath: s
     }
     throw err;
   }
-  const structure = structureOf(hr);
+  const structure = await structureOnce(hr);
   departmentNumberProblems(experiment, structure.departmentNames, scenarioPath);
   const organised = experimentWithStructure(experiment, structure);
   return source.network ? withNetworkFile(organised, hr, source.network, scenarioPath) : organised;
@@ -99,22 +107,34 @@ function fileProblem(err: unknown, file: string, what: string, hint: string): un
   return new ScenarioError([{ file, line: 0, col: 0, path: '', message, hint }]);
 }
 
-/** Targets name the file's departments by number; the loader could not check them against a file it had not read. */
+/** Targets and named waves give the file's departments by number; the loader could not check them against a file it had not read. */
 function departmentNumberProblems(experiment: Experiment, names: readonly string[], scenarioPath: string): void {
   const problems: Diagnostic[] = [];
   const known = names.map((name, k) => `${k} ${name}`).join(', ');
+  const check = (target: Target | undefined, path: string) => {
+    if (target?.kind !== 'departments') return;
+    for (const d of target.departments) {
+      if (d >= names.length) problems.push({ file: scenarioPath, line: 0, col: 0, path, message: `department number ${d} does not exist in the HR file`, hint: `its departments are ${known}` });
+    }
+  };
   for (const strategy of experiment.strategies) {
-    strategy.interventions.forEach((intervention, i) => {
-      const target = intervention.target;
-      if (target?.kind !== 'departments') return;
-      for (const d of target.departments) {
-        if (d >= names.length) {
-          problems.push({ file: scenarioPath, line: 0, col: 0, path: `strategies.${strategy.name}.interventions.${i}.target.departments`, message: `department number ${d} does not exist in the HR file`, hint: `its departments are ${known}` });
-        }
-      }
-    });
+    strategy.interventions.forEach((intervention, i) => check(intervention.target, `strategies.${strategy.name}.interventions.${i}.target.departments`));
+    const named = strategy.waves?.named;
+    if (named) [named.pilot, ...named.waves].forEach((group, k) => check(group, `strategies.${strategy.name}.${k === 0 ? 'pilot' : `waves.${k - 1}`}`));
   }
   if (problems.length > 0) throw new ScenarioError(problems);
+}
+
+/** The teams of an export, worked out once though both the group names and the teams need them. */
+const structures = new WeakMap<object, OrganisationStructure>();
+
+async function structureOnce(hr: Awaited<ReturnType<typeof import('../org/hr.ts').readHrExport>>): Promise<OrganisationStructure> {
+  let structure = structures.get(hr);
+  if (!structure) {
+    structure = (await import('../org/structure.ts')).structureOf(hr);
+    structures.set(hr, structure);
+  }
+  return structure;
 }
 
 /** Each HR file is read once per command, though both the department names and the teams come from it. */

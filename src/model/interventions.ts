@@ -1,13 +1,13 @@
 /**
  * How the plan's interventions act: who they reach, when they fire, and what each type does.
  */
-import { type InterventionOf, type StrategyPlan, type Target, actsForWeeks, conditionVariableNames, scheduleAt } from './plan.ts';
+import { type GroupTarget, type InterventionOf, type StrategyPlan, type Target, actsForWeeks, conditionVariableNames, scheduleAt } from './plan.ts';
 import { createRandom, deriveSeed, indices, shuffle, type Random } from './rng.ts';
 import { type Prepared } from './state.ts';
 import * as shared from './state.ts';
 import { Governance } from './governance.ts';
 import { evaluate } from './expr.ts';
-import { membersWhere, mostInnovative } from './select.ts';
+import { groupMembers, membersWhere, mostInnovative } from './select.ts';
 // Module-local copies: an imported binding is live, so V8 reloads it through a cell at every use in a
 // hot loop, while a module's own const is folded (docs/benchmarks.md, "Imported constants").
 const { ACTIVE, AWARE, FREE_ACCESS, LAPSED, LICENSED_ACCESS, NEVER_WEEK, NO_ACCESS, TRYING, UNAWARE } = shared;
@@ -214,12 +214,11 @@ export abstract class Interventions extends Governance {
       case 'all':
         members = needList ? indices(n) : null;
         break;
-      case 'departments': {
-        const wanted = new Uint8Array(this.org.departments);
-        for (const d of (target as { departments: number[] }).departments) if (d >= 0 && d < wanted.length) wanted[d] = 1;
-        members = membersWhere(this.org.department, wanted);
+      case 'departments':
+      case 'locations':
+      case 'levels':
+        members = groupMembers(this.org, target as GroupTarget);
         break;
-      }
       case 'wave': {
         const wanted = new Uint8Array(this.waveCount);
         const w = (target as { wave: number }).wave;

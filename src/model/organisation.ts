@@ -26,6 +26,9 @@ export interface Organisation {
   /** Department and team of each employee. */
   department: Uint16Array;
   team: Int32Array;
+  /** Each employee's location and level (an HR file's, when it has them; -1: none given), for targets that name them. */
+  location?: Int32Array;
+  level?: Int32Array;
   /** Team t holds employees teamStart[t] .. teamStart[t + 1] - 1; its manager is teamStart[t]. */
   teamStart: Int32Array;
   teamDepartment: Uint16Array;
@@ -159,8 +162,17 @@ export function buildOrganisation(params: ModelParams, seed: number): Organisati
   const c = buildCommunities(params, random, department, departments);
   return {
     employees: n, departments, teams, department, team, teamStart, teamDepartment, teamIsExecutive, isManager, departmentSize,
+    ...(o.structure?.locations ? { location: decodeRuns(o.structure.locations.runs, n) } : {}),
+    ...(o.structure?.levels ? { level: decodeRuns(o.structure.levels.runs, n) } : {}),
     network, role, production, innovativeness, timeSlack, frontline, threshold, requiredActive, initialStyle, ...c,
   };
+}
+
+/** Each employee's group from run-length codes [group, count, ...] (params.ts EmployeeGroups). */
+function decodeRuns(runs: readonly number[], n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let k = 0, i = 0; k + 1 < runs.length; k += 2) out.fill(runs[k]!, i, (i += runs[k + 1]!));
+  return out;
 }
 
 /** Teams of a generated organisation: each department split into teams of about teamSize, the executive team last. */

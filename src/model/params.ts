@@ -65,6 +65,19 @@ export interface OrganisationStructure {
   /** True: the last team is the executive team (the top of the hierarchy and their direct reports who manage nobody). */
   executiveTeam: boolean;
   departmentNames: string[];
+  /** Each employee's location and level from the file, when it has those columns (targets and pilots may name them). */
+  locations?: EmployeeGroups;
+  levels?: EmployeeGroups;
+}
+
+/**
+ * A grouping of employees that does not follow the teams (an office, a grade): `runs` is run-length coded in the
+ * model's employee order, [group, count, group, count, ...], group -1 for people the file gives none. Run-length
+ * because teams mostly share an office, so a 300,000-person firm's locations stay a few thousand numbers.
+ */
+export interface EmployeeGroups {
+  names: string[];
+  runs: number[];
 }
 
 export interface PopulationParams {
@@ -458,6 +471,18 @@ function structureProblem(s: OrganisationStructure, employees: number, departmen
   if (total !== employees) fail(`team sizes add up to ${total}, but organisation.employees is ${employees}`);
   if (s.teamDepartments.some((d) => !Number.isInteger(d) || d < 0 || d >= departments)) fail(`expected team departments from 0 to ${departments - 1}`);
   if (s.parentTeams.some((p, t) => !Number.isInteger(p) || p < -1 || p >= teams || p === t)) fail('expected parent teams from -1 to the number of teams, not the team itself');
+  for (const [field, groups] of [['locations', s.locations], ['levels', s.levels]] as const) {
+    if (!groups) continue;
+    let covered = 0;
+    for (let k = 0; k + 1 < groups.runs.length; k += 2) {
+      const g = groups.runs[k]!;
+      const count = groups.runs[k + 1]!;
+      if (!Number.isInteger(g) || g < -1 || g >= groups.names.length) fail(`${field}: expected groups from -1 to ${groups.names.length - 1}, got ${g}`);
+      if (!Number.isInteger(count) || count < 1) fail(`${field}: expected run lengths of at least 1, got ${count}`);
+      covered += count;
+    }
+    if (groups.runs.length % 2 !== 0 || covered !== employees) fail(`${field}: runs cover ${covered} employees, expected ${employees}`);
+  }
 }
 
 /** Given ties that do not fit the organisation, or are not in canonical order: a bug in whatever built them. */

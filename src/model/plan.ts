@@ -61,12 +61,18 @@ export function applyFunction(name: FunctionName, args: number[]): number {
 /** Who an intervention reaches. Waves index 0 is the pilot. */
 export type Target =
   | { kind: 'all' }
-  | { kind: 'departments'; departments: number[] }
+  | GroupTarget
   | { kind: 'wave'; wave: number }
   /** A random share of everyone, drawn from the rollout's organisation seed. */
   | { kind: 'share'; share: number }
   /** The most innovative share of employees (enthusiasts, often younger). */
   | { kind: 'enthusiasts'; share: number };
+
+/** Named groups of an organisation: departments (whole teams), or an HR file's locations or levels (person by person). */
+export type GroupTarget =
+  | { kind: 'departments'; departments: number[] }
+  | { kind: 'locations'; locations: number[] }
+  | { kind: 'levels'; levels: number[] };
 
 export type InterventionType =
   | 'access'
@@ -160,6 +166,12 @@ export interface WavePlan {
   selection: PilotSelection;
   /** Waves after the pilot. */
   waves: number;
+  /**
+   * Waves by named groups instead of a share and a rule: the pilot is `pilot`'s people; wave k (1..) is the
+   * k-th entry of `waves`'s, those not already in an earlier wave. Everyone left joins the last wave; with no
+   * `waves` listed they are dealt into `waves` waves by team, as without names. The executive team joins the pilot.
+   */
+  named?: { pilot: GroupTarget; waves: GroupTarget[] };
 }
 
 export interface StrategyPlan {

@@ -1,5 +1,16 @@
 /** Choosing people: members of labelled groups, the most innovative. Pure functions over typed arrays. */
+import type { Organisation } from './organisation.ts';
+import type { GroupTarget } from './plan.ts';
 import { indices } from './rng.ts';
+
+/** Employees of the named groups (departments, locations or levels), in index order; none for a grouping the organisation lacks. */
+export function groupMembers(org: Pick<Organisation, 'department' | 'departments' | 'location' | 'level'>, target: GroupTarget): Int32Array {
+  const [label, groups] = target.kind === 'departments' ? [org.department, target.departments] : target.kind === 'locations' ? [org.location, target.locations] : [org.level, target.levels];
+  if (!label) return new Int32Array(0);
+  const wanted = new Uint8Array(Math.max(org.departments, ...groups) + 1);
+  for (const g of groups) if (g >= 0) wanted[g] = 1;
+  return membersWhere(label, wanted);
+}
 
 /** Employees i (in index order) whose label[i] is wanted (wanted[label] = 1; negative labels never are). */
 export function membersWhere(label: ArrayLike<number>, wanted: Uint8Array): Int32Array {

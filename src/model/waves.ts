@@ -8,8 +8,10 @@
 import type { Organisation } from './organisation.ts';
 import type { WavePlan } from './plan.ts';
 import { shuffle, type Random } from './rng.ts';
+import { groupMembers } from './select.ts';
 
 export function assignWaves(org: Organisation, plan: WavePlan, random: Random): Int8Array {
+  if (plan.named) return namedWaves(org, plan, plan.named, random);
   const wave = new Int8Array(org.employees).fill(-1);
   const teams = org.teams;
   const size = (t: number) => org.teamStart[t + 1]! - org.teamStart[t]!;
@@ -64,13 +66,46 @@ export function assignWaves(org: Organisation, plan: WavePlan, random: Random): 
     }
   }
   for (let t = 0; t < teams; t++) if (org.teamIsExecutive[t]) setTeam(org, wave, t, 0);
+  dealTeams(org, wave, rest, plan.waves, random);
+  return wave;
+}
+
+/** The teams in `rest` shuffled and dealt into waves 1..waves by head count (all into the pilot when there are none). */
+function dealTeams(org: Organisation, wave: Int8Array, rest: number[], waves: number, random: Random): void {
+  const size = (t: number) => org.teamStart[t + 1]! - org.teamStart[t]!;
   const others = shuffle(random, rest);
   const remaining = others.reduce((s, t) => s + size(t), 0);
   let dealt = 0;
   for (const t of others) {
-    const w = plan.waves > 0 ? 1 + Math.min(plan.waves - 1, Math.floor((dealt * plan.waves) / Math.max(1, remaining))) : 0;
+    const w = waves > 0 ? 1 + Math.min(waves - 1, Math.floor((dealt * waves) / Math.max(1, remaining))) : 0;
     setTeam(org, wave, t, w);
     dealt += size(t);
+  }
+}
+
+/**
+ * Waves by name (a pilot of Tax and Legal, then Audit, ...): person by person, since an office or a grade cuts
+ * across teams; each person joins the first wave that names them. The rest join the last named wave, or are
+ * dealt by team into `waves` waves when only the pilot is named. The executive team joins the pilot.
+ */
+function namedWaves(org: Organisation, plan: WavePlan, named: NonNullable<WavePlan['named']>, random: Random): Int8Array {
+  const wave = new Int8Array(org.employees).fill(-1);
+  [named.pilot, ...named.waves].forEach((group, w) => {
+    for (const i of groupMembers(org, group)) if (wave[i] === -1) wave[i] = w;
+  });
+  for (let t = 0; t < org.teams; t++) if (org.teamIsExecutive[t]) setTeam(org, wave, t, 0);
+  if (named.waves.length > 0) {
+    for (let i = 0; i < org.employees; i++) if (wave[i] === -1) wave[i] = named.waves.length;
+  } else {
+    // Teams untouched by the pilot are dealt whole; people a pilot of offices or grades left behind join wave 1.
+    const rest: number[] = [];
+    for (let t = 0; t < org.teams; t++) {
+      let untouched = true;
+      for (let i = org.teamStart[t]!; i < org.teamStart[t + 1]! && untouched; i++) untouched = wave[i] === -1;
+      if (untouched) rest.push(t);
+    }
+    dealTeams(org, wave, rest, plan.waves, random);
+    for (let i = 0; i < org.employees; i++) if (wave[i] === -1) wave[i] = plan.waves > 0 ? 1 : 0;
   }
   return wave;
 }

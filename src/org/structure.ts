@@ -7,12 +7,12 @@
  * The result depends only on the tree, not on the order of the file's rows: `people` is already in an order fixed
  * by the pseudonyms (src/org/hr.ts), departments are numbered by name.
  */
-import type { ModelParams, OrganisationStructure } from '../model/params.ts';
+import type { EmployeeGroups, ModelParams, OrganisationStructure } from '../model/params.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { experimentHash } from '../scenarios/hash.ts';
 import type { HrExport } from './hr.ts';
 
-export function structureOf(hr: Pick<HrExport, 'people'>): OrganisationStructure {
+export function structureOf(hr: Pick<HrExport, 'people'> & Partial<Pick<HrExport, 'columns'>>): OrganisationStructure {
   return layoutOf(hr).structure;
 }
 
@@ -20,7 +20,7 @@ export function structureOf(hr: Pick<HrExport, 'people'>): OrganisationStructure
  * The teams, and where each person of the file is in the model's layout: employee[i] is the model's number of
  * people[i] (team by team, each team's manager first, then its members in the order of `people`).
  */
-export function layoutOf(hr: Pick<HrExport, 'people'>): { structure: OrganisationStructure; employee: Int32Array } {
+export function layoutOf(hr: Pick<HrExport, 'people'> & Partial<Pick<HrExport, 'columns'>>): { structure: OrganisationStructure; employee: Int32Array } {
   const people = hr.people;
   const n = people.length;
   const reports = new Int32Array(n);
@@ -52,20 +52,36 @@ export function layoutOf(hr: Pick<HrExport, 'people'>): { structure: Organisatio
     executiveTeam: top >= 0,
     departmentNames,
   };
-  // Each team's manager at its start, then its members as they come in `people`.
-  const next = new Int32Array(managers.length);
-  let start = 0;
-  managers.forEach((m, t) => {
-    next[t] = start;
-    start += structure.teamSizes[t]!;
-  });
-  const employee = new Int32Array(n);
-  for (const m of managers) employee[m] = next[teamOf.get(m)!]!++;
-  for (let i = 0; i < n; i++) {
-    const m = people[i]!.manager;
-    if (m >= 0 && !leads(i)) employee[i] = next[teamOf.get(m)!]!++;
+  const order = employeeOrder(people, managers, leads);
+  if (hr.columns?.location || hr.columns?.level) {
+    if (hr.columns.location) structure.locations = groupsOf(order.map((i) => people[i]!.location));
+    if (hr.columns.level) structure.levels = groupsOf(order.map((i) => people[i]!.level));
   }
+  const employee = new Int32Array(n);
+  order.forEach((i, k) => (employee[i] = k));
   return { structure, employee };
+}
+
+/** People in the model's employee order: team by team, each manager first, then their reports who lead no team. */
+function employeeOrder(people: HrExport['people'], managers: number[], leads: (i: number) => boolean): number[] {
+  const reportsOf = new Map(managers.map((m) => [m, [] as number[]]));
+  people.forEach((p, i) => {
+    if (p.manager >= 0 && !leads(i)) reportsOf.get(p.manager)!.push(i);
+  });
+  return managers.flatMap((m) => [m, ...reportsOf.get(m)!]);
+}
+
+/** Each employee's group, run-length coded (params.ts EmployeeGroups), groups numbered by name; blank: none (-1). */
+function groupsOf(values: (string | null)[]): EmployeeGroups {
+  const names = [...new Set(values.filter((v): v is string => v !== null && v !== ''))].sort();
+  const index = new Map(names.map((name, k) => [name, k]));
+  const runs: number[] = [];
+  for (const v of values) {
+    const g = v === null || v === '' ? -1 : index.get(v)!;
+    if (runs.length > 0 && runs[runs.length - 2] === g) runs[runs.length - 1]! += 1;
+    else runs.push(g, 1);
+  }
+  return { names, runs };
 }
 
 /** Parameters on the organisation of `structure`: it settles employees and departments. */

@@ -428,8 +428,10 @@ export function costChart(data: ReportData): Chart | undefined {
 
 // ── Waves of phased pilots ───────────────────────────────────────────────
 
-export function waveLabel(k: number): string {
-  return k === 0 ? 'Pilot' : `Wave ${k}`;
+/** "Pilot", "Wave 2"; with the groups a named wave is made of, "Pilot: Tax, Legal". */
+export function waveLabel(k: number, groups?: readonly string[]): string {
+  const name = k === 0 ? 'Pilot' : `Wave ${k}`;
+  return groups?.[k] ? `${name}: ${groups[k]}` : name;
 }
 
 export function wavesChart(data: ReportData): Chart | undefined {
@@ -443,7 +445,7 @@ export function wavesChart(data: ReportData): Chart | undefined {
   const label = (q: number | null | 'never'): string => (q === 'never' ? 'never' : q === null ? '–' : String(Math.round(q)));
   for (const s of phased) {
     for (const w of data.summary.waveOpenWeeks[s.name]!) {
-      const wl = waveLabel(w.wave);
+      const wl = waveLabel(w.wave, s.waveGroups);
       if (!waveOrder.includes(wl)) waveOrder.push(wl);
       rows.push({
         strategy: s.label,
@@ -493,7 +495,7 @@ export function wavesChart(data: ReportData): Chart | undefined {
       height: { step: multiple ? 18 : 30 },
       data: { values: compact(rows) },
       encoding: {
-        y: { field: 'wave', type: 'nominal', sort: waveOrder, title: null, axis: { labelFontSize: 12 } },
+        y: { field: 'wave', type: 'nominal', sort: waveOrder, title: null, axis: { labelFontSize: 12, labelLimit: 360 } },
         ...(multiple ? { yOffset: { field: 'strategy', type: 'nominal', sort: phased.map((s) => s.label) } } : {}),
         // The legend lists only the strategies that have waves.
         color: colour(data, multiple ? { title: null, symbolType: 'square' } : null, phased.map((s) => s.label)),

@@ -337,6 +337,33 @@ export function manifestOf(
   };
 }
 
+/** A shard's run that did not finish: its work folder, the output folder it was writing, and the rollouts its checkpoint keeps. */
+export interface UnfinishedShard {
+  workDir: string;
+  out: string;
+  keptRollouts: number;
+}
+
+/**
+ * The work folder left in `parent` by an unfinished run of `shard` (for `uptake merge` to say where a
+ * missing shard stopped): found by its run key, so only a run of this experiment and shard matches.
+ */
+export function findUnfinishedShard(parent: string, experiment: Experiment, shard: Shard, batchSize: number): UnfinishedShard | undefined {
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) return undefined;
+  const [start, end] = shardRange(experiment.rollouts, shard);
+  const suffix = `.uptake-${runKey(experiment, start, end, batchSize)}`;
+  const name = readdirSync(parent).find((n) => n.startsWith('.') && n.endsWith(suffix) && n.length > suffix.length + 1);
+  if (name === undefined) return undefined;
+  const workDir = join(parent, name);
+  let keptRollouts = 0;
+  try {
+    keptRollouts = (JSON.parse(readFileSync(join(workDir, 'checkpoint.json'), 'utf8')) as Checkpoint).aggregate.rollouts;
+  } catch {
+    // No checkpoint yet (the run was killed before its first): nothing is kept.
+  }
+  return { workDir, out: join(parent, name.slice(1, -suffix.length)), keptRollouts };
+}
+
 /** Work folders of earlier interrupted runs for this output folder (for a hint about --resume). */
 export function interruptedRuns(out: string): string[] {
   const abs = resolve(out);

@@ -3,6 +3,7 @@
  * timeseries.csv. Pure functions of the aggregate and the experiment, so the
  * same aggregate always gives the same bytes.
  */
+import { waveGroupNames } from '../scenarios/group-names.ts';
 import { readFileSync } from 'node:fs';
 import { GOVERNANCE_OUTCOMES, OBSERVABLE_COUNT, OBSERVABLES, RESULT_COUNT, RESULTS, waveCountOf } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
@@ -306,7 +307,10 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
       targetShare: experiment.params.outcomes.targetShare,
       sustainedWeeks: experiment.params.outcomes.sustainedWeeks,
     },
-    strategies: experiment.strategies.map((p) => ({ name: p.name, label: p.label ?? p.name, waves: waveCountOf(p) })),
+    strategies: experiment.strategies.map((p) => {
+      const waveGroups = waveGroupNames(p, experiment);
+      return { name: p.name, label: p.label ?? p.name, waves: waveCountOf(p), ...(waveGroups ? { waveGroups } : {}) };
+    }),
     observables: OBSERVABLES.map((o) => ({ name: o.name, label: o.label, unit: o.unit })),
     results: RESULTS.map((r, j) => ({ name: r.name, label: r.label, unit: r.unit, better: RESULT_BETTER[j]! })),
     // Named as in the scenario file, as everything the client sees.

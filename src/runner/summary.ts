@@ -61,6 +61,8 @@ export interface StrategyInfo {
   label: string;
   /** Waves including the pilot (0: the plan has no waves). */
   waves: number;
+  /** The groups each wave is made of, by name, pilot first, when the plan names them (e.g. "Tax, Legal"). */
+  waveGroups?: string[];
 }
 
 /** Mean and quantiles of one quantity; null when no rollout has a value. */

@@ -39,6 +39,9 @@ interface DepartmentInfo {
   count?: [number, number];
   /** The departments are an HR file's (organisation.from). */
   hrFile?: boolean;
+  /** The HR file's locations and levels, when a command read it (absent: the file has no such column). */
+  locations?: readonly string[];
+  levels?: readonly string[];
 }
 
 /** What an HR file settles (head count, departments, teams) may not be set in the scenario too. */
@@ -99,10 +102,12 @@ export function crossChecks(ctx: LoadContext, data: unknown): void {
   if (fromFile) hrFileChecks(ctx, data, org);
   else if (org.columns !== undefined) ctx.at(['organisation', 'columns'], 'columns: says which column of an HR file is which, but there is no HR file', 'add organisation.from: hr.csv, or delete columns:', { key: true });
   if (!fromFile && org.network !== undefined) ctx.at(['organisation', 'network'], 'a network file needs the HR file its ids belong to', 'add organisation.from: hr.csv (the network links its people), or delete network:', { key: true });
-  if (fromFile && ctx.hrDepartments) {
+  if (fromFile && ctx.hrGroups) {
     // The CLI read the HR file first: its departments are checked like named ones.
-    departments.names = [...ctx.hrDepartments];
-    departments.count = [ctx.hrDepartments.length, ctx.hrDepartments.length];
+    departments.names = [...ctx.hrGroups.departments];
+    departments.count = [departments.names.length, departments.names.length];
+    if (ctx.hrGroups.locations) departments.locations = ctx.hrGroups.locations;
+    if (ctx.hrGroups.levels) departments.levels = ctx.hrGroups.levels;
   } else if (fromFile) {
     // Known only once the file is read: nothing to check numbers or names against here.
     departments.hrFile = true;
@@ -152,6 +157,7 @@ export function crossChecks(ctx: LoadContext, data: unknown): void {
   for (const [id, raw] of Object.entries(data.strategies)) {
     if (!isObj(raw)) continue;
     const waveCount = waveCountOf(raw);
+    checkNamedWaves(ctx, ['strategies', id], raw, departments);
     const list = Array.isArray(raw.interventions) ? raw.interventions : [];
     list.forEach((item, i) => {
       if (!isObj(item)) return;
@@ -218,11 +224,66 @@ function formulaIsValid(text: string): boolean {
 /** Waves a strategy has, pilot included (0: none). */
 function waveCountOf(raw: Raw): number {
   if (raw.type === 'phased_pilot') {
+    if (Array.isArray(raw.waves)) return raw.waves.length + 1;
     const waves = isObj(raw.options) && typeof raw.options.waves === 'number' ? raw.options.waves : PHASED_PILOT_DEFAULTS.waves;
     return waves + 1;
   }
-  if (raw.type === 'custom' && isObj(raw.waves)) return (typeof raw.waves.waves === 'number' ? raw.waves.waves : 0) + 1;
+  if (raw.type === 'custom' && isObj(raw.waves)) return (typeof raw.waves.waves === 'number' ? raw.waves.waves : Array.isArray(raw.waves.waves) ? raw.waves.waves.length : 0) + 1;
   return 0;
+}
+
+/**
+ * Pilots and waves by name (`pilot: {departments: [Tax]}`, `waves: [[Audit], [Legal]]`): the names exist, and a
+ * named pilot is not also chosen by a share and a rule. A phased pilot has them beside its options, a custom plan
+ * in its `waves:` block.
+ */
+function checkNamedWaves(ctx: LoadContext, path: Path, raw: Raw, groups: DepartmentInfo): void {
+  const custom = raw.type === 'custom';
+  if (!custom && raw.type !== 'phased_pilot') return;
+  const block = custom ? (isObj(raw.waves) ? raw.waves : undefined) : raw;
+  if (!block) return;
+  const at: Path = custom ? [...path, 'waves'] : path;
+  const options = custom ? block : isObj(raw.options) ? raw.options : {};
+  const optionsAt: Path = custom ? at : [...path, 'options'];
+  const namedWaves = Array.isArray(block.waves) ? block.waves : undefined;
+  if (block.pilot !== undefined) {
+    for (const field of ['pilot_share', 'selection'] as const) {
+      if (options[field] !== undefined) ctx.at([...optionsAt, field], `${field} chooses the pilot, but pilot: names it`, `keep one: delete ${field}, or pilot:`, { key: true });
+    }
+    checkGroup(ctx, [...at, 'pilot'], block.pilot, groups);
+  } else if (namedWaves) {
+    ctx.at([...at, 'waves'], 'waves by name need the pilot by name too', 'add pilot: {departments: [...]}, or give waves as a number', { key: true });
+  } else if (custom && block.pilot_share === undefined) {
+    ctx.at(at, 'the waves need a pilot: pilot_share or pilot', 'add pilot_share: 0.1 (whole teams, by the selection rule) or pilot: {departments: [...]}', { key: true });
+  }
+  if (namedWaves) {
+    if (!custom && options.waves !== undefined) ctx.at([...optionsAt, 'waves'], 'options.waves counts the waves, but waves: lists them', 'keep one: delete options.waves, or waves:', { key: true });
+    namedWaves.forEach((w, k) => checkGroup(ctx, [...at, 'waves', k], Array.isArray(w) ? { departments: w } : w, groups, Array.isArray(w)));
+  }
+}
+
+/** A group's names against the organisation's (`plainList`: written as a bare list of departments). */
+function checkGroup(ctx: LoadContext, path: Path, group: unknown, groups: DepartmentInfo, plainList = false): void {
+  if (!isObj(group)) return;
+  if (Array.isArray(group.departments)) checkDepartments(ctx, plainList ? path : [...path, 'departments'], group.departments, groups);
+  for (const [field, names] of [['locations', groups.locations], ['levels', groups.levels]] as const) {
+    const list = group[field];
+    if (!Array.isArray(list)) continue;
+    const column = field === 'locations' ? 'location' : 'level';
+    if (groups.hrFile) {
+      ctx.at([...path, field], `${field} of an HR file are known only when a command reads the file (uptake run, validate, test, explore, forecast)`, 'run it with one of those commands');
+    } else if (!ctx.hrGroups) {
+      ctx.at([...path, field], `${field} come from an HR file's ${column} column, and this scenario has none`, 'give the organisation as organisation: {from: hr.csv}, or target departments');
+    } else if (!names) {
+      ctx.at([...path, field], `the HR file has no ${column} column`, `name it with organisation.columns: {${column}: <header>}, or target departments`);
+    } else {
+      list.forEach((name, j) => {
+        if (typeof name !== 'string' || names.includes(name)) return;
+        const s = closest(name, names);
+        ctx.at([...path, field, j], `unknown ${column} ${JSON.stringify(name)}`, s ? `did you mean ${s}?` : `${field}: ${listWords(names)}`);
+      });
+    }
+  }
 }
 
 function checkTarget(ctx: LoadContext, path: Path, target: unknown, waveCount: number, departments: DepartmentInfo, strategy: string): void {
@@ -233,20 +294,22 @@ function checkTarget(ctx: LoadContext, path: Path, target: unknown, waveCount: n
       : `strategy ${strategy} has waves 0 (pilot) to ${waveCount - 1}`;
     ctx.at(target === 'pilot' ? path : [...path, 'wave'], wave === 0 ? 'there is no pilot wave in this strategy' : `there is no wave ${wave} in this strategy`, hint);
   }
-  if (isObj(target) && Array.isArray(target.departments)) {
-    target.departments.forEach((d, j) => {
-      if (typeof d === 'string') {
-        if (departments.hrFile) {
-          ctx.at([...path, 'departments', j], `departments of an HR file are named only when a command reads the file (uptake run, validate, test, explore, forecast)`, "run it with one of those commands, or refer to them by number from 0, in alphabetical order of the file's department names (uptake org lists them)");
-        } else if (!departments.names) {
-          ctx.at([...path, 'departments', j], `department ${JSON.stringify(d)} is not defined`, 'name departments in organisation.departments: [{name: ..., share: ...}], or refer to them by number from 0');
-        } else if (!departments.names.includes(d)) {
-          const s = closest(d, departments.names);
-          ctx.at([...path, 'departments', j], `unknown department ${JSON.stringify(d)}`, s ? `did you mean ${s}?` : `departments: ${listWords(departments.names)}`);
-        }
-      } else if (typeof d === 'number' && departments.count && d >= departments.count[0]) {
-        ctx.at([...path, 'departments', j], `department number ${d} does not exist`, `departments are numbered 0 to ${departments.count[0] - 1}${departments.names ? `: ${departments.names.map((name, k) => `${k} ${name}`).join(', ')}` : ''}`);
+  if (isObj(target)) checkGroup(ctx, path, target, departments);
+}
+
+function checkDepartments(ctx: LoadContext, path: Path, list: unknown[], departments: DepartmentInfo): void {
+  list.forEach((d, j) => {
+    if (typeof d === 'string') {
+      if (departments.hrFile) {
+        ctx.at([...path, j], `departments of an HR file are named only when a command reads the file (uptake run, validate, test, explore, forecast)`, "run it with one of those commands, or refer to them by number from 0, in alphabetical order of the file's department names (uptake org lists them)");
+      } else if (!departments.names) {
+        ctx.at([...path, j], `department ${JSON.stringify(d)} is not defined`, 'name departments in organisation.departments: [{name: ..., share: ...}], or refer to them by number from 0');
+      } else if (!departments.names.includes(d)) {
+        const s = closest(d, departments.names);
+        ctx.at([...path, j], `unknown department ${JSON.stringify(d)}`, s ? `did you mean ${s}?` : `departments: ${listWords(departments.names)}`);
       }
-    });
-  }
+    } else if (typeof d === 'number' && departments.count && d >= departments.count[0]) {
+      ctx.at([...path, j], `department number ${d} does not exist`, `departments are numbered 0 to ${departments.count[0] - 1}${departments.names ? `: ${departments.names.map((name, k) => `${k} ${name}`).join(', ')}` : ''}`);
+    }
+  });
 }

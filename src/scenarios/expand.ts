@@ -5,8 +5,8 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { PARAMETER_SPECS, defaultParams, validateParams, ParameterError, setPath, type ModelParams, type ParamSpec } from '../model/params.ts';
-import { conditionVariableNames, waveCountOf, type Expr, type Intervention, type StrategyPlan, type Target, type PilotSelection } from '../model/plan.ts';
-import { builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
+import { conditionVariableNames, waveCountOf, type Expr, type Intervention, type StrategyPlan, type GroupTarget, type Target, type PilotSelection, type WavePlan } from '../model/plan.ts';
+import { PHASED_PILOT_DEFAULTS, builtinStrategy, type BuiltinStrategyName } from '../model/strategies.ts';
 import { withInterventionDefaults } from '../model/intervention-types.ts';
 import { centre, toDistribution } from './distributions.ts';
 import type { Distribution, Experiment, ForecastPlan, Uncertainty } from './experiment.ts';
@@ -86,10 +86,15 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
   // Uncertainties are drawn in PARAMETER_SPECS order, wherever the file declares them.
   const uncertainties: Uncertainty[] = PARAMETER_SPECS.filter((s) => uncertain.has(s.path)).map((s) => ({ path: s.path, distribution: uncertain.get(s.path)! }));
 
-  const departmentIndex = new Map((departmentNames?.map((d) => d.name) ?? ctx.hrDepartments ?? []).map((name, i) => [name, i]));
+  const indexOf = (names: readonly string[] | undefined) => new Map((names ?? []).map((name, i) => [name, i]));
+  const groups: GroupIndex = {
+    departments: indexOf(departmentNames?.map((d) => d.name) ?? ctx.hrGroups?.departments),
+    locations: indexOf(ctx.hrGroups?.locations),
+    levels: indexOf(ctx.hrGroups?.levels),
+  };
   const strategies: StrategyPlan[] = [];
   for (const [id, strategy] of Object.entries(file.strategies)) {
-    strategies.push(expandStrategy(id, strategy, horizon, departmentIndex));
+    strategies.push(expandStrategy(id, strategy, horizon, groups));
   }
 
   const forecast = file.forecast ? expandForecast(file.forecast, ctx.file, Object.keys(file.strategies), strategies.map((s) => s.label ?? s.name), uncertainties, forecastPriors(file.forecast.parameters)) : undefined;
@@ -167,19 +172,47 @@ function titleCase(id: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function expandStrategy(id: string, s: StrategyFile, horizon: number, departments: Map<string, number>): StrategyPlan {
-  const extra = (s.interventions ?? []).map((i) => expandIntervention(i as InterventionFile, horizon, departments));
+/** Each kind of named group's names, numbered as the model numbers them. */
+interface GroupIndex {
+  departments: Map<string, number>;
+  locations: Map<string, number>;
+  levels: Map<string, number>;
+}
+
+function expandStrategy(id: string, s: StrategyFile, horizon: number, groups: GroupIndex): StrategyPlan {
+  const extra = (s.interventions ?? []).map((i) => expandIntervention(i as InterventionFile, horizon, groups));
   if (s.type === 'custom') {
     const plan: StrategyPlan = { name: id, label: s.label ?? titleCase(id), interventions: extra };
-    if (s.waves) plan.waves = { pilotShare: s.waves.pilot_share, selection: (s.waves.selection ?? 'volunteers') as PilotSelection, waves: s.waves.waves ?? 0 };
+    if (s.waves) {
+      const named = s.waves.pilot ? namedWaves(s.waves.pilot, Array.isArray(s.waves.waves) ? s.waves.waves : [], groups) : undefined;
+      const waves = Array.isArray(s.waves.waves) ? s.waves.waves.length : (s.waves.waves ?? 0);
+      // A named pilot has no share or rule; the defaults stand in, unused, so every plan has the same fields.
+      plan.waves = { pilotShare: s.waves.pilot_share ?? PHASED_PILOT_DEFAULTS.pilotShare, selection: (s.waves.selection ?? 'volunteers') as PilotSelection, waves, ...(named ? { named } : {}) };
+    }
     return plan;
   }
   const options = 'options' in s ? camelKeys(s.options as Record<string, unknown> | undefined) : {};
+  const named = 'pilot' in s && s.pilot ? namedWaves(s.pilot, s.waves ?? [], groups) : undefined;
+  if (named && named.waves.length > 0) options.waves = named.waves.length;
   const plan = builtinStrategy(s.type as BuiltinStrategyName, options, id);
+  if (named && plan.waves) plan.waves = { ...plan.waves, named };
   return { ...plan, label: s.label ?? plan.label ?? titleCase(id), interventions: [...plan.interventions, ...extra] };
 }
 
-function expandIntervention(i: InterventionFile, horizon: number, departments: Map<string, number>): Intervention {
+type GroupFile = { departments?: (string | number)[]; locations?: string[]; levels?: string[] };
+
+function namedWaves(pilot: GroupFile, waves: (GroupFile | (string | number)[])[], groups: GroupIndex): NonNullable<WavePlan['named']> {
+  return { pilot: expandGroup(pilot, groups), waves: waves.map((w) => expandGroup(Array.isArray(w) ? { departments: w } : w, groups)) };
+}
+
+/** A group the checks have found to exist: names become the model's numbers. */
+function expandGroup(g: GroupFile, groups: GroupIndex): GroupTarget {
+  if (g.locations) return { kind: 'locations', locations: g.locations.map((name) => groups.locations.get(name)!) };
+  if (g.levels) return { kind: 'levels', levels: g.levels.map((name) => groups.levels.get(name)!) };
+  return { kind: 'departments', departments: (g.departments ?? []).map((d) => (typeof d === 'number' ? d : groups.departments.get(String(d))!)) };
+}
+
+function expandIntervention(i: InterventionFile, horizon: number, groups: GroupIndex): Intervention {
   const raw = i as Record<string, unknown>;
   // Built field by field from a file the schema has checked, so typed loosely until it is whole.
   const out: Record<string, unknown> & Partial<Intervention> = { type: raw.type as Intervention['type'] };
@@ -193,7 +226,7 @@ function expandIntervention(i: InterventionFile, horizon: number, departments: M
   }
   if (typeof raw.at === 'number') out.at = raw.at;
   else if (out.when === undefined) out.at = 0;
-  out.target = expandTarget(raw.target, departments);
+  out.target = expandTarget(raw.target, groups);
   for (const key of ['strength', 'count', 'share', 'weeks', 'relief', 'competition'] as const) {
     if (typeof raw[key] === 'number') out[key] = raw[key] as number;
   }
@@ -205,12 +238,12 @@ function expandIntervention(i: InterventionFile, horizon: number, departments: M
   return withInterventionDefaults(out as Intervention);
 }
 
-function expandTarget(raw: unknown, departments: Map<string, number>): Target {
+function expandTarget(raw: unknown, groups: GroupIndex): Target {
   if (raw === undefined || raw === 'all') return { kind: 'all' };
   if (raw === 'pilot') return { kind: 'wave', wave: 0 };
   const t = raw as Record<string, unknown>;
   if (typeof t.wave === 'number') return { kind: 'wave', wave: t.wave };
-  if (Array.isArray(t.departments)) return { kind: 'departments', departments: t.departments.map((d) => (typeof d === 'number' ? d : departments.get(String(d))!)) };
+  if (Array.isArray(t.departments) || Array.isArray(t.locations) || Array.isArray(t.levels)) return expandGroup(t as GroupFile, groups);
   if (typeof t.share === 'number') return { kind: 'share', share: t.share };
   if (typeof t.enthusiasts === 'number') return { kind: 'enthusiasts', share: t.enthusiasts };
   return { kind: 'all' };

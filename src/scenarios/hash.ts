@@ -3,15 +3,18 @@ import { InputError } from '../errors.ts';
 import { fingerprint } from '../fingerprint.ts';
 import type { Experiment } from './experiment.ts';
 
-
 /**
- * sha256 (hex) of the canonical JSON of the experiment, without its source path and hash, nor where its HR and
- * network files are: their content is in the parameters (params.organisation.structure and ties), so moving the
- * files does not change the experiment.
+ * sha256 (hex) of the canonical JSON of the experiment, without its source path and hash, and without where its HR
+ * and network files lie: what the files hold enters as the organisation's structure and ties (src/org/structure.ts,
+ * src/org/ties.ts), so the same scenario and exports give the same hash in any checkout or folder.
  */
 export function experimentHash(experiment: Experiment): string {
-  const { source: _source, hash: _hash, organisationSource: _files, ...rest } = experiment;
-  return fingerprint(rest);
+  const { source: _source, hash: _hash, organisationSource, ...rest } = experiment;
+  if (!organisationSource) return fingerprint(rest);
+  const { file: _file, network, ...how } = organisationSource;
+  if (!network) return fingerprint({ ...rest, organisationSource: how });
+  const { file: _networkFile, ...networkHow } = network;
+  return fingerprint({ ...rest, organisationSource: { ...how, network: networkHow } });
 }
 
 export interface ExperimentOverrides {

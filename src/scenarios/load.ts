@@ -22,13 +22,13 @@ import type { Experiment } from './experiment.ts';
 import { expand } from './expand.ts';
 import { planWarnings } from './plan-warnings.ts';
 import { scenarioSchema, type ScenarioFile } from './schema.ts';
-import { LoadContext, showPath } from './source.ts';
+import { type HrGroupNames, LoadContext, showPath } from './source.ts';
 
 export { applyOverrides, OverrideError, type ExperimentOverrides } from './hash.ts';
 
-/** What a caller knows before loading: the department names of the scenario's HR file, read by the CLI. */
+/** What a caller knows before loading: the group names of the scenario's HR file, read by the CLI. */
 export interface LoadOptions {
-  hrDepartments?: readonly string[];
+  hrGroups?: HrGroupNames;
 }
 
 export async function loadScenario(path: string, options: LoadOptions = {}): Promise<Experiment> {
@@ -60,7 +60,7 @@ export async function loadScenarioWithWarnings(path: string, options: LoadOption
 }
 
 export function loadScenarioTextWithWarnings(text: string, fileName: string, options: LoadOptions = {}): { experiment: Experiment; warnings: Diagnostic[] } {
-  const context = new LoadContext(text, fileName, options.hrDepartments);
+  const context = new LoadContext(text, fileName, options.hrGroups);
   const data = context.parse();
   const result = scenarioSchema.safeParse(data, { reportInput: true });
   if (!result.success) for (const issue of result.error.issues) reportIssue(context, issue, []);

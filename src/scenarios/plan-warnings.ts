@@ -35,6 +35,8 @@ function targetText(t: Target | undefined): string {
   if (!t || t.kind === 'all') return 'everyone';
   if (t.kind === 'wave') return t.wave === 0 ? 'the pilot' : `wave ${t.wave}`;
   if (t.kind === 'departments') return `department${t.departments.length > 1 ? 's' : ''} ${t.departments.join(', ')}`;
+  if (t.kind === 'locations') return `location${t.locations.length > 1 ? 's' : ''} ${t.locations.join(', ')}`;
+  if (t.kind === 'levels') return `level${t.levels.length > 1 ? 's' : ''} ${t.levels.join(', ')}`;
   return t.kind === 'share' ? `a random ${Math.round(t.share * 100)}% of employees` : `the ${Math.round(t.share * 100)}% most innovative`;
 }
 
@@ -44,6 +46,8 @@ function covers(outer: Target | undefined, inner: Target | undefined): boolean {
   if (!inner || inner.kind === 'all') return false;
   if (outer.kind === 'wave' && inner.kind === 'wave') return outer.wave === inner.wave;
   if (outer.kind === 'departments' && inner.kind === 'departments') return inner.departments.every((d) => outer.departments.includes(d));
+  if (outer.kind === 'locations' && inner.kind === 'locations') return inner.locations.every((d) => outer.locations.includes(d));
+  if (outer.kind === 'levels' && inner.kind === 'levels') return inner.levels.every((d) => outer.levels.includes(d));
   if ((outer.kind === 'share' || outer.kind === 'enthusiasts') && outer.kind === inner.kind) return outer.share >= inner.share;
   return false;
 }
@@ -60,9 +64,11 @@ function groupSize(t: Target | undefined, plan: StrategyPlan, experiment: Experi
   if (t.kind === 'share' || t.kind === 'enthusiasts') return t.share * n;
   if (t.kind === 'wave') {
     const waves = plan.waves;
-    if (!waves) return 0;
+    // Named waves' sizes are the HR file's, unknown here: no estimate, so no warning rests on one.
+    if (!waves || waves.named) return 0;
     return t.wave === 0 ? waves.pilotShare * n : ((1 - waves.pilotShare) / Math.max(1, waves.waves)) * n;
   }
+  if (t.kind !== 'departments') return 0;
   const departments = experiment.params.organisation.departments;
   return (t.departments.length / Math.max(1, departments)) * n;
 }

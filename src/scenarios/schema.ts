@@ -225,22 +225,49 @@ const uncertaintiesSchema = z
 
 // ── Strategies and interventions ─────────────────────────────────────────────
 
+/** Named groups: departments (by name or number), or an HR file's locations or levels (by name). */
+const groupFields = {
+  departments: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1).optional().meta({ description: 'Departments by name (when named in organisation.departments or by an HR file) or by number from 0.' }),
+  locations: z.array(z.string().min(1)).min(1).optional().meta({ description: "Locations by name, from the HR file's location column (organisation.from)." }),
+  levels: z.array(z.string().min(1)).min(1).optional().meta({ description: "Levels by name, from the HR file's level column (organisation.from)." }),
+};
+
+function oneKind(what: string, kinds: string, example: string) {
+  return (value: object, ctx: z.RefinementCtx): void => {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+    if (keys.length !== 1) problem(ctx, keys.length === 0 ? `${what} needs one of ${kinds}` : `${what} has one kind, got ${keys.join(' and ')}`, example);
+  };
+}
+
+const groupSchema = z
+  .strictObject(groupFields)
+  .superRefine(oneKind('a group', 'departments, locations or levels', 'e.g. {departments: [Tax, Legal]}, {locations: [Dublin]} or {levels: [Partner]}'))
+  .meta({ id: 'Group', description: 'Named groups: {departments: [...]}, {locations: [...]} or {levels: [...]}.' });
+
+/** A later wave: a group, or a plain list of department names (`[Audit, Advisory]`). */
+const namedWaveSchema = z
+  .union([z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1), groupSchema])
+  .meta({ description: 'A wave: a list of departments ([Audit, Advisory]) or a group ({locations: [Dublin]}).' });
+
+const namedWavesSchema = z
+  .array(namedWaveSchema)
+  .min(1)
+  .max(100)
+  .meta({ description: 'The waves after the pilot, in order, each a list of departments or a group; each person joins the first wave that names them, and everyone not named joins the last wave.' });
+
 const targetSchema = z
   .union([
     z.enum(['all', 'pilot']),
     z
       .strictObject({
         wave: z.number().int().min(0).optional().meta({ description: 'Wave number: 0 is the pilot, 1.. the waves after it.' }),
-        departments: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1).optional().meta({ description: 'Departments by name (when named in organisation.departments) or by number from 0.' }),
+        ...groupFields,
         share: share.optional().meta({ description: 'A random share of everyone.' }),
         enthusiasts: share.optional().meta({ description: 'The most innovative share of employees.' }),
       })
-      .superRefine((value, ctx) => {
-        const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-        if (keys.length !== 1) problem(ctx, keys.length === 0 ? 'a target needs one of wave, departments, share or enthusiasts' : `a target has one kind, got ${keys.join(' and ')}`, 'e.g. {wave: 1}, {departments: [Sales]}, {share: 0.1} or {enthusiasts: 0.02}');
-      }),
+      .superRefine(oneKind('a target', 'wave, departments, locations, levels, share or enthusiasts', 'e.g. {wave: 1}, {departments: [Sales]}, {locations: [Dublin]}, {share: 0.1} or {enthusiasts: 0.02}')),
   ])
-  .meta({ id: 'Target', description: 'Who it reaches: all, pilot, {wave: k}, {departments: [names or numbers]}, {share: x} or {enthusiasts: x}. Default all.' });
+  .meta({ id: 'Target', description: 'Who it reaches: all, pilot, {wave: k}, {departments: [names or numbers]}, {locations: [names]}, {levels: [names]}, {share: x} or {enthusiasts: x}. Default all.' });
 
 /** Condition formulas are checked here for syntax, operators, functions and names; wave numbers are checked against the strategy in load.ts. */
 const conditionSchema = z
@@ -339,9 +366,10 @@ function optionsSchema(options: readonly StrategyOptionSpec[]): z.ZodType {
 
 const wavePlanSchema = z
   .strictObject({
-    pilot_share: z.number().gt(0).max(1).meta({ description: 'Share of employees in the pilot (wave 0): whole teams join it until it holds this share of employees.' }),
+    pilot_share: z.number().gt(0).max(1).optional().meta({ description: 'Share of employees in the pilot (wave 0): whole teams join it until it holds this share of employees. Give this or pilot.' }),
     selection: z.enum(PILOT_SELECTIONS as unknown as [string, ...string[]]).optional().meta({ description: `How the pilot is chosen: ${PILOT_SELECTIONS.join(', ')}. Default volunteers.` }),
-    waves: z.number().int().min(0).max(100).optional().meta({ description: 'Waves after the pilot; the other teams split evenly among them. Default 0.' }),
+    pilot: groupSchema.optional().meta({ description: 'The pilot by name instead of pilot_share: e.g. {departments: [Tax, Legal]}.' }),
+    waves: z.union([z.number().int().min(0).max(100), namedWavesSchema]).optional().meta({ description: 'Waves after the pilot: a number (the other teams split evenly among them; default 0), or with pilot: a list of waves by name.' }),
   })
   .meta({ description: 'Assign teams to a pilot (wave 0) and later waves before week 0, so interventions can target {wave: k} and conditions read pilot.x / waveK.x.' });
 
@@ -352,7 +380,14 @@ export const strategySchema = z.discriminatedUnion('type', [
     .meta({ description: 'Top-down launch: everyone gets licensed access and an executive announcement at once.' }),
   z.strictObject({ type: z.literal('bottom_up'), ...strategyCommon, options: optionsSchema(STRATEGY_OPTION_SPECS.bottom_up), interventions: interventions.optional() })
     .meta({ description: 'Bottom-up: a free network open to all, started by a few enthusiasts.' }),
-  z.strictObject({ type: z.literal('phased_pilot'), ...strategyCommon, options: optionsSchema(STRATEGY_OPTION_SPECS.phased_pilot), interventions: interventions.optional() })
+  z.strictObject({
+    type: z.literal('phased_pilot'),
+    ...strategyCommon,
+    options: optionsSchema(STRATEGY_OPTION_SPECS.phased_pilot),
+    pilot: groupSchema.optional().meta({ description: 'The pilot by name instead of options.pilot_share and selection: e.g. {departments: [Tax, Legal]}.' }),
+    waves: namedWavesSchema.optional(),
+    interventions: interventions.optional(),
+  })
     .meta({ description: 'Phased pilot: a pilot group first, then waves gated on the previous wave\'s results, with showcases.' }),
   z.strictObject({ type: z.literal('custom'), ...strategyCommon, waves: wavePlanSchema.optional(), interventions: interventions.min(1) })
     .meta({ description: 'A custom plan: your own interventions, each at a week or on a condition.' }),

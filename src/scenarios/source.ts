@@ -10,6 +10,13 @@ import { ScenarioError, type Diagnostic } from './errors.ts';
 export type Path = (string | number)[];
 
 
+/** The named groups of an HR file, each list in the model's numbering (alphabetical); a column the file lacks is absent. */
+export interface HrGroupNames {
+  departments: readonly string[];
+  locations?: readonly string[];
+  levels?: readonly string[];
+}
+
 export class LoadContext {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lineCounter = new LineCounter();
@@ -20,8 +27,8 @@ export class LoadContext {
   constructor(
     readonly text: string,
     readonly file: string,
-    /** The department names of the scenario's HR file, read beforehand by the CLI (src/cli/scenario.ts), if any. */
-    readonly hrDepartments?: readonly string[],
+    /** The group names of the scenario's HR file, read beforehand by the CLI (src/cli/scenario.ts), if any. */
+    readonly hrGroups?: HrGroupNames,
   ) {}
 
   parse(): unknown {

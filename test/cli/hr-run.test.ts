@@ -1,10 +1,11 @@
 /** `uptake run`, `validate` and `test` on a scenario whose organisation is an HR export (organisation: {from: hr.csv}). */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateHrExport } from '../../src/org/generate.ts';
 import { uptake } from './spawn.ts';
+import { loadScenarioOrganised } from '../../src/cli/scenario.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'uptake-hr-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,4 +82,18 @@ describe('a scenario on an HR export', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nowhere\.csv no such file — organisation\.from in .*missing\.yaml names it/);
   }, 60_000);
+
+  it("the experiment's hash depends on what the HR file holds, not on where it lies", async () => {
+    const text = 'name: where\nhorizon: 20\norganisation:\n  from: hr.csv\nstrategies:\n  top_down: {type: top_down}\n';
+    const hashIn = async (folder: string, csv: string) => {
+      mkdirSync(join(dir, folder), { recursive: true });
+      writeFileSync(join(dir, folder, 'hr.csv'), csv);
+      writeFileSync(join(dir, folder, 'where.yaml'), text);
+      return (await loadScenarioOrganised(join(dir, folder, 'where.yaml'))).hash;
+    };
+    const here = await hashIn('checkout-a', generated.text);
+    expect(await hashIn('elsewhere/checkout-b', generated.text)).toBe(here);
+    const other = generateHrExport({ people: 60, depth: 3, departments: ['Tax', 'Legal', 'Audit'], seed: 6, style: 'email' });
+    expect(await hashIn('checkout-c', other.text)).not.toBe(here);
+  });
 });

@@ -42,10 +42,23 @@ describe('uptake merge', () => {
     }
   });
 
-  it('says which shard is missing, with exit 2', async () => {
-    const run = await uptake(['merge', join(root, 's1'), '--out', join(root, 'incomplete')]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^error: missing shard 2\/2 — /);
+  it("says which shard is missing, its seed and the command that completes it (exit 2), and that command completes the merge", async () => {
+    const parts = [1, 3].map((k) => uptake(['run', FIXTURE, '--rollouts', '7', '--shard', `${k}/3`, '--out', join(root, `part-${k}`), '--quiet']));
+    for (const part of await Promise.all(parts)) expect(part.code).toBe(0);
+    const incomplete = await uptake(['merge', join(root, 'part-1'), join(root, 'part-3'), '--out', join(root, 'incomplete')]);
+    expect(incomplete.code).toBe(2);
+    expect(incomplete.stderr).toMatch(/^error: missing shard 2\/3 \(scenario small_runner_test, seed 42, 7 rollouts\) — run it as below/);
+    expect(incomplete.stderr).toContain('  shard 2/3, rollouts 2–3: not among the folders given, and no unfinished run of it beside them\n');
     expect(existsSync(join(root, 'incomplete'))).toBe(false);
+
+    const command = incomplete.stderr.split('\n').map((line) => line.trim()).find((line) => line.startsWith('uptake run '));
+    expect(command).toBe(`uptake run ${FIXTURE} --rollouts 7 --seed 42 --shard 2/3 --resume --out ${join(root, 'part-2')}`);
+    const missing = await uptake([...command!.split(' ').slice(1), '--quiet']);
+    expect(missing.code).toBe(0);
+    const merged = await uptake(['merge', ...[1, 2, 3].map((k) => join(root, `part-${k}`)), '--out', join(root, 'complete'), '--quiet', '--no-report']);
+    expect(merged.code).toBe(0);
+    for (const f of ['summary.json', 'timeseries.csv', 'rollouts.csv']) {
+      expect(readFileSync(join(root, 'complete', f)).equals(readFileSync(join(root, 'reference', f))), f).toBe(true);
+    }
   });
 });

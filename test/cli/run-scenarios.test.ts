@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario } from '../../src/scenarios/load.ts';
+import { loadScenarioOrganised } from '../../src/cli/scenario.ts';
 import { runExperiment } from '../../src/runner/execute.ts';
 import { readRunOutputs } from '../../src/runner/summary.ts';
 
@@ -25,7 +25,8 @@ describe('every bundled scenario', () => {
   });
 
   it.each(FILES)('%s smoke-runs to a complete output folder', async (file) => {
-    const experiment = await loadScenario(join(SCENARIOS, file));
+    // As `uptake run` loads it: a scenario on an HR export runs on the file's organisation.
+    const experiment = await loadScenarioOrganised(join(SCENARIOS, file));
     experiment.rollouts = 2;
     if (experiment.params.organisation.employees > SHORT_HORIZON_ABOVE_EMPLOYEES) experiment.params.weeks = Math.min(experiment.params.weeks, 6);
     const out = join(root, file.replace('.yaml', ''));

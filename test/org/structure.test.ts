@@ -14,16 +14,18 @@ const tree = fc
     fc.record({
       parents: fc.tuple(...Array.from({ length: n }, (_, i) => fc.integer({ min: 0, max: Math.max(0, i - 1) }))),
       departments: fc.array(fc.constantFrom('Tax', 'Audit', 'Legal', 'IT'), { minLength: n, maxLength: n }),
+      locations: fc.array(fc.constantFrom('Dublin', 'London', ''), { minLength: n, maxLength: n }),
       order: fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
       order2: fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
     }),
   );
 
-type Tree = { parents: number[]; departments: string[] };
+type Tree = { parents: number[]; departments: string[]; locations?: string[] };
 
-function csv(t: Tree, order: number[]): string {
+function csv(t: Tree, order: number[], withLocations = false): string {
   const id = (i: number) => `E${String(i * 37 + 1).padStart(5, '0')}`;
-  return ['ID,Boss ID,Department', ...order.map((i) => `${id(i)},${i === 0 ? '' : id(t.parents[i]!)},${t.departments[i]}`)].join('\n');
+  const location = (i: number) => (withLocations ? `,${t.locations![i]}` : '');
+  return [`ID,Boss ID,Department${withLocations ? ',Location' : ''}`, ...order.map((i) => `${id(i)},${i === 0 ? '' : id(t.parents[i]!)},${t.departments[i]}${location(i)}`)].join('\n');
 }
 
 /** What the mapping should give, worked out from the tree itself rather than from the export. */
@@ -75,6 +77,12 @@ describe('structureOf: the model\'s teams from an HR export', () => {
     fc.assert(
       fc.property(tree, (t) => {
         expect(structureOf(parseHrExport(csv(t, t.order2), 'hr.csv'))).toEqual(structureOf(parseHrExport(csv(t, t.order), 'hr.csv')));
+        // With each person's location too: the same run-length codes, covering everyone, in any row order.
+        const located = structureOf(parseHrExport(csv(t, t.order, true), 'hr.csv'));
+        expect(structureOf(parseHrExport(csv(t, t.order2, true), 'hr.csv'))).toEqual(located);
+        expect(located.locations!.runs.filter((_, k) => k % 2 === 1).reduce((a, b) => a + b, 0)).toBe(t.parents.length);
+        const blanks = located.locations!.runs.reduce((sum, g, k) => (k % 2 === 0 && g === -1 ? sum + located.locations!.runs[k + 1]! : sum), 0);
+        expect(blanks).toBe(t.locations!.filter((l) => l === '').length);
       }),
       { numRuns: 150, seed: 61 },
     );

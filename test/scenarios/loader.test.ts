@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadScenarioOrganised } from '../../src/cli/scenario.ts';
 import { PARAMETER_SPECS, getPath } from '../../src/model/params.ts';
 import { sampleParams } from '../../src/scenarios/experiment.ts';
 import { applyOverrides, loadScenario, loadScenarioText, OverrideError } from '../../src/scenarios/load.ts';
@@ -15,7 +16,8 @@ describe('bundled scenarios', () => {
   });
 
   it.each(bundled)('%s loads into an experiment with labelled strategies and some uncertainties', async (file) => {
-    const e = await loadScenario(`scenarios/${file}`);
+    // As the commands load it: a scenario on an HR export names the file's departments and offices.
+    const e = await loadScenarioOrganised(`scenarios/${file}`);
     expect(e.name).toMatch(/^[a-z][a-z0-9_]*$/);
     expect(e.label).toBeTruthy();
     expect(e.strategies.length).toBeGreaterThanOrEqual(2);
