@@ -8,6 +8,7 @@ import type { Diagnostic } from '../scenarios/errors.ts';
 import type { HrGroupNames } from '../scenarios/source.ts';
 import { ScenarioError } from '../scenarios/errors.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
+import type { HrExport } from '../org/hr.ts';
 import type { OrganisationStructure } from '../model/params.ts';
 import type { Target } from '../model/plan.ts';
 import { loadScenario, loadScenarioWithWarnings } from '../scenarios/load.ts';
@@ -81,7 +82,29 @@ export async function withHrOrganisation(experiment: Experiment, scenarioPath: s
   }
   const structure = await structureOnce(hr);
   departmentNumberProblems(experiment, structure.departmentNames, scenarioPath);
-  return experimentWithStructure(experiment, structure);
+  const organised = experimentWithStructure(experiment, structure);
+  return source.network ? withNetworkFile(organised, hr, source.network, scenarioPath) : organised;
+}
+
+/** The experiment on the ties of its network file (read and checked against the HR file), instead of generated weak ties. */
+async function withNetworkFile(experiment: Experiment, hr: HrExport, source: NonNullable<NonNullable<Experiment['organisationSource']>['network']>, scenarioPath: string): Promise<Experiment> {
+  const [{ readNetworkFile }, { layoutOf }, { experimentWithTies, givenTiesOf, mergeTies }] = await Promise.all([import('../org/network-file.ts'), import('../org/structure.ts'), import('../org/ties.ts')]);
+  let network: Awaited<ReturnType<typeof readNetworkFile>>;
+  try {
+    network = await readNetworkFile(source.file, hr, { columns: source.columns ?? {} });
+  } catch (err) {
+    throw fileProblem(err, source.file, 'a collaboration network (CSV)', `organisation.network.from in ${scenarioPath} names it, relative to the scenario file`);
+  }
+  const { employee } = layoutOf(hr);
+  return experimentWithTies(experiment, givenTiesOf(mergeTies(hr.people.length, employee, network), source.maxStrength));
+}
+
+/** A file that cannot be opened, as a located problem (exit 2); any other error as it is. */
+function fileProblem(err: unknown, file: string, what: string, hint: string): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EACCES') return err;
+  const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? `is a directory, expected ${what}` : 'permission denied';
+  return new ScenarioError([{ file, line: 0, col: 0, path: '', message, hint }]);
 }
 
 /** Targets and named waves give the file's departments by number; the loader could not check them against a file it had not read. */

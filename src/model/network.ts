@@ -5,11 +5,17 @@
  * are heterogeneous (a few hubs). A weak tie that would cross a department
  * border stays inside the department with probability siloStrength.
  *
+ * With a network file (params.organisation.ties) the file's ties replace the
+ * weak ties; the team and management ties stay. A tie of strength s is listed
+ * s times in each end's neighbour list, so it counts as s contacts in every
+ * sum over contacts (shares, content, reinforcement) with no change to the
+ * step: strength 1 everywhere is the unweighted network.
+ *
  * The 'complete' kind is the fully mixed limit used for the Bass and
  * Granovetter checks: everyone is everyone's contact, and the simulation
  * reads global counts instead of neighbour lists.
  */
-import type { ModelParams } from './params.ts';
+import type { GivenTies, ModelParams } from './params.ts';
 import { normal, type Random } from './rng.ts';
 
 export interface Network {
@@ -52,12 +58,13 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
   }
   const { teamStart, teams, department, team } = layout;
   const weakTies = Math.round((n * params.organisation.weakTies) / 2);
+  const given = params.organisation.ties;
   let strongPairs = 0;
   for (let t = 0; t < teams; t++) {
     const size = teamStart[t + 1]! - teamStart[t]!;
     strongPairs += (size * (size - 1)) / 2;
   }
-  const edges = new EdgeList(strongPairs + teams + weakTies);
+  const edges = new EdgeList(strongPairs + teams + (given ? given.from.length : weakTies));
 
   // Strong ties: everyone in a team knows everyone else in it.
   for (let t = 0; t < teams; t++) {
@@ -77,6 +84,8 @@ export function buildNetwork(params: ModelParams, random: Random, layout: Layout
     }
     for (let t = 0; t < teams - 1; t++) edges.add(teamStart[t]!, headOf[department[teamStart[t]!]!]!);
   }
+  // A network file's ties take the place of the weak ties (no random draws).
+  if (given) return withGivenTies(n, edges, given, department);
 
   // Weak ties, Chung-Lu: endpoints drawn in proportion to lognormal propensities.
   const sigma = params.organisation.degreeDispersion;
@@ -166,6 +175,89 @@ function splitByDepartment(n: number, offsets: Int32Array, neighbours: Int32Arra
     for (let k = 0; k < crossing; k++) neighbours[write + k] = cross[k]!;
   }
   return crossStart;
+}
+
+/** The team and management ties in `edges` (strength 1) plus the given ties, as a CSR listing a tie of strength s s times. */
+function withGivenTies(n: number, edges: EdgeList, given: GivenTies, department: Uint16Array): Network {
+  const structural = edges.length;
+  const strength = new Uint8Array(structural + given.from.length).fill(1);
+  for (let k = 0; k < given.from.length; k++) {
+    edges.add(given.from[k]!, given.to[k]!);
+    strength[structural + k] = given.strength[k]!;
+  }
+  const counts = degreeOffsets(n, edges);
+  const { raw, rawStrength } = scatterWeighted(edges, strength, counts);
+  const starts = strongestOfRepeats(n, counts, raw, rawStrength);
+  const offsets = new Int32Array(n + 1);
+  const neighbours = repeatByStrength(n, starts, raw, rawStrength, offsets);
+  const crossStart = splitByDepartment(n, offsets, neighbours, department);
+  const ties = starts[n]! / 2;
+  return {
+    complete: false, employees: n, offsets, neighbours, crossStart,
+    degree: (i: number) => offsets[i + 1]! - offsets[i]!,
+    ties: () => ties,
+    bytes: () => offsets.byteLength + neighbours.byteLength + crossStart.byteLength,
+  };
+}
+
+function scatterWeighted(edges: EdgeList, strength: Uint8Array, counts: Int32Array): { raw: Int32Array; rawStrength: Uint8Array } {
+  const { from, to, length } = edges;
+  const fill = counts.slice(0, counts.length - 1);
+  const raw = new Int32Array(counts[counts.length - 1]!);
+  const rawStrength = new Uint8Array(raw.length);
+  for (let e = 0; e < length; e++) {
+    const a = from[e]!;
+    const b = to[e]!;
+    rawStrength[fill[a]!] = strength[e]!;
+    raw[fill[a]!++] = b;
+    rawStrength[fill[b]!] = strength[e]!;
+    raw[fill[b]!++] = a;
+  }
+  return { raw, rawStrength };
+}
+
+/**
+ * Merges repeated contacts in place, keeping the strongest (a file's tie inside a team is as strong as the file
+ * says, never weaker than the team tie); returns where each employee's distinct contacts now start.
+ */
+function strongestOfRepeats(n: number, counts: Int32Array, raw: Int32Array, rawStrength: Uint8Array): Int32Array {
+  const seenBy = new Int32Array(n).fill(-1);
+  const at = new Int32Array(n);
+  const starts = new Int32Array(n + 1);
+  let write = 0;
+  for (let i = 0; i < n; i++) {
+    starts[i] = write;
+    for (let k = counts[i]!; k < counts[i + 1]!; k++) {
+      const j = raw[k]!;
+      if (seenBy[j] === i) {
+        if (rawStrength[k]! > rawStrength[at[j]!]!) rawStrength[at[j]!] = rawStrength[k]!;
+        continue;
+      }
+      seenBy[j] = i;
+      at[j] = write;
+      raw[write] = j;
+      rawStrength[write++] = rawStrength[k]!;
+    }
+  }
+  starts[n] = write;
+  return starts;
+}
+
+/** Each distinct contact listed as many times as its tie's strength; fills offsets. */
+function repeatByStrength(n: number, starts: Int32Array, raw: Int32Array, rawStrength: Uint8Array, offsets: Int32Array): Int32Array {
+  let total = 0;
+  for (let k = 0; k < starts[n]!; k++) total += rawStrength[k]!;
+  const neighbours = new Int32Array(total);
+  let write = 0;
+  for (let i = 0; i < n; i++) {
+    offsets[i] = write;
+    for (let k = starts[i]!; k < starts[i + 1]!; k++) {
+      const j = raw[k]!;
+      for (let r = rawStrength[k]!; r > 0; r--) neighbours[write++] = j;
+    }
+  }
+  offsets[n] = write;
+  return neighbours;
 }
 
 /**

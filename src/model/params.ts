@@ -32,6 +32,24 @@ export interface OrganisationParams {
    * generating them from employees, departments and teamSize; employees and departments must agree with it.
    */
   structure?: OrganisationStructure;
+  /**
+   * A real organisation's collaboration ties (from a network file read with the HR export, src/org/ties.ts), used
+   * instead of the generated weak ties; needs `structure`, whose layout numbers the employees.
+   */
+  ties?: GivenTies;
+}
+
+/**
+ * Ties between employees of a real organisation, in the layout of `structure`. Typed arrays, so that a network of
+ * millions of ties travels to the workers as bytes; experiment.json and the experiment's hash see them as their
+ * length and the SHA-256 of their bytes (src/fingerprint.ts), not as millions of numbers.
+ */
+export interface GivenTies {
+  /** The two ends of each tie, from[k] < to[k]; sorted by (from, to), no pair twice. */
+  from: Int32Array;
+  to: Int32Array;
+  /** How many contacts the tie counts as, from 1 (docs/model.md, "Ties from a network file"). */
+  strength: Uint8Array;
 }
 
 /**
@@ -430,6 +448,10 @@ function checkParams(params: ModelParams): void {
     }
   }
   if (o.structure !== undefined) structureProblem(o.structure, o.employees, o.departments);
+  if (o.ties !== undefined) {
+    if (o.structure === undefined) throw new ParameterError('organisation.ties', 'given ties need the organisation\'s structure (organisation.structure), which numbers the employees');
+    tiesProblem(o.ties, o.employees);
+  }
   else if (o.employees < o.departments * 2) {
     throw new ParameterError('organisation.departments', `each department needs at least 2 people: ${o.employees} employees allow at most ${Math.floor(o.employees / 2)} departments, got ${o.departments}`);
   }
@@ -460,5 +482,22 @@ function structureProblem(s: OrganisationStructure, employees: number, departmen
       covered += count;
     }
     if (groups.runs.length % 2 !== 0 || covered !== employees) fail(`${field}: runs cover ${covered} employees, expected ${employees}`);
+  }
+}
+
+/** Given ties that do not fit the organisation, or are not in canonical order: a bug in whatever built them. */
+function tiesProblem(t: GivenTies, employees: number): void {
+  const fail = (message: string) => {
+    throw new ParameterError('organisation.ties', message);
+  };
+  if (!(t.from instanceof Int32Array && t.to instanceof Int32Array && t.strength instanceof Uint8Array)) fail('expected from and to as Int32Array and strength as Uint8Array');
+  const m = t.from.length;
+  if (t.to.length !== m || t.strength.length !== m) fail(`expected one to and one strength per tie (${m} ties)`);
+  for (let k = 0; k < m; k++) {
+    const a = t.from[k]!;
+    const b = t.to[k]!;
+    if (a < 0 || b >= employees || a >= b) fail(`tie ${k}: expected 0 <= from < to < ${employees}, got ${a} and ${b}`);
+    if (t.strength[k]! < 1) fail(`tie ${k}: expected a strength of at least 1`);
+    if (k > 0 && (a < t.from[k - 1]! || (a === t.from[k - 1]! && b <= t.to[k - 1]!))) fail(`tie ${k}: expected ties sorted by (from, to), each pair once`);
   }
 }

@@ -333,7 +333,10 @@ export abstract class SimulationState {
     this.wakeWeek = take(Int32Array, n);
     this.wakeNext = take(Int32Array, n);
     this.wakePrev = take(Int32Array, n);
-    this.toWake = take(Int32Array, n);
+    // One entry per listed contact: more than n only when ties of a network file count several times (strength > 1).
+    let listed = n;
+    for (let i = 0; i < n; i++) listed = Math.max(listed, this.org.network.degree(i));
+    this.toWake = take(Int32Array, listed);
     this.wakeHead = new Int32Array(params.weeks + 1).fill(-1);
     this.invDegree = take(Float32Array, n);
     this.aliveCommunities = take(Uint8Array, n);

@@ -86,7 +86,8 @@ export abstract class Transitions extends DecisionGroups {
         contactContent[j]! += dw;
         if (groupOf[j] === G_ACTIVE_ASLEEP && contactContent[j]! < contentFloor[j]!) toWake[waking++] = j;
       }
-      for (let k = 0; k < waking; k++) this.wake(toWake[k]!);
+      // A contact on a tie of strength s (a network file) is listed s times: woken once.
+      for (let k = 0; k < waking; k++) if (groupOf[toWake[k]!] === G_ACTIVE_ASLEEP) this.wake(toWake[k]!);
     }
     for (let e = cross; e < end; e++) {
       const j = neighbours[e]!;

@@ -89,14 +89,14 @@ export function looksLikeValue(cell: string): boolean {
  * The file's columns, as a person would list them. When one cell looks like a value the line is probably a
  * person's data (the file has no header), so every cell is shown by position: another may be a name.
  */
-function listColumns(header: readonly string[]): string {
+export function listColumns(header: readonly string[]): string {
   const data = header.some(looksLikeValue);
   const named = header.map((h, i) => (data ? `(column ${i + 1})` : h.trim())).filter(Boolean);
   return named.length === 0 ? 'none' : named.join(', ');
 }
 
 /** A value in a `columns:` mapping, quoted when YAML needs it (a comma, a colon, a leading or trailing space). */
-function yamlValue(name: string): string {
+export function yamlValue(name: string): string {
   return /[,:{}[\]#&*!|>'"%@`]|^\s|\s$/.test(name) ? JSON.stringify(name) : name;
 }
 

@@ -49,6 +49,8 @@ export interface HrExport {
   /** When the file holds several effective dates, only the rows of the latest are read. */
   snapshot: { effectiveDate: string; rowsIgnored: number } | null;
   summary: HrSummary;
+  /** The pseudonym of an id, keyed as the file's own: links a network file's ids to `people` (src/org/network-file.ts). */
+  pseudonym: (id: string) => string;
 }
 
 export interface HrOptions {
@@ -84,7 +86,7 @@ interface Row {
 const HEADER_EXAMPLE = '`PersonId,ManagerId,Organization` (Viva Insights), `ID,Boss ID,Department` or `Email,SupervisorEmail,Department`';
 const DATE_HINT = 'write dates as YYYY-MM-DD (e.g. 2021-03-15) or MM/DD/YYYY as Viva Insights does (03/15/2021)';
 
-const CSV_ERRORS: Record<string, string> = {
+export const CSV_ERRORS: Record<string, string> = {
   CSV_QUOTE_NOT_CLOSED: 'a double quote is opened and never closed',
   CSV_INVALID_CLOSING_QUOTE: 'a double quote inside a field is not doubled ("") or the field is not quoted as a whole',
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows a closing double quote',
@@ -334,7 +336,7 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
   const columns = Object.fromEntries(HR_FIELDS.map((f) => [f, index[f] === undefined ? null : header[index[f]]!])) as Record<HrField, string | null>;
   const used = new Set(Object.values(index));
   const ignoredColumns = header.filter((h, i) => !used.has(i) && h !== '');
-  return { file, people, columns, convention: choice.convention, ignoredColumns, snapshot, summary: summarise(people, columns) };
+  return { file, people, columns, convention: choice.convention, ignoredColumns, snapshot, summary: summarise(people, columns), pseudonym };
 }
 
 /** For each person reachable from a top, how many people are under them (themselves not counted). */
@@ -388,7 +390,7 @@ export function readDate(text: string): string | undefined {
 }
 
 /** 1-based character column of field `index` in a CSV line (commas inside double quotes do not count). */
-function columnOf(line: string, index: number): number {
+export function columnOf(line: string, index: number): number {
   if (index <= 0) return 1;
   let field = 0;
   let quoted = false;

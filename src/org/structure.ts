@@ -13,6 +13,14 @@ import { experimentHash } from '../scenarios/hash.ts';
 import type { HrExport } from './hr.ts';
 
 export function structureOf(hr: Pick<HrExport, 'people'> & Partial<Pick<HrExport, 'columns'>>): OrganisationStructure {
+  return layoutOf(hr).structure;
+}
+
+/**
+ * The teams, and where each person of the file is in the model's layout: employee[i] is the model's number of
+ * people[i] (team by team, each team's manager first, then its members in the order of `people`).
+ */
+export function layoutOf(hr: Pick<HrExport, 'people'> & Partial<Pick<HrExport, 'columns'>>): { structure: OrganisationStructure; employee: Int32Array } {
   const people = hr.people;
   const n = people.length;
   const reports = new Int32Array(n);
@@ -44,12 +52,14 @@ export function structureOf(hr: Pick<HrExport, 'people'> & Partial<Pick<HrExport
     executiveTeam: top >= 0,
     departmentNames,
   };
+  const order = employeeOrder(people, managers, leads);
   if (hr.columns?.location || hr.columns?.level) {
-    const order = employeeOrder(people, managers, leads);
     if (hr.columns.location) structure.locations = groupsOf(order.map((i) => people[i]!.location));
     if (hr.columns.level) structure.levels = groupsOf(order.map((i) => people[i]!.level));
   }
-  return structure;
+  const employee = new Int32Array(n);
+  order.forEach((i, k) => (employee[i] = k));
+  return { structure, employee };
 }
 
 /** People in the model's employee order: team by team, each manager first, then their reports who lead no team. */

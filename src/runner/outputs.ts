@@ -3,6 +3,7 @@
  * finished folder in place in one rename so nobody ever sees half of it.
  */
 import { InputError } from '../errors.ts';
+import { typedArraysAsDigests } from '../fingerprint.ts';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync, readSync, fsyncSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { RESULTS, waveCountOf } from '../model/index.ts';
@@ -91,7 +92,7 @@ export function forEachLine(file: string, visit: (line: string, index: number) =
 
 /** JSON with two-space indentation, arrays of plain values kept on one line. */
 export function stringifyJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner: string) => `[${inner.replace(/,\s+/g, ', ')}]`) + '\n';
+  return JSON.stringify(value, typedArraysAsDigests, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner: string) => `[${inner.replace(/,\s+/g, ', ')}]`) + '\n';
 }
 
 export function writeFileDurably(file: string, text: string): void {

@@ -55,7 +55,17 @@ function hrFileChecks(ctx: LoadContext, data: Raw, org: Raw): void {
     }
   }
   if (data.network === 'complete') ctx.at(['network'], 'network: complete ignores the HR file\'s teams (everyone knows everyone)', 'delete network: complete, or organisation.from', { key: true });
+  if (org.network === undefined) return;
+  for (const key of SETTLED_BY_NETWORK_FILE) {
+    if (org[key] !== undefined) ctx.at(['organisation', key], `${key} is settled by the network file (organisation.network)`, `the network file's ties replace the generated weak ties: delete ${key} here`, { key: true });
+    if (isObj(data.uncertainties) && data.uncertainties[`organisation.${key}`] !== undefined) {
+      ctx.at(['uncertainties', `organisation.${key}`], `organisation.${key} is settled by the network file (organisation.network)`, `the network file's ties replace the generated weak ties: delete ${key} here`, { key: true });
+    }
+  }
 }
+
+/** What a network file settles: the weak ties it replaces, and how they are drawn. */
+const SETTLED_BY_NETWORK_FILE = ['weak_ties', 'degree_dispersion', 'silo_strength'] as const;
 
 export function crossChecks(ctx: LoadContext, data: unknown): void {
   if (!isObj(data)) return;
@@ -91,6 +101,7 @@ export function crossChecks(ctx: LoadContext, data: unknown): void {
   const fromFile = org.from !== undefined;
   if (fromFile) hrFileChecks(ctx, data, org);
   else if (org.columns !== undefined) ctx.at(['organisation', 'columns'], 'columns: says which column of an HR file is which, but there is no HR file', 'add organisation.from: hr.csv, or delete columns:', { key: true });
+  if (!fromFile && org.network !== undefined) ctx.at(['organisation', 'network'], 'a network file needs the HR file its ids belong to', 'add organisation.from: hr.csv (the network links its people), or delete network:', { key: true });
   if (fromFile && ctx.hrGroups) {
     // The CLI read the HR file first: its departments are checked like named ones.
     departments.names = [...ctx.hrGroups.departments];

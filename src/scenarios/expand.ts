@@ -50,7 +50,7 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
     if (!values) continue;
     for (const [key, raw] of Object.entries(values)) {
       // The HR file is read by the CLI (src/cli/scenario.ts), not here: the loader only records where it is.
-      if (section === 'organisation' && (key === 'from' || key === 'columns')) continue;
+      if (section === 'organisation' && (key === 'from' || key === 'columns' || key === 'network')) continue;
       if (section === 'organisation' && key === 'departments' && Array.isArray(raw)) {
         const list = raw as { name: string; share?: number; size?: number }[];
         const total = list.reduce((s, d) => s + (d.share ?? d.size ?? 0), 0);
@@ -122,10 +122,17 @@ export function expand(ctx: LoadContext, file: ScenarioFile): Experiment {
 
 /** Where the scenario's organisation comes from, when it names an HR file: resolved against the scenario's folder. */
 function organisationSourceOf(file: ScenarioFile, source: string): Pick<Experiment, 'organisationSource'> {
-  const o = (file as { organisation?: { from?: string; columns?: Record<string, string | undefined> } }).organisation;
+  type Columns = Record<string, string | undefined>;
+  const o = (file as { organisation?: { from?: string; columns?: Columns; network?: { from: string; columns?: Columns; max_strength?: number } } }).organisation;
   if (o?.from === undefined) return {};
-  const columns = Object.fromEntries(Object.entries(o.columns ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
-  return { organisationSource: { file: isAbsolute(o.from) ? o.from : resolve(dirname(source), o.from), ...(Object.keys(columns).length > 0 ? { columns } : {}) } };
+  const given = (c: Columns | undefined) => {
+    const columns = Object.fromEntries(Object.entries(c ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+    return Object.keys(columns).length > 0 ? { columns } : {};
+  };
+  const path = (p: string) => (isAbsolute(p) ? p : resolve(dirname(source), p));
+  const n = o.network;
+  const network = n ? { network: { file: path(n.from), ...given(n.columns), ...(n.max_strength !== undefined ? { maxStrength: n.max_strength } : {}) } } : {};
+  return { organisationSource: { file: path(o.from), ...given(o.columns), ...network } };
 }
 
 /** What claims may name: the strategies, their waves, and the forecast's alternatives (with their plans' waves); also `uptake explore --discover`. */

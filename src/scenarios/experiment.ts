@@ -106,7 +106,12 @@ export interface Experiment {
    * file's column mapping. The loader only records it; the CLI reads the file (src/cli/scenario.ts) and puts its
    * teams into params.organisation.structure, which settles employees and departments.
    */
-  organisationSource?: { file: string; columns?: Record<string, string> };
+  organisationSource?: {
+    file: string;
+    columns?: Record<string, string>;
+    /** The collaboration network read with it (`organisation: {network: {from: edges.csv}}`), whose ties go into params.organisation.ties. */
+    network?: { file: string; columns?: Record<string, string>; maxStrength?: number };
+  };
   /** The file's assumptions (claims checked by `uptake test`, src/assumptions), when it has any. */
   assumptions?: AssumptionsPlan;
   /** The file's forecast section (`uptake forecast`), when it has one. */

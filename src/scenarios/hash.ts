@@ -5,14 +5,16 @@ import type { Experiment } from './experiment.ts';
 
 /**
  * sha256 (hex) of the canonical JSON of the experiment, without its source path and hash, and without where its HR
- * file lies: what the file holds enters as the organisation's structure (src/org/structure.ts), so the same
- * scenario and export give the same hash in any checkout or folder.
+ * and network files lie: what the files hold enters as the organisation's structure and ties (src/org/structure.ts,
+ * src/org/ties.ts), so the same scenario and exports give the same hash in any checkout or folder.
  */
 export function experimentHash(experiment: Experiment): string {
   const { source: _source, hash: _hash, organisationSource, ...rest } = experiment;
   if (!organisationSource) return fingerprint(rest);
-  const { file: _file, ...how } = organisationSource;
-  return fingerprint({ ...rest, organisationSource: how });
+  const { file: _file, network, ...how } = organisationSource;
+  if (!network) return fingerprint({ ...rest, organisationSource: how });
+  const { file: _networkFile, ...networkHow } = network;
+  return fingerprint({ ...rest, organisationSource: { ...how, network: networkHow } });
 }
 
 export interface ExperimentOverrides {

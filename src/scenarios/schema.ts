@@ -175,6 +175,20 @@ const hrColumnsSchema = z
   .strictObject(Object.fromEntries(HR_COLUMN_FIELDS.map((f) => [f, z.string().min(1).optional()])))
   .meta({ description: 'Which column of the HR file (organisation.from) is which, when its headers are not recognised: {id: Emp No, manager: Reports To, department: Dept}. Fields not given are recognised by name.' });
 
+/** The fields of a network file that `network: {columns: ...}` may name (src/org/network-columns.ts's NETWORK_FIELDS). */
+export const NETWORK_COLUMN_FIELDS = ['source', 'target', 'weight'] as const;
+
+const networkSchema = z
+  .strictObject({
+    from: z.string().min(1).meta({ description: "The client's collaboration network (CSV: two people's ids and optionally a weight per line, e.g. a Viva Insights person-to-person query or a Worklytics collaboration graph; docs/org.md), relative to this file. Its ties replace the generated weak ties: weak_ties, degree_dispersion and silo_strength may not be set too." }),
+    columns: z
+      .strictObject(Object.fromEntries(NETWORK_COLUMN_FIELDS.map((f) => [f, z.string().min(1).optional()])))
+      .optional()
+      .meta({ description: 'Which column of the network file is which, when its headers are not recognised: {source: From, target: To, weight: Hours}.' }),
+    max_strength: z.number().int().min(1).max(10).optional().meta({ description: 'The most contacts one tie may count as: strength = weight / median weight, rounded, from 1 to this. Default 3; 1 ignores the weights.' }),
+  })
+  .meta({ description: "The client's collaboration network, read with the HR file (organisation.from)." });
+
 function sectionSchema(section: SectionName): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   for (const spec of PARAMETER_SPECS) {
@@ -189,6 +203,7 @@ function sectionSchema(section: SectionName): z.ZodType {
       .optional()
       .meta({ description: `${paramDescription(spec)} Or a list of named departments: [{name: Sales, share: 0.3}, ...] or [{name: Sales, size: 600}, ...].` });    shape.from = z.string().min(1).optional().meta({ description: "A client's HR export (CSV: an id, a manager's id, a department per person; docs/org.md), relative to this file. The organisation's teams, departments and head count are then the file's: employees, departments and team_size may not be set too." });
     shape.columns = hrColumnsSchema.optional();
+    shape.network = networkSchema.optional();
   }
   return z.strictObject(shape).optional().meta({ description: SECTION_DESCRIPTIONS[section] });
 }

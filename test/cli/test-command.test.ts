@@ -123,10 +123,10 @@ describe('uptake test', () => {
     expect(r.code).toBe(0);
     const xml = parseXml(readFileSync(junit, 'utf8'));
     const suites = all(xml, 'testsuite');
-    expect(suites.map((s) => s.attributes.name).sort()).toEqual(['hr_firm', 'law_firm', 'manufacturer', 'pilot_in_progress', 'professional_services', 'retail_bank', 'startup']);
+    expect(suites.map((s) => s.attributes.name).sort()).toEqual(['hr_firm', 'hr_network', 'law_firm', 'manufacturer', 'pilot_in_progress', 'professional_services', 'retail_bank', 'startup']);
     for (const s of suites) expect(all(s, 'testcase').filter((c) => c.attributes.name !== 'baseline drift').length).toBeGreaterThanOrEqual(4);
     expect(xml.attributes.failures).toBe('0');
-    expect(r.stdout).toMatch(/\d+ assumptions in 7 scenarios: \d+ pass, 0 fail, 0 inconclusive/);
+    expect(r.stdout).toMatch(/\d+ assumptions in 8 scenarios: \d+ pass, 0 fail, 0 inconclusive/);
     // The pilot's claims on its forecast: calibrated on the telemetry, marked in the table and the JUnit details.
     expect(r.stdout).toMatch(/claims marked forecast: read the forecast from week 15, calibrated on weeks 1–14 of scenarios\/pilot-telemetry\.csv/);
     expect(r.stdout).toMatch(/^continuing_reaches_the_target\s+forecast: P\(continue\.active_share@104 >= 0\.4\) >= 0\.8\s.*pass/m);

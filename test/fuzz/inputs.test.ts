@@ -1,7 +1,7 @@
 /**
  * Fuzzing as a test (issue 17): scenario files built from the bundled ones by structured mutation
  * (keys deleted and renamed, types swapped, out-of-range and non-finite numbers, huge sizes, deep
- * nesting, unicode, truncation, duplicate keys, aliases in bulk), telemetry files and HR exports.
+ * nesting, unicode, truncation, duplicate keys, aliases in bulk), telemetry files, HR exports and network files.
  * Every input must either load or be rejected with located problems (a ScenarioError), never with
  * any other exception; a scenario that loads runs 3 rollouts of every strategy without a crash.
  * FUZZ_RUNS sets the cases per property (default 1,000, so 2,000 scenario files over the two scenario properties;
@@ -14,6 +14,7 @@ import { parse, stringify } from 'yaml';
 import { Simulation } from '../../src/model/index.ts';
 import { parseTelemetry } from '../../src/forecast/telemetry.ts';
 import { parseHrExport } from '../../src/org/hr.ts';
+import { parseNetworkFile } from '../../src/org/network-file.ts';
 import { ScenarioError } from '../../src/scenarios/errors.ts';
 import { sampleParams, type Experiment } from '../../src/scenarios/experiment.ts';
 import { loadScenarioText } from '../../src/scenarios/load.ts';
@@ -184,5 +185,27 @@ describe('fuzzing the inputs (fixed seeds)', () => {
         expect(lines).not.toMatch(/[a-d]@x\.com/i);
       }
     }), { numRuns: Math.ceil(RUNS / 2), seed: 37 });
+  }, 600_000);
+
+  it(`network files (${Math.ceil(RUNS / 2)} cases): read, or every problem located at its line, and no id in any message`, () => {
+    const hr = parseHrExport(['PersonId,ManagerId,Organization', 'a@x.com,,Tax', 'b@x.com,a@x.com,Tax', 'c@x.com,a@x.com,Legal'].join('\n'), 'hr.csv');
+    const id = fc.constantFrom('a@x.com', 'b@x.com', 'c@x.com', 'C@x.com', ' a@x.com', '', 'd@x.com');
+    const weight = fc.oneof(fc.constantFrom('', '-1', 'x', '1e400', 'NaN', '0'), fc.double({ min: 0, max: 1e6, noNaN: true }).map(String));
+    const file = fc.array(fc.record({ source: id, target: id, weight, extra: fc.boolean() }), { maxLength: 12 });
+    fc.assert(fc.property(file, (rows) => {
+      const text = ['source,target,weight', ...rows.map((r) => `${r.source},${r.target},${r.weight}${r.extra ? ',more' : ''}`)].join('\n');
+      try {
+        const net = parseNetworkFile(text, 'net.csv', hr);
+        expect(net.source.length).toBe(rows.length);
+      } catch (err) {
+        if (!(err instanceof ScenarioError)) throw err;
+        for (const d of err.diagnostics) {
+          expect(d.file).toBe('net.csv');
+          expect(d.line).toBeGreaterThanOrEqual(rows.length === 0 ? 0 : 1);
+          expect(d.line).toBeLessThanOrEqual(rows.length + 1);
+        }
+        expect(err.lines().join('\n')).not.toMatch(/[a-d]@x\.com/i);
+      }
+    }), { numRuns: Math.ceil(RUNS / 2), seed: 43 });
   }, 600_000);
 });
