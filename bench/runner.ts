@@ -94,7 +94,7 @@ async function poolSeconds(runner: PoolRunner, experiment: Experiment): Promise<
   return (performance.now() - t0) / 1000;
 }
 
-async function efficiencies(experiment: Experiment, log: (line: string) => void): Promise<Pick<RunnerBench, 'workers2_efficiency' | 'machine_pair_efficiency' | 'workers2_vs_machine'>> {
+export async function efficiencies(experiment: Experiment, log: (line: string) => void): Promise<Pick<RunnerBench, 'workers2_efficiency' | 'machine_pair_efficiency' | 'workers2_vs_machine'>> {
   const one = await warmPool(experiment, 1);
   const two = await warmPool(experiment, 2);
   const processes = [new ModelProcess(), new ModelProcess()];

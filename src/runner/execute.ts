@@ -213,6 +213,8 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   const uncollected = new Map<number, Float64Array>();
   let uncollectedBytes = 0;
   let lastCollect = performance.now();
+  /** A collect happened whose checkpoint is not written yet. */
+  let checkpointDue = false;
   const checkpointMs = (options.checkpointSeconds ?? 10) * 1000;
   const doneBefore = resumedRollouts;
   const report = (): void => options.onProgress?.(Math.min(total, doneBefore + runner.progress()), total);
@@ -246,6 +248,12 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       signal: options.signal,
       onDone: (k, packed) => {
         phase('run batches');
+        if (checkpointDue) {
+          // The checkpoint of the last collect, written now that the workers are busy again (see pause).
+          checkpointDue = false;
+          writeCheckpoint();
+          phase('checkpoint');
+        }
         const index = pending[k]!;
         // Rows first: a checkpoint never counts a batch whose rows are missing.
         writeFileDurably(batchFile(workDir, index), rolloutRows(experiment, layout, packed, tasks[index]!.start));
@@ -257,9 +265,11 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       },
       // A checkpoint (and the retained batches' memory) needs a collect, and a collect needs no batch in flight.
       pauseDue: () => uncollected.size > 0 && (performance.now() - lastCollect > checkpointMs || uncollectedBytes > MAX_UNCOLLECTED_BYTES),
+      // The checkpoint itself waits for the next batch to finish: the aggregate and the completed batches
+      // change only in a collect, so it is the same then, and the workers need not wait for it.
       pause: async () => {
         await collect();
-        writeCheckpoint();
+        checkpointDue = true;
       },
     });
     await collect();
