@@ -106,6 +106,10 @@ export function workerPool<Task, Result>(worker: URL, workers: number, workerDat
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
+    // A worker holds its next task while it runs one, so it starts it at once instead of waiting for the
+    // main thread to wake and send it (the caller keeps two tasks a worker in flight: see execute.ts).
+    // Collects are sent with nothing in flight: Piscina gives each idle worker one (the least busy first).
+    concurrentTasksPerWorker: 2,
     execArgv: workerExecArgv(),
     workerData,
   });
