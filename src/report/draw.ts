@@ -4,15 +4,11 @@
  * in whole, and files renamed into place, so nothing is ever half-written.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { type Chart, baseConfig } from './charts.ts';
 import type { PageChart } from './html.ts';
-import { CompileLog, compileToVega, vegaToSvg } from './render.ts';
-import type { FontSetup } from './png.ts';
-import { workerPool } from '../runner/pool.ts';
-import type { PngTask } from './png-worker.ts';
+import { CompileLog, type FontSetup, compileToVega, svgToPngAsync, vegaToSvg } from './render.ts';
 
 /** The spec as written to <name>.vl.json: the chart plus the shared look. */
 export function fullSpec(chart: Chart): TopLevelSpec {
@@ -44,10 +40,6 @@ export async function drawCharts(dir: string, folder: string, charts: Chart[], f
   mkdirSync(building, { recursive: true });
   const page: PageChart[] = [];
   const pngs: Promise<void>[] = [];
-  // PNGs are drawn and encoded on worker threads (one a core), started now so they load while the first SVG is built.
-  const painters = options.png !== false && charts.length > 0
-    ? workerPool<PngTask, Uint8Array>(new URL('./png-worker', import.meta.url), Math.min(charts.length, availableParallelism()), undefined)
-    : undefined;
   try {
     for (const chart of charts) {
       const spec = fullSpec(chart);
@@ -57,8 +49,8 @@ export async function drawCharts(dir: string, folder: string, charts: Chart[], f
       const svg = await vegaToSvg(vega, fonts);
       writeFileSync(join(building, `${chart.name}.vl.json`), `${JSON.stringify(spec, null, 2)}\n`);
       writeFileSync(join(building, `${chart.name}.svg`), svg);
-      if (painters) {
-        const png = painters.run({ svg, fonts }).then((bytes) => writeFileSync(join(building, `${chart.name}.png`), bytes));
+      if (options.png !== false) {
+        const png = svgToPngAsync(svg, { fonts }).then((bytes) => writeFileSync(join(building, `${chart.name}.png`), bytes));
         png.catch(() => {}); // handled by Promise.all below; this keeps a failure from being reported unhandled meanwhile
         pngs.push(png);
       }
@@ -77,8 +69,6 @@ export async function drawCharts(dir: string, folder: string, charts: Chart[], f
     await Promise.allSettled(pngs);
     rmSync(building, { recursive: true, force: true });
     throw err;
-  } finally {
-    await painters?.destroy();
   }
   return page;
 }

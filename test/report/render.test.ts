@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { basename, dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { renderReport } from '../../src/report/index.ts';
-import { findFonts, svgToPixels, svgToPng } from '../../src/report/render.ts';
+import { findFonts, svgToPixels } from '../../src/report/render.ts';
 import { TINY_SCENARIO, tempDir, tinyRun } from './fixture.ts';
 import { runExperiment } from '../../src/runner/execute.ts';
 import { mergeShards } from '../../src/runner/merge.ts';
@@ -66,14 +66,6 @@ describe('rendering the report from a real run', () => {
     const png = PNG.sync.read(readFileSync(join(dir, 'charts', 'fan-active-share.png')));
     expect(png.width).toBe(withFonts.width * 2);
     expect(darkPixels({ width: png.width, pixels: png.data }, 80)).toBeGreaterThan(1000);
-  });
-
-  it('draws every PNG on its worker threads byte for byte as resvg draws it on the main thread', () => {
-    const fonts = findFonts();
-    for (const chart of charts) {
-      const svg = readFileSync(join(dir, 'charts', `${chart}.svg`), 'utf8');
-      expect(readFileSync(join(dir, 'charts', `${chart}.png`)).equals(svgToPng(svg, { fonts })), chart).toBe(true);
-    }
   });
 
   it('makes report.html self-contained: inline scripts only, nothing to fetch, and inlined JSON that cannot close its script element', () => {
