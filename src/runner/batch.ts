@@ -125,15 +125,24 @@ function injectedFailure(): { strategy: string; rollout: number } | null {
   return { strategy: spec.slice(0, at), rollout: Number(spec.slice(at + 1)) };
 }
 
+/**
+ * Where a thread's batch time goes, in milliseconds, when a caller asks (the benchmark's
+ * `default_stepping_seconds`): one slot of WORK_CLOCK_FIELDS per thread, added to batch after batch.
+ */
+export const WORK_CLOCK_FIELDS = ['draw', 'build', 'setup', 'step', 'pack', 'fold'] as const;
+export type WorkClockField = (typeof WORK_CLOCK_FIELDS)[number];
+export const WORK_CLOCK = Object.fromEntries(WORK_CLOCK_FIELDS.map((f, i) => [f, i])) as Record<WorkClockField, number>;
+
 /** This thread's state arrays, reused from rollout to rollout (see BufferPool). */
 const buffers = new BufferPool();
 
 /**
  * Runs rollouts [task.start, task.end) under every strategy. `progress`, if
  * given, is incremented (atomically) after each rollout so the main thread
- * can draw a progress bar while the task runs.
+ * can draw a progress bar while the task runs. `clock`, if given, gets the
+ * milliseconds spent in each part added (WORK_CLOCK); the results are the same.
  */
-export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int32Array): Float64Array {
+export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int32Array, clock?: Float64Array): Float64Array {
   const layout = layoutOf(experiment);
   const out = new Float64Array((task.end - task.start) * layout.rolloutSize);
   const inject = injectedFailure();
@@ -148,16 +157,22 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
     const plans = override?.strategies ?? experiment.strategies;
     let strategy = '';
     try {
+      let t = clock ? performance.now() : 0;
       const params = sampleParams(experiment, replicate);
       if (override) for (const [path, value] of Object.entries(override.params)) setPath(params, path, INTEGER_PATHS.has(path) ? Math.round(value) : value);
       out[base] = seed;
       for (let u = 0; u < layout.uncertainties; u++) out[base + 1 + u] = getPath(params, experiment.uncertainties[u]!.path) as number;
+      if (clock) t = tick(clock, WORK_CLOCK.draw, t);
       const organisation = buildOrganisation(params, seeds.organisation);
+      if (clock) t = tick(clock, WORK_CLOCK.build, t);
       for (let s = 0; s < layout.strategies; s++) {
         const plan = plans[s]!;
         strategy = plan.name;
         if (inject && inject.strategy === plan.name && inject.rollout === r) throw new Error('injected failure (UPTAKE_INJECT_FAILURE, test only)');
-        const sim = new Simulation(params, plan, seeds, organisation, { buffers }).run();
+        const sim = new Simulation(params, plan, seeds, organisation, { buffers });
+        if (clock) t = tick(clock, WORK_CLOCK.setup, t);
+        sim.run();
+        if (clock) t = tick(clock, WORK_CLOCK.step, t);
         const o = base + strategyOffset(layout, s);
         sim.results(out.subarray(o, o + RESULT_COUNT));
         for (let w = 0; w < layout.waves; w++) {
@@ -166,6 +181,7 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
         }
         copySeries(sim.series, out, o + seriesAt(layout), layout);
         sim.release();
+        if (clock) t = tick(clock, WORK_CLOCK.pack, t);
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -174,6 +190,13 @@ export function runBatch(experiment: Experiment, task: BatchTask, progress?: Int
     if (progress) Atomics.add(progress, 0, 1);
   }
   return out;
+}
+
+/** Adds the time since `t` to `clock[field]`; returns now. */
+export function tick(clock: Float64Array, field: number, t: number): number {
+  const now = performance.now();
+  clock[field]! += now - t;
+  return now;
 }
 
 /**

@@ -21,6 +21,7 @@ import { experimentHash } from '../scenarios/hash.ts';
 import { batchSizeFor, layoutOf, parseFailure, planBatches, type BatchTask, type RolloutFailureInfo } from './batch.ts';
 import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
+import { WorkClock, type ThreadTimes } from './clock.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
 import { RETAINED_BATCH_BYTES } from './estimate.ts';
 import { schedule } from './schedule.ts';
@@ -52,6 +53,16 @@ export interface RunOptions {
   checkpointSeconds?: number;
   /** Replace an output folder that holds another scenario's results. */
   force?: boolean;
+  /** Filled with where the time went (the benchmark, bench/runner.ts); the outputs are the same. */
+  timings?: RunTimings;
+}
+
+/** Where a run's time went, in milliseconds. */
+export interface RunTimings {
+  /** Main-thread phases, in the order they happen (see runExperiment). */
+  phases: Record<string, number>;
+  /** Per thread that ran batches: its time per part of a batch (clock.ts). */
+  threads: ThreadTimes[];
 }
 
 export interface RunResult {
@@ -173,9 +184,21 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   const total = end - start;
   const pending = tasks.map((_, i) => i).filter((i) => !completed.has(i));
   // Summaries are folded where the batches run (see worker.ts) and collected at checkpoints and at the end.
+  const timings = options.timings;
+  const clock = timings ? new WorkClock(Math.max(1, options.workers)) : undefined;
+  let phaseStart = t0;
+  /** Adds the time since the last phase ended to `phase` (when timed). */
+  const phase = (name: string): void => {
+    if (!timings) return;
+    const now = performance.now();
+    timings.phases[name] = (timings.phases[name] ?? 0) + now - phaseStart;
+    phaseStart = now;
+  };
+  phase('prepare');
   const runner: BatchRunner = createRunner(experiment, options.workers, options.runner ?? 'auto', pending.length, {
-    fold: { experimentKey: aggregate.experimentKey },
+    fold: { experimentKey: aggregate.experimentKey }, clock,
   });
+  phase('start pool');
 
   const writeCheckpoint = (): void => {
     const tmp = `${checkpointFile}.tmp`;
@@ -191,6 +214,8 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   const uncollected = new Map<number, Float64Array>();
   let uncollectedBytes = 0;
   let lastCollect = performance.now();
+  /** A collect happened whose checkpoint is not written yet. */
+  let checkpointDue = false;
   const checkpointMs = (options.checkpointSeconds ?? 10) * 1000;
   const doneBefore = resumedRollouts;
   const report = (): void => options.onProgress?.(Math.min(total, doneBefore + runner.progress()), total);
@@ -198,6 +223,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
 
   /** Brings the workers' partial summaries into the aggregate; the batches they hold become completed. */
   const collect = async (): Promise<void> => {
+    phase('run batches');
     const parts = await runner.collect();
     // A worker thread that died took its partial summaries with it: never count batches that are not in them.
     let expected = 0;
@@ -209,6 +235,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     uncollected.clear();
     uncollectedBytes = 0;
     lastCollect = performance.now();
+    phase('collect');
   };
 
   try {
@@ -221,6 +248,13 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       limit: Math.max(2, runner.workers * 2),
       signal: options.signal,
       onDone: (k, packed) => {
+        phase('run batches');
+        if (checkpointDue) {
+          // The checkpoint of the last collect, written now that the workers are busy again (see pause).
+          checkpointDue = false;
+          writeCheckpoint();
+          phase('checkpoint');
+        }
         const index = pending[k]!;
         // Rows first: a checkpoint never counts a batch whose rows are missing.
         writeFileDurably(batchFile(workDir, index), rolloutRows(experiment, layout, packed, tasks[index]!.start));
@@ -228,12 +262,15 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
         uncollectedBytes += packed.byteLength;
         inFlight.delete(index);
         report();
+        phase('write rows');
       },
       // A checkpoint (and the retained batches' memory) needs a collect, and a collect needs no batch in flight.
       pauseDue: () => uncollected.size > 0 && (performance.now() - lastCollect > checkpointMs || uncollectedBytes > MAX_UNCOLLECTED_BYTES),
+      // The checkpoint itself waits for the next batch to finish: the aggregate and the completed batches
+      // change only in a collect, so it is the same then, and the workers need not wait for it.
       pause: async () => {
         await collect();
-        writeCheckpoint();
+        checkpointDue = true;
       },
     });
     await collect();
@@ -280,18 +317,23 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   if (ticker) clearInterval(ticker);
   await runner.close();
   options.onProgress?.(total, total);
+  phase('close pool');
+  if (timings && clock) timings.threads = clock.times();
 
   // Everything finished: write the outputs beside the batches, then rename into place.
   const ready = join(workDir, 'final');
   rmSync(ready, { recursive: true, force: true });
   mkdirSync(ready);
   concatenate(join(ready, 'rollouts.csv'), rolloutsHeader(experiment, layout), tasks.map((_, i) => batchFile(workDir, i)), false);
+  phase('rollouts.csv');
   let summary: RunSummary | null = null;
   if (options.shard) {
     writeJson(join(ready, 'partial.json'), { experiment, aggregate: aggregate.toJSON() });
   } else {
     summary = buildSummary(experiment, aggregate, readExactResults(join(ready, 'rollouts.csv'), experiment));
+    phase('summary');
     writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
+    phase('timeseries.csv');
     writeJson(join(ready, 'summary.json'), summary);
   }
   const manifest = manifestOf(experiment, {
@@ -311,6 +353,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   mkdirSync(dirname(out), { recursive: true });
   installFolder(ready, out);
   rmSync(workDir, { recursive: true, force: true });
+  phase('write and install');
   return { out, summary, manifest, resumedRollouts };
 }
 

@@ -9,12 +9,15 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { PartialSummaries, type AggregateJSON } from './aggregate.ts';
-import { runBatch, type BatchTask } from './batch.ts';
+import { WORK_CLOCK, runBatch, tick, type BatchTask } from './batch.ts';
+import { WorkClock } from './clock.ts';
 import type { RunnerWorkerData, WorkerTask } from './worker.ts';
 
 export interface RunnerOptions {
   /** Fold every batch into partial summaries where it runs; collect() hands them over. */
   fold?: { experimentKey: string };
+  /** Adds each thread's time per part of a batch into this clock (the benchmark); results are unchanged. */
+  clock?: WorkClock;
 }
 
 export interface BatchRunner {
@@ -44,19 +47,23 @@ export class SequentialRunner implements BatchRunner {
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
   private readonly partial: PartialSummaries | null;
+  private readonly clock: Float64Array | undefined;
   constructor(
     private readonly experiment: Experiment,
     options: RunnerOptions = {},
   ) {
     this.partial = options.fold ? new PartialSummaries(experiment, options.fold.experimentKey) : null;
+    this.clock = options.clock ? WorkClock.claim(options.clock.buffer) : undefined;
   }
 
   async run(task: BatchTask): Promise<Float64Array> {
     // Yield first so signals and timers get a turn between batches.
     await new Promise((resolve) => setImmediate(resolve));
     if (this.stopped) throw new Error('runner stopped');
-    const packed = runBatch(this.experiment, task, this.counter);
+    const packed = runBatch(this.experiment, task, this.counter, this.clock);
+    const t = this.clock ? performance.now() : 0;
     this.partial?.fold(packed);
+    if (this.clock) tick(this.clock, WORK_CLOCK.fold, t);
     return packed;
   }
 
@@ -99,6 +106,10 @@ export function workerPool<Task, Result>(worker: URL, workers: number, workerDat
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
+    // A worker holds its next task while it runs one, so it starts it at once instead of waiting for the
+    // main thread to wake and send it (the caller keeps two tasks a worker in flight: see execute.ts).
+    // Collects are sent with nothing in flight: Piscina gives each idle worker one (the least busy first).
+    concurrentTasksPerWorker: 2,
     execArgv: workerExecArgv(),
     workerData,
   });
@@ -116,6 +127,7 @@ export class PoolRunner implements BatchRunner {
     this.counter = new Int32Array(shared);
     const workerData: RunnerWorkerData = {
       experiment, progress: shared, fold: options.fold !== undefined, experimentKey: options.fold?.experimentKey ?? '',
+      ...(options.clock ? { clock: options.clock.buffer } : {}),
     };
     this.pool = workerPool(new URL('./worker', import.meta.url), workers, workerData);
   }

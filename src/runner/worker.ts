@@ -10,7 +10,8 @@
  */
 import { move, workerData } from 'piscina';
 import { PartialSummaries, type AggregateJSON } from './aggregate.ts';
-import { runBatch, type BatchTask } from './batch.ts';
+import { WORK_CLOCK, runBatch, tick, type BatchTask } from './batch.ts';
+import { WorkClock } from './clock.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 
 export interface RunnerWorkerData {
@@ -20,6 +21,8 @@ export interface RunnerWorkerData {
   /** Fold every batch into this worker's partial summaries (see collect). */
   fold: boolean;
   experimentKey: string;
+  /** A WorkClock's buffer when the caller times the run's parts (the benchmark). */
+  clock?: SharedArrayBuffer;
 }
 
 export interface CollectTask {
@@ -38,11 +41,14 @@ const BARRIER_TIMEOUT_SECONDS = 600;
 const data = workerData as RunnerWorkerData;
 const progress = new Int32Array(data.progress);
 const partial = data.fold ? new PartialSummaries(data.experiment, data.experimentKey) : null;
+const clock = data.clock ? WorkClock.claim(data.clock) : undefined;
 
 export default function runTask(task: WorkerTask): Float64Array | AggregateJSON | null {
   if ('kind' in task) return collect(task);
-  const packed = runBatch(data.experiment, task, progress);
+  const packed = runBatch(data.experiment, task, progress, clock);
+  const t = clock ? performance.now() : 0;
   partial?.fold(packed);
+  if (clock) tick(clock, WORK_CLOCK.fold, t);
   return move(packed) as unknown as Float64Array;
 }
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { OBSERVABLES, RESULTS } from '../../src/model/index.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import type { Experiment } from '../../src/scenarios/experiment.ts';
-import { RolloutFailed, RunInterrupted, runExperiment, shardRange, workDirOf } from '../../src/runner/execute.ts';
-import { batchSizeFor, planBatches } from '../../src/runner/batch.ts';
+import { RolloutFailed, RunInterrupted, runExperiment, shardRange, workDirOf, type RunTimings } from '../../src/runner/execute.ts';
+import { WORK_CLOCK_FIELDS, batchSizeFor, planBatches } from '../../src/runner/batch.ts';
 import { mergeShards } from '../../src/runner/merge.ts';
 import { interruptedText } from '../../src/cli/commands/run.ts';
 import { readRollouts, readRunOutputs, readTimeseries, TIMESERIES_COLUMNS } from '../../src/runner/summary.ts';
@@ -143,6 +143,28 @@ describe('a run', () => {
     // Checkpoints every 0 s: each batch is followed by a collect from both workers and a checkpoint.
     await runExperiment({ experiment, out, workers: 2, runner: 'pool', checkpointSeconds: 0, batchSize: 2 });
     same(reference, out);
+  });
+
+  it('says where the time went when asked (the benchmark), thread by thread, with the same bytes', async () => {
+    for (const runner of ['pool', 'sequential'] as const) {
+      const out = join(root, `timed-${runner}`);
+      const timings: RunTimings = { phases: {}, threads: [] };
+      const t0 = performance.now();
+      await runExperiment({ experiment, out, workers: 2, runner, timings });
+      const wall = performance.now() - t0;
+      same(reference, out);
+      expect(timings.threads.length, runner).toBe(runner === 'pool' ? 2 : 1);
+      for (const thread of timings.threads) {
+        expect(Object.keys(thread)).toEqual([...WORK_CLOCK_FIELDS]);
+        for (const field of WORK_CLOCK_FIELDS) expect(thread[field], field).toBeGreaterThan(0);
+      }
+      // Every thread's parts fit inside the run, and the main thread's phases add up to it.
+      for (const thread of timings.threads) expect(Object.values(thread).reduce((a, b) => a + b, 0)).toBeLessThan(wall);
+      const phases = Object.values(timings.phases).reduce((a, b) => a + b, 0);
+      expect(phases).toBeLessThanOrEqual(wall);
+      expect(phases).toBeGreaterThan(0.5 * wall);
+      expect(Object.keys(timings.phases)).toEqual(expect.arrayContaining(['run batches', 'write rows', 'collect', 'summary']));
+    }
   });
 
   it('merges shards 1/3, 2/3 and 3/3 into the same bytes as the unsharded run', async () => {
