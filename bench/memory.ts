@@ -21,8 +21,7 @@ const REPO = fileURLToPath(new URL('../', import.meta.url));
 const SCENARIO = 'name: memory_bench\nhorizon: 20\nrollouts: 100\nseed: 1\norganisation:\n  employees: 200\n  departments: 4\n  team_size: 6\n  silo_strength: {uniform: [0.3, 0.7]}\n  communities: 6\nstrategies:\n  top_down: {type: top_down}\n';
 
 function peakMb(file: string, rollouts: number, dir: string): number {
-  const preload = join(dir, 'maxrss.mjs');
-  writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nmaxrss_kb=${process.resourceUsage().maxRSS}\\n`));\n");
+  const preload = join(REPO, 'scripts', 'peak-memory.mjs');
   const child = spawnSync(process.execPath, ['--import', preload, 'bin/uptake.js', 'run', file, '-n', String(rollouts), '-w', '1', '-q', '--no-report', '--out', join(dir, `out-${rollouts}`)], { cwd: REPO, encoding: 'utf8' });
   const kb = /maxrss_kb=(\d+)/.exec(child.stderr)?.[1];
   if (child.status !== 0 || !kb) throw new Error(`memory bench run failed: ${child.stderr}`);

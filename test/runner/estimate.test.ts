@@ -11,7 +11,7 @@ import { uptake } from '../cli/spawn.ts';
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const SMALL = fixture('small.yaml');
 const TINY = fixture('memory-tiny.yaml');
-const PRELOAD = fixture('maxrss.mjs');
+const PRELOAD = fileURLToPath(new URL('../../scripts/peak-memory.mjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'uptake-estimate-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
