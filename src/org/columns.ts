@@ -101,29 +101,11 @@ export function yamlValue(name: string): string {
 }
 
 export function chooseColumns(header: readonly string[], mapping: ColumnMapping = {}): ColumnChoice {
-  const normal = header.map(normaliseHeader);
-  const index: Partial<Record<HrField, number>> = {};
+  const match = new HeaderMatch<HrField>(header);
+  const { index, taken } = match;
   const problems: ColumnChoice['problems'] = [];
-  const taken = new Set<number>();
-  const find = (names: readonly string[]): number | undefined => {
-    for (const name of names) {
-      const i = normal.findIndex((n, j) => n === name && !taken.has(j));
-      if (i >= 0) return i;
-    }
-    return undefined;
-  };
-
-  for (const field of HR_FIELDS) {
-    const given = mapping[field];
-    if (given === undefined) continue;
-    const i = normal.indexOf(normaliseHeader(given));
-    if (i < 0) {
-      problems.push({ field, mapped: given, message: `the column "${given}" given for ${field} is not in the file`, hint: `the file's columns are ${listColumns(header)}` });
-      continue;
-    }
-    index[field] = i;
-    taken.add(i);
-  }
+  const find = (names: readonly string[]) => match.find(names);
+  match.mapped(HR_FIELDS, mapping, (field, mapped, message, hint) => problems.push({ field, mapped, message, hint }));
 
   let convention: string | null = mapping.id !== undefined || mapping.manager !== undefined ? 'mapping' : null;
   if (index.id === undefined || index.manager === undefined) {
@@ -150,35 +132,82 @@ export function chooseColumns(header: readonly string[], mapping: ColumnMapping 
 
   for (const field of REQUIRED_FIELDS) {
     if (index[field] !== undefined || mapping[field] !== undefined) continue;
-    const data = header.some(looksLikeValue);
-    const usable = (h: string, i: number) => !data && !taken.has(i) && h.trim() !== '';
-    const guess = header.findIndex((h, i) => usable(h, i) && HINT_WORDS[field].test(normaliseHeader(h)));
-    const example = guess >= 0 ? header[guess]!.trim() : (header.find(usable)?.trim() ?? 'Column Name');
-    problems.push({
-      field,
-      message: `no column for ${field}, ${FIELD_MEANING[field]}`,
-      hint: `say which column it is${guess >= 0 ? `, e.g. if it is "${example}"` : ''}: columns: {${field}: ${yamlValue(example)}} in the scenario, or --columns ${field}=${JSON.stringify(example).replace(/^"(\S+)"$/, '$1')} (the file's columns: ${listColumns(header)})`,
-    });
+    problems.push({ field, ...match.missingColumn(field, FIELD_MEANING[field], HINT_WORDS[field], (f, v) => `columns: {${f}: ${v}}`, '--columns') });
   }
   return { index, convention, problems };
 }
 
 /** `id=Emp No,manager=Reports To` -> a mapping; unknown fields and malformed parts are returned as problems. */
 export function parseColumnsFlag(text: string): { mapping: ColumnMapping; problems: string[] } {
-  const mapping: ColumnMapping = {};
+  return parseColumnsText(text, HR_FIELDS, (name) => name.replace(/[-\s]/g, '_'));
+}
+
+/**
+ * Matching a file's header against a `columns:` mapping and known names, each column used once: shared by the HR
+ * export's columns and the collaboration network's (src/org/network-columns.ts).
+ */
+export class HeaderMatch<F extends string> {
+  readonly normal: string[];
+  readonly index: Partial<Record<F, number>> = {};
+  readonly taken = new Set<number>();
+
+  constructor(readonly header: readonly string[]) {
+    this.normal = header.map(normaliseHeader);
+  }
+
+  /** The first column not yet taken whose normalised name is one of `names`, in their order of preference. */
+  find(names: readonly string[]): number | undefined {
+    for (const name of names) {
+      const i = this.normal.findIndex((n, j) => n === name && !this.taken.has(j));
+      if (i >= 0) return i;
+    }
+    return undefined;
+  }
+
+  /** The fields the mapping names take their columns; `missing` hears of each named column the file lacks. */
+  mapped(fields: readonly F[], mapping: Partial<Record<F, string>>, missing: (field: F, given: string, message: string, hint: string) => void): void {
+    for (const field of fields) {
+      const given = mapping[field];
+      if (given === undefined) continue;
+      const i = this.normal.indexOf(normaliseHeader(given));
+      if (i < 0) {
+        missing(field, given, `the column "${given}" given for ${field} is not in the file`, `the file's columns are ${listColumns(this.header)}`);
+        continue;
+      }
+      this.index[field] = i;
+      this.taken.add(i);
+    }
+  }
+
+  /**
+   * The problem of a required field without a column: its meaning, and the mapping that would fix it, with the
+   * likeliest column (by `hintWords`) as the example; `mappingAt` is where the mapping goes (`columns:`).
+   */
+  missingColumn(field: F, meaning: string, hintWords: RegExp, mappingAt: (field: F, value: string) => string, flag: string): { message: string; hint: string } {
+    const header = this.header;
+    const data = header.some(looksLikeValue);
+    const usable = (h: string, i: number) => !data && !this.taken.has(i) && h.trim() !== '';
+    const guess = header.findIndex((h, i) => usable(h, i) && hintWords.test(normaliseHeader(h)));
+    const example = guess >= 0 ? header[guess]!.trim() : (header.find(usable)?.trim() ?? 'Column Name');
+    return {
+      message: `no column for ${field}, ${meaning}`,
+      hint: `say which column it is${guess >= 0 ? `, e.g. if it is "${example}"` : ''}: ${mappingAt(field, yamlValue(example))} in the scenario, or ${flag} ${field}=${JSON.stringify(example).replace(/^"(\S+)"$/, '$1')} (the file's columns: ${listColumns(header)})`,
+    };
+  }
+}
+
+/** `field=Column Name,field2=Other` (a --columns flag) -> a mapping; unknown fields and malformed parts are returned as problems. */
+export function parseColumnsText<F extends string>(text: string, fields: readonly F[], normaliseField: (name: string) => string = (name) => name): { mapping: Partial<Record<F, string>>; problems: string[] } {
+  const mapping: Partial<Record<F, string>> = {};
   const problems: string[] = [];
   for (const part of text.split(',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
-    const field = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase().replace(/[-\s]/g, '_');
+    const field = normaliseField((eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase());
     const column = eq < 0 ? '' : part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-    if (!(HR_FIELDS as readonly string[]).includes(field)) {
-      problems.push(`unknown field "${field}" (the fields are ${HR_FIELDS.join(', ')})`);
-    } else if (column === '') {
-      problems.push(`${field}: no column name after "=" (write ${field}=<column name>)`);
-    } else {
-      mapping[field as HrField] = column;
-    }
+    if (!(fields as readonly string[]).includes(field)) problems.push(`unknown field "${field}" (the fields are ${fields.join(', ')})`);
+    else if (column === '') problems.push(`${field}: no column name after "=" (write ${field}=<column name>)`);
+    else mapping[field as F] = column;
   }
   return { mapping, problems };
 }

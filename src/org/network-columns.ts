@@ -7,7 +7,7 @@
  * `employeeIdTarget`, `weeklyCollaborationTimeMinutes`) and plain edge lists (`source,target,weight`,
  * `from,to`). A `columns:` mapping under `network:` overrides the recognition field by field.
  */
-import { listColumns, looksLikeValue, normaliseHeader, yamlValue } from './columns.ts';
+import { HeaderMatch, parseColumnsText } from './columns.ts';
 
 export const NETWORK_FIELDS = ['source', 'target', 'weight'] as const;
 export type NetworkField = (typeof NETWORK_FIELDS)[number];
@@ -46,28 +46,11 @@ export interface NetworkColumnChoice {
 }
 
 export function chooseNetworkColumns(header: readonly string[], mapping: NetworkColumnMapping = {}): NetworkColumnChoice {
-  const normal = header.map(normaliseHeader);
-  const index: Partial<Record<NetworkField, number>> = {};
+  const match = new HeaderMatch<NetworkField>(header);
+  const { index, taken } = match;
   const problems: NetworkColumnChoice['problems'] = [];
-  const taken = new Set<number>();
-  const find = (names: readonly string[]): number | undefined => {
-    for (const name of names) {
-      const i = normal.findIndex((n, j) => n === name && !taken.has(j));
-      if (i >= 0) return i;
-    }
-    return undefined;
-  };
-  for (const field of NETWORK_FIELDS) {
-    const given = mapping[field];
-    if (given === undefined) continue;
-    const i = normal.indexOf(normaliseHeader(given));
-    if (i < 0) {
-      problems.push({ field, message: `the column "${given}" given for ${field} is not in the file`, hint: `the file's columns are ${listColumns(header)}` });
-      continue;
-    }
-    index[field] = i;
-    taken.add(i);
-  }
+  const find = (names: readonly string[]) => match.find(names);
+  match.mapped(NETWORK_FIELDS, mapping, (field, _given, message, hint) => problems.push({ field, message, hint }));
   let convention: string | null = mapping.source !== undefined || mapping.target !== undefined ? 'mapping' : null;
   if (index.source === undefined || index.target === undefined) {
     const family = PAIR_FAMILIES.find((f) => (index.source !== undefined || find(f.source) !== undefined) && (index.target !== undefined || find(f.target) !== undefined));
@@ -85,31 +68,12 @@ export function chooseNetworkColumns(header: readonly string[], mapping: Network
   }
   for (const field of ['source', 'target'] as const) {
     if (index[field] !== undefined || mapping[field] !== undefined) continue;
-    const data = header.some(looksLikeValue);
-    const usable = (h: string, i: number) => !data && !taken.has(i) && h.trim() !== '';
-    const guess = header.findIndex((h, i) => usable(h, i) && HINT_WORDS[field].test(normaliseHeader(h)));
-    const example = guess >= 0 ? header[guess]!.trim() : (header.find(usable)?.trim() ?? 'Column Name');
-    problems.push({
-      field,
-      message: `no column for ${field}, ${NETWORK_FIELD_MEANING[field]}`,
-      hint: `say which column it is${guess >= 0 ? `, e.g. if it is "${example}"` : ''}: network: {columns: {${field}: ${yamlValue(example)}}} in the scenario, or --network-columns ${field}=${JSON.stringify(example).replace(/^"(\S+)"$/, '$1')} (the file's columns: ${listColumns(header)})`,
-    });
+    problems.push({ field, ...match.missingColumn(field, NETWORK_FIELD_MEANING[field], HINT_WORDS[field], (f, v) => `network: {columns: {${f}: ${v}}}`, '--network-columns') });
   }
   return { index, convention, problems };
 }
 
 /** `source=From Person,target=To Person` -> a mapping; unknown fields and malformed parts are returned as problems. */
 export function parseNetworkColumnsFlag(text: string): { mapping: NetworkColumnMapping; problems: string[] } {
-  const mapping: NetworkColumnMapping = {};
-  const problems: string[] = [];
-  for (const part of text.split(',')) {
-    if (part.trim() === '') continue;
-    const eq = part.indexOf('=');
-    const field = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
-    const column = eq < 0 ? '' : part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-    if (!(NETWORK_FIELDS as readonly string[]).includes(field)) problems.push(`unknown field "${field}" (the fields are ${NETWORK_FIELDS.join(', ')})`);
-    else if (column === '') problems.push(`${field}: no column name after "=" (write ${field}=<column name>)`);
-    else mapping[field as NetworkField] = column;
-  }
-  return { mapping, problems };
+  return parseColumnsText(text, NETWORK_FIELDS);
 }
