@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOrganisation } from '../../src/model/organisation.ts';
-import { defaultParams } from '../../src/model/params.ts';
+import { defaultParams, validateParams } from '../../src/model/params.ts';
 import { generateHrExport } from '../../src/org/generate.ts';
 import { parseHrExport } from '../../src/org/hr.ts';
 import { paramsWithStructure, structureOf } from '../../src/org/structure.ts';
@@ -124,4 +124,13 @@ describe('structureOf: the model\'s teams from an HR export', () => {
       expect(() => buildOrganisation(paramsWithStructure(defaultParams(), s), 1)).not.toThrow();
     }
   });
+
+  it('a department of one person is the file\'s to have: the 2-people-per-department rule is for generated departments only', () => {
+    const hr = parseHrExport('ID,Boss ID,Department\nA,,Tax\nB,A,Legal\nC,B,Legal\n', 'hr.csv');
+    const params = paramsWithStructure(defaultParams(), structureOf(hr));
+    expect(params.organisation).toMatchObject({ employees: 3, departments: 2 });
+    expect(() => validateParams(params)).not.toThrow();
+    expect(() => validateParams({ ...params, organisation: { ...params.organisation, structure: undefined } })).toThrow(/each department needs at least 2 people/);
+  });
 });
+
