@@ -168,7 +168,7 @@ export function buildOrganisation(params: ModelParams, seed: number): Organisati
   };
 }
 
-/** Each employee's group from run-length codes [group, count, ...] (params.ts EmployeeGroups). */
+/** Each employee's group from run-length codes [group, count, ...] (src/model/structure.ts EmployeeGroups). */
 function decodeRuns(runs: readonly number[], n: number): Int32Array {
   const out = new Int32Array(n);
   for (let k = 0, i = 0; k + 1 < runs.length; k += 2) out.fill(runs[k]!, i, (i += runs[k + 1]!));

@@ -9,6 +9,7 @@
  * (an e-mail address, an employee number); only group values (department, team, location, level, function)
  * are shown.
  */
+import { ProblemCaps } from './problem-caps.ts';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { ScenarioError, type Diagnostic } from '../scenarios/errors.ts';
@@ -111,7 +112,7 @@ const KIND_TEXT: Record<string, string> = {
 export function parseHrExport(text: string, file: string, options: HrOptions = {}): HrExport {
   const maxPerKind = options.maxPerKind ?? 20;
   const problems: Diagnostic[] = [];
-  const counts = new Map<string, { shown: number; more: number; firstMore: number }>();
+  const caps = new ProblemCaps(file, maxPerKind, KIND_TEXT);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { info: true, skip_empty_lines: true, bom: true, comment: '#', comment_no_infix: true, relax_column_count: true }) as unknown as typeof records;
@@ -144,13 +145,7 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
 
   /** A problem at a row's field; `kind` caps how many of one kind are listed one by one. */
   const problem = (kind: string, line: number, field: HrField | null, message: string, hint: string) => {
-    const count = counts.get(kind) ?? { shown: 0, more: 0, firstMore: 0 };
-    counts.set(kind, count);
-    if (count.shown >= maxPerKind) {
-      if (count.more++ === 0) count.firstMore = line;
-      return;
-    }
-    count.shown++;
+    if (!caps.admit(kind, line)) return;
     const col = field === null ? 1 : columnOf(textOf(line), index[field] ?? 0);
     problems.push({ file, line, col, path: field === null ? '' : columnName(field), message, hint });
   };
@@ -304,10 +299,7 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
     }
   }
 
-  for (const [kind, count] of counts) {
-    if (count.more === 0) continue;
-    problems.push({ file, line: count.firstMore, col: 1, path: '', message: `and ${count.more} more line${count.more === 1 ? '' : 's'} with ${KIND_TEXT[kind]}`, hint: `only the first ${maxPerKind} of each kind of problem are listed one by one` });
-  }
+  problems.push(...caps.summaries());
   if (problems.length > 0) throw new ScenarioError(problems);
 
   // Pseudonyms, then the canonical order: depth first from the top, reports in order of pseudonym.

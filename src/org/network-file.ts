@@ -8,6 +8,7 @@
  * Rows are kept as they are (a pair may come several times, in either direction: a weekly edge list repeats
  * it every week); src/org/ties.ts merges them.
  */
+import { ProblemCaps } from './problem-caps.ts';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { ScenarioError, type Diagnostic } from '../scenarios/errors.ts';
@@ -54,7 +55,7 @@ export async function readNetworkFile(file: string, hr: Hr, options: NetworkOpti
 export function parseNetworkFile(text: string, file: string, hr: Hr, options: NetworkOptions = {}): NetworkFile {
   const maxPerKind = options.maxPerKind ?? 20;
   const problems: Diagnostic[] = [];
-  const counts = new Map<string, { shown: number; more: number; firstMore: number }>();
+  const caps = new ProblemCaps(file, maxPerKind, KIND_TEXT);
   // The header first, then every row, each with its line number: the file may hold millions of rows, so none is kept.
   let header: string[] | null = null;
   let headerLine = 0;
@@ -75,13 +76,7 @@ export function parseNetworkFile(text: string, file: string, hr: Hr, options: Ne
 
   const columnName = (field: NetworkField) => (index[field] === undefined ? field : header![index[field]]!);
   const problem = (kind: string, line: number, field: NetworkField | null, message: string, hint: string) => {
-    const count = counts.get(kind) ?? { shown: 0, more: 0, firstMore: 0 };
-    counts.set(kind, count);
-    if (count.shown >= maxPerKind) {
-      if (count.more++ === 0) count.firstMore = line;
-      return;
-    }
-    count.shown++;
+    if (!caps.admit(kind, line)) return;
     const col = field === null ? 1 : columnOf(textOf(line), index[field] ?? 0);
     problems.push({ file, line, col, path: field === null ? '' : columnName(field), message, hint });
   };
@@ -169,13 +164,10 @@ export function parseNetworkFile(text: string, file: string, hr: Hr, options: Ne
     throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: `start with a header line such as ${HEADER_EXAMPLE}, then one line per tie` }]);
   }
   if (rows === 0) problems.push({ file, line: headerLine, col: 1, path: '', message: 'no ties after the header', hint: 'add one line per tie below the header: the ids of two people of the HR file, and a weight if the file has one' });
-  if (readable && rows > 0 && linked === 0 && counts.has('unknown')) {
+  if (readable && rows > 0 && linked === 0 && caps.has('unknown')) {
     problems.unshift({ file, line: headerLine, col: 1, path: '', message: `none of the ids in this file is an id of the HR file (${hr.file})`, hint: 'both files must name people the same way: PersonId in both, or e-mail addresses in both, written alike (ids are matched exactly)' });
   }
-  for (const [kind, count] of counts) {
-    if (count.more === 0) continue;
-    problems.push({ file, line: count.firstMore, col: 1, path: '', message: `and ${count.more} more line${count.more === 1 ? '' : 's'} with ${KIND_TEXT[kind]}`, hint: `only the first ${maxPerKind} of each kind of problem are listed one by one` });
-  }
+  problems.push(...caps.summaries());
   if (problems.length > 0) throw new ScenarioError(problems);
 
   const names: string[] = header;

@@ -71,7 +71,7 @@ function employeeOrder(people: HrExport['people'], managers: number[], leads: (i
   return managers.flatMap((m) => [m, ...reportsOf.get(m)!]);
 }
 
-/** Each employee's group, run-length coded (params.ts EmployeeGroups), groups numbered by name; blank: none (-1). */
+/** Each employee's group, run-length coded (src/model/structure.ts EmployeeGroups), groups numbered by name; blank: none (-1). */
 function groupsOf(values: (string | null)[]): EmployeeGroups {
   const names = [...new Set(values.filter((v): v is string => v !== null && v !== ''))].sort();
   const index = new Map(names.map((name, k) => [name, k]));
