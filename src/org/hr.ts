@@ -67,18 +67,11 @@ export async function readHrExport(file: string, options: HrOptions = {}): Promi
   return parseHrExport(await readFile(file, 'utf8'), file, options);
 }
 
-interface Row {
-  line: number;
+/** A row as read: a person's fields as HrPerson has them, but ids as written, not yet linked or pseudonymised. */
+interface Row extends Omit<HrPerson, 'key' | 'manager'> {
   /** As written (not trimmed: ids that differ only by spaces are a problem to report, not to hide). */
   id: string;
   manager: string;
-  department: string;
-  team: string | null;
-  location: string | null;
-  level: string | null;
-  function: string | null;
-  frontLine: boolean | null;
-  hireDate: string | null;
   effectiveDate: string | null;
   /** False when a value of the row could not be read: it is left out of the checks across rows that would only repeat it. */
   readable: boolean;
