@@ -16,7 +16,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenarios/load.ts';
-import { PartialSummaries } from '../src/runner/aggregate.ts';
+import { Aggregate, PartialSummaries } from '../src/runner/aggregate.ts';
 import { planBatches, runBatch } from '../src/runner/batch.ts';
 import { experimentKey } from '../src/runner/execute.ts';
 
@@ -62,7 +62,8 @@ async function child(): Promise<void> {
   const work = (start: number, end: number): void => {
     const partial = new PartialSummaries(experiment, key);
     for (const task of planBatches(start, end, 2)) partial.fold(runBatch(experiment, task));
-    if (partial.take()?.rollouts !== end - start) throw new Error('bench child folded the wrong number of rollouts');
+    const taken = partial.take();
+    if (!taken || Aggregate.packedRollouts(taken) !== end - start) throw new Error('bench child folded the wrong number of rollouts');
   };
   // The same warm-up as a pool's worker (bench/runner.ts).
   work(100_000, 100_008);

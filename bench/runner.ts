@@ -89,7 +89,7 @@ async function poolSeconds(runner: PoolRunner, experiment: Experiment): Promise<
     while (next < tasks.length) await runner.run(tasks[next++]!);
   };
   await Promise.all(Array.from({ length: runner.workers * 2 }, lane));
-  for (const part of await runner.collect()) aggregate.merge(part);
+  for (const part of await runner.collect()) aggregate.mergePacked(part);
   if (aggregate.rollouts !== ROLLOUTS) throw new Error(`bench folded ${aggregate.rollouts} rollouts, expected ${ROLLOUTS}`);
   return (performance.now() - t0) / 1000;
 }

@@ -147,6 +147,46 @@ export class Aggregate {
     });
   }
 
+  /**
+   * Everything folded, as one flat array (SketchBank.pack): what a worker hands over at a collect, moved
+   * rather than cloned. Only mergePacked of the same experiment in the same process reads it; partial
+   * result files and checkpoints keep the versioned JSON.
+   */
+  pack(): Float64Array {
+    const banks = [this.series, ...this.banks];
+    const counts = this.forced.length + 3 * this.pairs.length;
+    const out = new Float64Array(1 + counts + banks.reduce((sum, bank) => sum + bank.packedLength(), 0));
+    let at = 0;
+    out[at++] = this.rollouts;
+    for (const count of this.forced) out[at++] = count;
+    for (const p of this.pairs) {
+      out[at++] = p.wins;
+      out[at++] = p.losses;
+      out[at++] = p.ties;
+    }
+    for (const bank of banks) at = bank.pack(out, at);
+    return out;
+  }
+
+  /** Rollouts in what `pack` gave. */
+  static packedRollouts(packed: Float64Array): number {
+    return packed[0]!;
+  }
+
+  /** Adds what `pack` gave (the same as merging its toJSON). */
+  mergePacked(packed: Float64Array): void {
+    let at = 0;
+    this.rollouts += packed[at++]!;
+    for (let i = 0; i < this.forced.length; i++) this.forced[i]! += packed[at++]!;
+    for (const p of this.pairs) {
+      p.wins += packed[at++]!;
+      p.losses += packed[at++]!;
+      p.ties += packed[at++]!;
+    }
+    for (const bank of [this.series, ...this.banks]) at = bank.mergePacked(packed, at);
+    if (at !== packed.length) throw new Error(`packed summaries of ${packed.length} numbers, read ${at}`);
+  }
+
   toJSON(): AggregateJSON {
     return {
       format: PARTIAL_FORMAT,
@@ -221,10 +261,10 @@ export class PartialSummaries {
     (this.partial ??= new Aggregate(this.experiment, this.experimentKey)).addBatch(packed);
   }
 
-  /** What was folded since the last take (null if nothing), and a fresh start. */
-  take(): AggregateJSON | null {
-    const json = this.partial?.toJSON() ?? null;
+  /** What was folded since the last take (Aggregate.pack; null if nothing), and a fresh start. */
+  take(): Float64Array | null {
+    const packed = this.partial?.pack() ?? null;
     this.partial = null;
-    return json;
+    return packed;
   }
 }

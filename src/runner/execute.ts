@@ -228,9 +228,9 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     // A worker thread that died took its partial summaries with it: never count batches that are not in them.
     let expected = 0;
     for (const index of uncollected.keys()) expected += tasks[index]!.end - tasks[index]!.start;
-    const received = parts.reduce((sum, part) => sum + part.rollouts, 0);
+    const received = parts.reduce((sum, part) => sum + Aggregate.packedRollouts(part), 0);
     if (received !== expected) throw new Error(`the workers handed over summaries of ${received} rollouts, expected ${expected}: a worker was lost`);
-    for (const part of parts) aggregate.merge(part);
+    for (const part of parts) aggregate.mergePacked(part);
     for (const index of uncollected.keys()) completed.add(index);
     uncollected.clear();
     uncollectedBytes = 0;

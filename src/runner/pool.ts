@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Experiment } from '../scenarios/experiment.ts';
-import { PartialSummaries, type AggregateJSON } from './aggregate.ts';
+import { PartialSummaries } from './aggregate.ts';
 import { WORK_CLOCK, runBatch, tick, type BatchTask } from './batch.ts';
 import { WorkClock } from './clock.ts';
 import type { RunnerWorkerData, WorkerTask } from './worker.ts';
@@ -26,9 +26,9 @@ export interface BatchRunner {
   run(task: BatchTask): Promise<Float64Array>;
   /**
    * The partial summaries of every batch whose run() has resolved since the last collect
-   * (runners made with `fold` only). Call it with no batch in flight.
+   * (runners made with `fold` only), each as Aggregate.pack gives it. Call it with no batch in flight.
    */
-  collect(): Promise<AggregateJSON[]>;
+  collect(): Promise<Float64Array[]>;
   /** Rollouts finished so far, including those of batches still running. */
   progress(): number;
   /** Waits for nothing more and lets the process exit. */
@@ -67,9 +67,9 @@ export class SequentialRunner implements BatchRunner {
     return packed;
   }
 
-  async collect(): Promise<AggregateJSON[]> {
-    const json = this.partial?.take();
-    return json ? [json] : [];
+  async collect(): Promise<Float64Array[]> {
+    const packed = this.partial?.take();
+    return packed ? [packed] : [];
   }
 
   progress(): number {
@@ -118,7 +118,7 @@ export function workerPool<Task, Result>(worker: URL, workers: number, workerDat
 export class PoolRunner implements BatchRunner {
   readonly kind = 'pool';
   readonly workers: number;
-  private readonly pool: Piscina<WorkerTask, Float64Array | AggregateJSON | null>;
+  private readonly pool: Piscina<WorkerTask, Float64Array | null>;
   private readonly counter: Int32Array;
 
   constructor(experiment: Experiment, workers: number, options: RunnerOptions = {}) {
@@ -136,11 +136,11 @@ export class PoolRunner implements BatchRunner {
     return this.pool.run(task) as Promise<Float64Array>;
   }
 
-  async collect(): Promise<AggregateJSON[]> {
+  async collect(): Promise<Float64Array[]> {
     // One collect task per worker; the barrier (worker.ts) makes each worker take exactly one.
     const barrier = new SharedArrayBuffer(4);
     const parts = await Promise.all(Array.from({ length: this.workers }, () => this.pool.run({ kind: 'collect', workers: this.workers, barrier })));
-    return parts.filter((p): p is AggregateJSON => p !== null);
+    return parts.filter((p): p is Float64Array => p !== null);
   }
 
   progress(): number {

@@ -424,10 +424,7 @@ export class SketchBank {
   private regionJSON(region: number): [number, number[]] {
     const r = region * 3;
     const at = this.regions[r]!;
-    let a = 0;
-    let b = this.regions[r + 1]!;
-    while (a < b && this.arena[at + a] === 0) a++;
-    while (b > a && this.arena[at + b - 1] === 0) b--;
+    const [a, b] = this.liveRange(r);
     return [this.regions[r + 2]! + a, Array.from(this.arena.subarray(at + a, at + b))];
   }
 
@@ -468,6 +465,102 @@ export class SketchBank {
       const [offset, counts] = sides[side]!;
       for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) this.addToBucket(2 * c + side, offset + i, counts[i]!);
     }
+  }
+
+  /**
+   * Numbers `pack` writes: the whole bank as one flat array, so a worker hands its summaries over by moving
+   * one buffer (no per-sketch objects to build, clone and walk).
+   */
+  packedLength(): number {
+    this.flush();
+    let length = 2 + this.scalars.length + 2 * this.regions.length / 3;
+    for (let r = 0; r < this.regions.length; r += 3) {
+      const [a, b] = this.liveRange(r);
+      length += b - a;
+    }
+    for (const p of this.partials.values()) length += 2 + p.length;
+    return length;
+  }
+
+  /**
+   * Writes the bank at out[at]: size, the cells' scalars, each region as [first index, length, counts]
+   * (zeros at the ends dropped), then the partial sums as [count, (cell, length, partials)...].
+   * Returns where it ended. mergePacked reads it; a bank of the same kinds only.
+   */
+  pack(out: Float64Array, at: number): number {
+    this.flush();
+    out[at++] = this.size;
+    out.set(this.scalars, at);
+    at += this.scalars.length;
+    const regions = this.regions;
+    for (let r = 0; r < regions.length; r += 3) {
+      const [a, b] = this.liveRange(r);
+      out[at++] = regions[r + 2]! + a;
+      out[at++] = b - a;
+      out.set(this.arena.subarray(regions[r]! + a, regions[r]! + b), at);
+      at += b - a;
+    }
+    out[at++] = this.partials.size;
+    for (const [c, p] of this.partials) {
+      out[at++] = c;
+      out[at++] = p.length;
+      for (const x of p) out[at++] = x;
+    }
+    return at;
+  }
+
+  /** Adds a bank written by `pack` at src[at], as merge does cell by cell; returns where it ended. */
+  mergePacked(src: Float64Array, at: number): number {
+    if (src[at] !== this.size) throw new Error(`cannot merge a packed bank of ${src[at]} cells into one of ${this.size}`);
+    this.flush();
+    at++;
+    const s = this.scalars;
+    const scalarsAt = at;
+    at += s.length;
+    // A cell's sum: its partials if it has them (listed after the regions), else its fast-path total.
+    let partialsAt = at;
+    for (let r = 0; r < this.regions.length; r += 3) partialsAt += 2 + src[partialsAt + 1]!;
+    const partials = new Map<number, number>();
+    for (let k = 0, q = partialsAt + 1; k < src[partialsAt]!; k++, q += 2 + src[q + 1]!) partials.set(src[q]!, q);
+    for (let c = 0; c < this.size; c++) {
+      const o = scalarsAt + c * SCALARS;
+      const t = c * SCALARS;
+      s[t + N]! += src[o + N]!;
+      s[t + NAN]! += src[o + NAN]!;
+      if (src[o + N]! > 0) {
+        if (src[o + MIN]! < s[t + MIN]!) s[t + MIN] = src[o + MIN]!;
+        if (src[o + MAX]! > s[t + MAX]!) s[t + MAX] = src[o + MAX]!;
+      }
+      const q = partials.get(c);
+      if (q === undefined) this.addToSum(c, src[o + TOTAL]!);
+      else for (let k = 0; k < src[q + 1]!; k++) this.addToSum(c, src[q + 2 + k]!);
+      s[t + ZERO]! += src[o + ZERO]!;
+    }
+    for (let region = 0; region < 2 * this.size; region++) {
+      const first = src[at]!;
+      const length = src[at + 1]!;
+      at += 2;
+      if (length > 0) {
+        // Room for the whole range at once: growing bucket by bucket would move the region several times.
+        this.addToBucket(region, first, src[at]!);
+        this.addToBucket(region, first + length - 1, length > 1 ? src[at + length - 1]! : 0);
+        for (let i = 1; i < length - 1; i++) if (src[at + i] !== 0) this.addToBucket(region, first + i, src[at + i]!);
+      }
+      at += length;
+    }
+    at++;
+    for (let k = 0; k < src[partialsAt]!; k++) at += 2 + src[at + 1]!;
+    return at;
+  }
+
+  /** Region r's (an index into regions) live slots [a, b), zeros at both ends dropped, as regionJSON. */
+  private liveRange(r: number): [number, number] {
+    const at = this.regions[r]!;
+    let a = 0;
+    let b = this.regions[r + 1]!;
+    while (a < b && this.arena[at + a] === 0) a++;
+    while (b > a && this.arena[at + b - 1] === 0) b--;
+    return [a, b];
   }
 
   count(c: number): number {

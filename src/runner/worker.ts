@@ -5,11 +5,11 @@
  * When the run folds summaries in the workers (`fold`), each worker also folds
  * its batches into a partial Aggregate of its own, so the main thread does not
  * fold every week of every rollout on a core the workers need. A `collect`
- * task hands the partial over and starts a new one; the main thread sends one
+ * task hands the partial over (Aggregate.pack: one flat array, moved) and starts a new one; the main thread sends one
  * to every worker at once, and a barrier keeps any worker from taking two.
  */
 import { move, workerData } from 'piscina';
-import { PartialSummaries, type AggregateJSON } from './aggregate.ts';
+import { PartialSummaries } from './aggregate.ts';
 import { WORK_CLOCK, runBatch, tick, type BatchTask } from './batch.ts';
 import { WorkClock } from './clock.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
@@ -43,7 +43,7 @@ const progress = new Int32Array(data.progress);
 const partial = data.fold ? new PartialSummaries(data.experiment, data.experimentKey) : null;
 const clock = data.clock ? WorkClock.claim(data.clock) : undefined;
 
-export default function runTask(task: WorkerTask): Float64Array | AggregateJSON | null {
+export default function runTask(task: WorkerTask): Float64Array | null {
   if ('kind' in task) return collect(task);
   const packed = runBatch(data.experiment, task, progress, clock);
   const t = clock ? performance.now() : 0;
@@ -52,7 +52,7 @@ export default function runTask(task: WorkerTask): Float64Array | AggregateJSON 
   return move(packed) as unknown as Float64Array;
 }
 
-function collect(task: CollectTask): AggregateJSON | null {
+function collect(task: CollectTask): Float64Array | null {
   const arrived = new Int32Array(task.barrier);
   Atomics.add(arrived, 0, 1);
   Atomics.notify(arrived, 0);
@@ -63,5 +63,6 @@ function collect(task: CollectTask): AggregateJSON | null {
     if (Date.now() > deadline) throw new Error(`collecting partial summaries: only ${count} of ${task.workers} workers answered`);
     Atomics.wait(arrived, 0, count, 1000);
   }
-  return partial?.take() ?? null;
+  const packed = partial?.take();
+  return packed ? (move(packed) as unknown as Float64Array) : null;
 }

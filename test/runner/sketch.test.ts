@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quantileSorted } from 'simple-statistics';
 import { createRandom, normal } from '../../src/model/index.ts';
-import { addPartial, exactTotal, Sketch, type SketchKind } from '../../src/runner/sketch.ts';
+import { addPartial, exactTotal, Sketch, SketchBank, type SketchKind } from '../../src/runner/sketch.ts';
 import { LOG_ALPHA, QUANTA, SHARE_WIDTH } from '../../src/runner/metrics.ts';
 
 const QS = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1];
@@ -90,6 +90,43 @@ describe('quantile sketches', () => {
       for (const q of QS) expect(merged.quantile(q)).toBe(whole.quantile(q));
       expect(Sketch.fromJSON(JSON.parse(JSON.stringify(whole.toJSON()))).mean()).toBe(whole.mean());
     }
+  });
+
+  it('hand a whole bank over packed (what a worker moves) with the same content as its sketches as JSON', () => {
+    const kinds: SketchKind[] = [
+      { type: 'log', alpha: LOG_ALPHA, quantum: 2 ** -40 },
+      { type: 'linear', width: SHARE_WIDTH, quantum: QUANTA.share },
+      { type: 'linear', width: 1, quantum: 1 },
+      { type: 'log', alpha: LOG_ALPHA, quantum: QUANTA.money },
+    ];
+    // Cells with negatives, zeros, NaN ("never"), one empty cell, and sums past the fast path (partials).
+    const filled = (seed: number, rows: number, cells: number[]): SketchBank => {
+      const random = createRandom(seed);
+      const bank = new SketchBank(kinds, 64);
+      const draw = (c: number): number => {
+        if (c === 3) return NaN;
+        if (c === 0) return random() < 0.1 ? 2 ** 20 * (random() < 0.5 ? 1 : -1) : normal(random) * 1e3;
+        if (c === 1) return random();
+        return random() < 0.2 ? NaN : Math.round(50 * random()) - 10;
+      };
+      for (let r = 0; r < rows; r++) for (const c of cells) bank.add(c, draw(c));
+      return bank;
+    };
+    const other = filled(9, 2000, [0, 1, 2, 3]);
+    const viaJson = filled(10, 50, [0, 1, 2]);
+    const viaPacked = filled(10, 50, [0, 1, 2]);
+    for (let c = 0; c < kinds.length; c++) viaJson.merge(c, other.toJSON(c));
+    const packed = new Float64Array(other.packedLength() + 2);
+    expect(other.pack(packed, 1)).toBe(packed.length - 1);
+    expect(viaPacked.mergePacked(packed, 1)).toBe(packed.length - 1);
+    expect(other.toJSON(0).sum.length).toBeGreaterThan(1);
+    for (let c = 0; c < kinds.length; c++) {
+      expect(viaPacked.toJSON(c)).toEqual(viaJson.toJSON(c));
+      expect(viaPacked.sum(c)).toBe(viaJson.sum(c));
+    }
+    expect(viaPacked.count(3)).toBe(0);
+    expect(viaPacked.nanCount(3)).toBe(2000);
+    expect(() => new SketchBank(kinds.slice(1)).mergePacked(packed, 1)).toThrow(/cells/);
   });
 
   it('compute the mean of values rounded to the quantum exactly', () => {
