@@ -141,19 +141,28 @@ function scatterEdges(edges: EdgeList, counts: Int32Array): Int32Array {
   return raw;
 }
 
-/** Drops repeated contacts in place (a marker array spots them), fills offsets, returns the tie ends kept. */
-function compactRepeats(n: number, counts: Int32Array, raw: Int32Array, offsets: Int32Array): number {
+/**
+ * Drops repeated contacts in place (a marker array spots them) and puts each list's same-department contacts
+ * first (order otherwise kept), in one pass; fills offsets and crossStart, returns the tie ends kept.
+ */
+function compactAndSplit(n: number, counts: Int32Array, raw: Int32Array, offsets: Int32Array, crossStart: Int32Array, department: Uint16Array): number {
   const seenBy = new Int32Array(n).fill(-1);
+  const cross = new Int32Array(n);
   let write = 0;
   for (let i = 0; i < n; i++) {
     offsets[i] = write;
+    const own = department[i]!;
+    let crossing = 0;
     // Compacting in place is safe: write never passes the read position.
     for (let k = counts[i]!; k < counts[i + 1]!; k++) {
       const j = raw[k]!;
       if (seenBy[j] === i) continue;
       seenBy[j] = i;
-      raw[write++] = j;
+      if (department[j] === own) raw[write++] = j;
+      else cross[crossing++] = j;
     }
+    crossStart[i] = write;
+    for (let c = 0; c < crossing; c++) raw[write++] = cross[c]!;
   }
   offsets[n] = write;
   return write;
@@ -277,23 +286,26 @@ export class AliasTable {
     let total = 0;
     for (let k = 0; k < size; k++) total += weight[subset ? subset[k]! : k]!;
     const scaled = new Float64Array(size);
-    const small: number[] = [];
-    const large: number[] = [];
+    // Two stacks of indices (Vose): small from the front of `stacks`, large from its back.
+    const stacks = new Int32Array(size);
+    let small = 0;
+    let large = size;
     for (let k = 0; k < size; k++) {
       scaled[k] = (weight[subset ? subset[k]! : k]! * size) / total;
-      (scaled[k]! < 1 ? small : large).push(k);
+      if (scaled[k]! < 1) stacks[small++] = k;
+      else stacks[--large] = k;
     }
-    while (small.length > 0 && large.length > 0) {
-      const s = small.pop()!;
-      const l = large[large.length - 1]!;
+    while (small > 0 && large < size) {
+      const s = stacks[--small]!;
+      const l = stacks[large]!;
       this.probability[s] = scaled[s]!;
       this.alias[s] = l;
       scaled[l] = scaled[l]! + scaled[s]! - 1;
-      if (scaled[l]! < 1) small.push(large.pop()!);
+      if (scaled[l]! < 1) stacks[small++] = stacks[large++]!;
     }
     // What is left is 1 up to rounding.
-    for (const k of large) this.probability[k] = 1;
-    for (const k of small) this.probability[k] = 1;
+    for (let k = large; k < size; k++) this.probability[stacks[k]!] = 1;
+    for (let k = 0; k < small; k++) this.probability[stacks[k]!] = 1;
   }
 
   /** An index drawn from one uniform number u in [0, 1). */
@@ -331,9 +343,8 @@ export function toCsr(n: number, edges: EdgeList, department: Uint16Array): Netw
   const counts = degreeOffsets(n, edges);
   const raw = scatterEdges(edges, counts);
   const offsets = new Int32Array(n + 1);
-  const write = compactRepeats(n, counts, raw, offsets);
-  const neighbours = raw.slice(0, write);
-  const crossStart = splitByDepartment(n, offsets, neighbours, department);
+  const crossStart = new Int32Array(n);
+  const neighbours = raw.slice(0, compactAndSplit(n, counts, raw, offsets, crossStart, department));
   return {
     complete: false, employees: n, offsets, neighbours, crossStart,
     degree: (i: number) => offsets[i + 1]! - offsets[i]!,

@@ -232,20 +232,29 @@ function buildCommunities(params: ModelParams, random: Random, department: Uint1
   }
   const popularity = new AliasTable(Float64Array.from({ length: communities }, (_, c) => 1 / (c + 1)), null);
 
-  const memberCommunitiesList: number[] = [];
   const mean = params.organisation.communityMemberships;
+  // Each employee's communities, in increasing order, one after the other (no array per employee).
+  let list = new Int32Array(Math.max(16, Math.ceil(2 * n * mean)));
+  let length = 0;
   for (let i = 0; i < n; i++) {
     const k = Math.min(communities, poisson(random, mean));
-    const chosen: number[] = [];
-    for (let tries = 0; chosen.length < k && tries < 10 * k; tries++) {
-      const c = popularity.sample(random());
-      if (!chosen.includes(c)) chosen.push(c);
+    if (length + k > list.length) {
+      const grown = new Int32Array(2 * (length + k));
+      grown.set(list.subarray(0, length));
+      list = grown;
     }
-    chosen.sort((a, b) => a - b);
-    memberCommunitiesList.push(...chosen);
-    memberStart[i + 1] = memberStart[i]! + chosen.length;
+    const first = length;
+    for (let tries = 0; length - first < k && tries < 10 * k; tries++) {
+      const c = popularity.sample(random());
+      let at = length;
+      while (at > first && list[at - 1]! > c) at--;
+      if (at > first && list[at - 1] === c) continue;
+      list.copyWithin(at + 1, at, length++);
+      list[at] = c;
+    }
+    memberStart[i + 1] = length;
   }
-  const memberCommunities = Int32Array.from(memberCommunitiesList);
+  const memberCommunities = list.slice(0, length);
   const communityStart = new Int32Array(communities + 1);
   for (const c of memberCommunities) communityStart[c + 1]! += 1;
   for (let c = 0; c < communities; c++) communityStart[c + 1]! += communityStart[c]!;

@@ -9,7 +9,8 @@ import seedrandom from 'seedrandom';
 export type Random = () => number;
 
 export function createRandom(seed: number | string): Random {
-  return seedrandom.xor4096(String(seed)) as unknown as Random;
+  const generator = new Xor4096(seed);
+  return () => generator.next();
 }
 
 /**
