@@ -168,6 +168,14 @@ export class Aggregate {
     return out;
   }
 
+  /** Back to nothing folded, keeping the summaries' bucket ranges (SketchBank.clear). */
+  clear(): void {
+    this.rollouts = 0;
+    this.forced.fill(0);
+    for (const p of this.pairs) p.wins = p.losses = p.ties = 0;
+    for (const bank of [this.series, ...this.banks]) bank.clear();
+  }
+
   /** Rollouts in what `pack` gave. */
   static packedRollouts(packed: Float64Array): number {
     return packed[0]!;
@@ -263,8 +271,9 @@ export class PartialSummaries {
 
   /** What was folded since the last take (Aggregate.pack; null if nothing), and a fresh start. */
   take(): Float64Array | null {
-    const packed = this.partial?.pack() ?? null;
-    this.partial = null;
+    if (!this.partial || this.partial.rollouts === 0) return null;
+    const packed = this.partial.pack();
+    this.partial.clear();
     return packed;
   }
 }

@@ -425,7 +425,8 @@ export class SketchBank {
     const r = region * 3;
     const at = this.regions[r]!;
     const [a, b] = this.liveRange(r);
-    return [this.regions[r + 2]! + a, Array.from(this.arena.subarray(at + a, at + b))];
+    // An empty range reads as a region never used (a cleared bank keeps its ranges).
+    return a === b ? [0, []] : [this.regions[r + 2]! + a, Array.from(this.arena.subarray(at + a, at + b))];
   }
 
   /** Cell c as Sketch.toJSON gives it. */
@@ -551,6 +552,23 @@ export class SketchBank {
     at++;
     for (let k = 0; k < src[partialsAt]!; k++) at += 2 + src[at + 1]!;
     return at;
+  }
+
+  /**
+   * Empties every cell but keeps each cell's bucket range: a worker's partial summaries start again after
+   * each collect, and growing every range again from nothing (moving and compacting the arena) cost a
+   * third of the folding.
+   */
+  clear(): void {
+    this.pendingRows = 0;
+    this.partials.clear();
+    const s = this.scalars;
+    s.fill(0);
+    for (let c = 0; c < this.size; c++) {
+      s[c * SCALARS + MIN] = Infinity;
+      s[c * SCALARS + MAX] = -Infinity;
+    }
+    this.arena.fill(0, 0, this.arenaUsed);
   }
 
   /** Region r's (an index into regions) live slots [a, b), zeros at both ends dropped, as regionJSON. */

@@ -92,7 +92,7 @@ describe('quantile sketches', () => {
     }
   });
 
-  it('hand a whole bank over packed (what a worker moves) with the same content as its sketches as JSON', () => {
+  it('hand a whole bank over packed (what a worker moves) with the same content as its sketches as JSON, and start again empty after clear', () => {
     const kinds: SketchKind[] = [
       { type: 'log', alpha: LOG_ALPHA, quantum: 2 ** -40 },
       { type: 'linear', width: SHARE_WIDTH, quantum: QUANTA.share },
@@ -127,6 +127,18 @@ describe('quantile sketches', () => {
     expect(viaPacked.count(3)).toBe(0);
     expect(viaPacked.nanCount(3)).toBe(2000);
     expect(() => new SketchBank(kinds.slice(1)).mergePacked(packed, 1)).toThrow(/cells/);
+
+    // Cleared (as a worker's partial after a collect) and filled again, a bank holds what a new one would.
+    const reused = filled(11, 300, [0, 1, 2, 3]);
+    reused.clear();
+    const again = filled(12, 40, [1, 2]);
+    const fresh = filled(12, 40, [1, 2]);
+    const refill = new Float64Array(again.packedLength());
+    again.pack(refill, 0);
+    reused.mergePacked(refill, 0);
+    for (let c = 0; c < kinds.length; c++) expect(reused.toJSON(c)).toEqual(fresh.toJSON(c));
+    expect(reused.count(0)).toBe(0);
+    expect(reused.sum(0)).toBe(0);
   });
 
   it('compute the mean of values rounded to the quantum exactly', () => {
