@@ -26,6 +26,11 @@
  *   `default_agent_steps_per_s` times) inside that run, summed over the worker
  *   threads and divided by their number: the time the same rollouts' stepping
  *   alone takes on the same cores, at the same moment.
+ * - default_organisation_seconds, default_setup_seconds, default_fold_seconds: in that run, a
+ *   worker's time (mean over the threads) building each rollout's organisation, setting up each
+ *   strategy's simulation, and folding its batches into summaries;
+ * - default_collect_seconds, default_report_seconds: the main thread's time collecting the workers'
+ *   summaries, and drawing the report;
  * - default_cli_seconds: `node bin/uptake.js run scenarios/default.yaml --quiet`,
  *   a new process, start-up included.
  *
@@ -60,6 +65,11 @@ export interface RunnerBench {
   default_comparison_seconds: number;
   default_stepping_seconds: number;
   default_comparison_vs_stepping: number;
+  default_organisation_seconds: number;
+  default_setup_seconds: number;
+  default_fold_seconds: number;
+  default_collect_seconds: number;
+  default_report_seconds: number;
   default_cli_seconds: number;
 }
 
@@ -130,7 +140,7 @@ export async function efficiencies(experiment: Experiment, log: (line: string) =
 }
 
 /** The default comparison in this process, timed phase by phase. */
-async function defaultComparison(dir: string, log: (line: string) => void): Promise<Pick<RunnerBench, 'default_comparison_seconds' | 'default_stepping_seconds' | 'default_comparison_vs_stepping'>> {
+async function defaultComparison(dir: string, log: (line: string) => void): Promise<Omit<RunnerBench, 'workers2_efficiency' | 'machine_pair_efficiency' | 'workers2_vs_machine' | 'default_cli_seconds'>> {
   const workers = availableParallelism();
   const timings: RunTimings = { phases: {}, threads: [] };
   const t0 = performance.now();
@@ -151,6 +161,11 @@ async function defaultComparison(dir: string, log: (line: string) => void): Prom
     default_comparison_seconds: Number(seconds.toFixed(2)),
     default_stepping_seconds: Number(stepping.toFixed(2)),
     default_comparison_vs_stepping: Number((seconds / stepping).toFixed(3)),
+    default_organisation_seconds: Number(perThread('build').toFixed(2)),
+    default_setup_seconds: Number(perThread('setup').toFixed(2)),
+    default_fold_seconds: Number(perThread('fold').toFixed(2)),
+    default_collect_seconds: Number(((timings.phases.collect ?? 0) / 1000).toFixed(2)),
+    default_report_seconds: Number(((t3 - t2) / 1000).toFixed(2)),
   };
 }
 
