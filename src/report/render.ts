@@ -7,9 +7,12 @@
 import { existsSync } from 'node:fs';
 import * as vl from 'vega-lite';
 import * as vega from 'vega';
+import { setByUs as purgeDelaySetByUs } from './resvg-memory.ts';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
 import { useFontMetrics } from './fontmetrics.ts';
+
+if (purgeDelaySetByUs) delete process.env.MIMALLOC_PURGE_DELAY;
 
 export const FONT_FAMILY = 'DejaVu Sans';
 
