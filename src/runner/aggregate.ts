@@ -160,6 +160,19 @@ export class Aggregate {
     };
   }
 
+  /** Back to no rollouts, keeping the summaries' arrays (see SketchBank.reset). */
+  reset(): void {
+    this.rollouts = 0;
+    this.series.reset();
+    for (const bank of this.banks) bank.reset();
+    this.forced.fill(0);
+    for (const cell of this.pairs) {
+      cell.wins = 0;
+      cell.losses = 0;
+      cell.ties = 0;
+    }
+  }
+
   /** Numbers held by all summaries (see Sketch.footprint). */
   footprint(): number {
     let total = this.series.footprint() + this.banks.reduce((sum, bank) => sum + bank.footprint(), 0);
@@ -221,10 +234,11 @@ export class PartialSummaries {
     (this.partial ??= new Aggregate(this.experiment, this.experimentKey)).addBatch(packed);
   }
 
-  /** What was folded since the last take (null if nothing), and a fresh start. */
+  /** What was folded since the last take (null if nothing), and a fresh start in the same arrays. */
   take(): AggregateJSON | null {
-    const json = this.partial?.toJSON() ?? null;
-    this.partial = null;
+    if (!this.partial || this.partial.rollouts === 0) return null;
+    const json = this.partial.toJSON();
+    this.partial.reset();
     return json;
   }
 }

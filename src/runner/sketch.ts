@@ -300,6 +300,24 @@ export class SketchBank {
     if (++this.pendingRows === PENDING_ROWS) this.flush();
   }
 
+  /**
+   * Empties every cell, keeping the arrays (a worker's partial summaries start again after each hand-over:
+   * new arrays each time fragmented the process's memory over a long run).
+   */
+  reset(): void {
+    this.pendingRows = 0;
+    this.partials.clear();
+    const s = this.scalars;
+    s.fill(0);
+    for (let c = 0; c < this.size; c++) {
+      s[c * SCALARS + MIN] = Infinity;
+      s[c * SCALARS + MAX] = -Infinity;
+    }
+    this.regions.fill(0);
+    this.arena.fill(0, 0, this.arenaUsed);
+    this.arenaUsed = 0;
+  }
+
   /** Folds the pending rows, cell by cell. */
   private flush(): void {
     const rows = this.pendingRows;
