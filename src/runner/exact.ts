@@ -2,7 +2,7 @@
  * The exact per-rollout results of a finished rollouts.csv, for summary.json to quote the numbers the
  * report and the terminal quote rather than the sketches' approximations.
  *
- * Memory flat in rollouts (issue 17): rollouts.csv is read once, a megabyte at a time, and its result,
+ * Memory flat in rollouts (issue 17): rollouts.csv is read once, 64 kB at a time, and its result,
  * wave and draw columns are written column by column into a scratch file of doubles; a summary then
  * reads back one column at a time (n doubles) and lets it go. Holding every column of every strategy
  * at once cost 8 bytes × columns × strategies × rollouts, plus the garbage of building it.
