@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, copyFileSync, rmSync 
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { RESULTS } from '../model/index.ts';
-import { readExactResults } from '../runner/finalise.ts';
+import { readExactResults } from '../runner/exact.ts';
 import { EXPLORE_FOLDER, installFolder, writeFileDurably, writeJson } from '../runner/outputs.ts';
 import { compileClaim, parseColumn } from '../scenarios/claim.ts';
 import type { Experiment } from '../scenarios/experiment.ts';

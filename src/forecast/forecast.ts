@@ -12,7 +12,8 @@ import { createRandom, deriveSeed } from '../model/index.ts';
 import { Aggregate } from '../runner/aggregate.ts';
 import { layoutOf } from '../runner/batch.ts';
 import { experimentKey } from '../runner/execute.ts';
-import { buildSummary, readExactResults, timeseriesCsv } from '../runner/finalise.ts';
+import { withExactColumns } from '../runner/exact.ts';
+import { buildSummary, timeseriesCsv } from '../runner/finalise.ts';
 import { checkOutputFolder, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from '../runner/outputs.ts';
 import type { RunSummary } from '../runner/summary.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
@@ -165,7 +166,7 @@ export async function runForecast(options: ForecastOptions): Promise<ForecastRes
   mkdirSync(ready, { recursive: true });
   writeFileDurably(join(ready, 'rollouts.csv'), rolloutsHeader(shaped, runLayout) + rows.join(''));
   writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(shaped, aggregate));
-  const summary = buildSummary(shaped, aggregate, readExactResults(join(ready, 'rollouts.csv'), shaped));
+  const summary = withExactColumns(join(ready, 'rollouts.csv'), shaped, `${ready}.exact-columns`, (exact) => buildSummary(shaped, aggregate, exact));
   writeJson(join(ready, 'summary.json'), summary);
   writeFileDurably(join(ready, 'posterior.csv'), posteriorCsv(setup.parameters.map((p) => p.name), last));
   const parameters = parameterSummaries(experiment, plan, last);

@@ -269,7 +269,7 @@ export class PartialSummaries {
     (this.partial ??= new Aggregate(this.experiment, this.experimentKey)).addBatch(packed);
   }
 
-  /** What was folded since the last take (Aggregate.pack; null if nothing), and a fresh start. */
+  /** What was folded since the last take (Aggregate.pack; null if nothing), and a fresh start in the same arrays. */
   take(): Float64Array | null {
     if (!this.partial || this.partial.rollouts === 0) return null;
     const packed = this.partial.pack();

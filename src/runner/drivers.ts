@@ -9,6 +9,7 @@
 import { RESULTS } from '../model/index.ts';
 import type { Experiment } from '../scenarios/experiment.ts';
 import { fileParamPath } from '../scenarios/names.ts';
+import type { ExactSource } from './exact.ts';
 
 /** One uncertainty's influence on one result of one strategy, or of a pair `A-B` (A minus B, rollout by rollout). */
 export interface Driver {
@@ -24,17 +25,30 @@ export interface Driver {
   n: number;
 }
 
-/** Average ranks (1..n, ties sharing their mean rank). */
-export function ranks(values: ArrayLike<number>): Float64Array {
+/** Average ranks (1..n, ties sharing their mean rank), into `out`; `sorted` is scratch of the same length. */
+export function ranks(values: ArrayLike<number>, out: Float64Array = new Float64Array(values.length), sorted: Float64Array = new Float64Array(values.length)): Float64Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) out[order[k]!] = rank;
-    i = j + 1;
+  // Sorted values in a typed array (no array of n indices, which for a long run was a large object
+  // left for a full collection): a value's tied run in it is [first, last], its rank their mean + 1.
+  sorted.set(values);
+  sorted.sort();
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = lo;
+    hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = (first + lo - 1) / 2 + 1;
   }
   return out;
 }
@@ -77,27 +91,36 @@ const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /**
  * Every uncertainty against every result of every strategy and of every ordered pair of strategies
- * (A before B in scenario order). `columns(strategy)` gives a strategy's per-rollout columns by name
- * (results, and the uncertainties' draws), rollouts in the same order for every strategy. A week
+ * (A before B in scenario order). `exact` gives a strategy's per-rollout column by name (results, and the
+ * uncertainties' draws), rollouts in the same order for every strategy, read one result at a time. A week
  * never reached counts as the week after the horizon. Constant results (nothing to explain) are left out.
  */
-export function driversOf(experiment: Experiment, columns: (strategy: string) => Map<string, Float64Array> | undefined): Driver[] {
+export function driversOf(experiment: Experiment, exact: ExactSource): Driver[] {
   const inputs = experiment.uncertainties.map((u) => fileParamPath(u.path));
-  const first = experiment.strategies.length ? columns(experiment.strategies[0]!.name) : undefined;
-  if (!first || inputs.length === 0) return [];
-  const draws = inputs.map((name) => first.get(name)).filter((d): d is Float64Array => d !== undefined && d.every(Number.isFinite));
+  const first = experiment.strategies[0]?.name;
+  if (first === undefined || inputs.length === 0) return [];
+  const draws = inputs.map((name) => exact.column(first, name)).filter((d): d is Float64Array => d !== undefined && d.every(Number.isFinite));
   if (draws.length !== inputs.length) return []; // an old folder without the draws
-  const inputRanks = draws.map(ranks);
+  const rows = draws[0]!.length;
+  // A few buffers of one value per rollout, reused for every result (see ExactSource).
+  const sorted = new Float64Array(rows);
+  const inputRanks = draws.map((d) => ranks(d, d, sorted));
+  const yRanks = new Float64Array(rows);
+  const difference = new Float64Array(rows);
   const later = experiment.params.weeks + 1;
-  const valuesOf = (strategy: string, outcome: string, weeks: boolean): Float64Array | undefined => {
-    const raw = columns(strategy)?.get(outcome);
-    if (!raw) return undefined;
-    return weeks ? raw.map((v) => (Number.isFinite(v) ? v : later)) : raw;
+  const names = experiment.strategies.map((s) => s.name);
+  const columns: (Float64Array | undefined)[] = names.map(() => undefined);
+  const valuesOf = (i: number, outcome: string, weeks: boolean): Float64Array | undefined => {
+    const values = exact.column(names[i]!, outcome, columns[i]);
+    if (!values) return undefined;
+    columns[i] = values;
+    if (weeks) for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k]!)) values[k] = later;
+    return values;
   };
   const out: Driver[] = [];
   const add = (outcome: string, strategy: string, y: Float64Array): void => {
-    if (y.length !== draws[0]!.length || !y.every(Number.isFinite)) return;
-    const yRanks = ranks(y);
+    if (y.length !== rows || !y.every(Number.isFinite)) return;
+    ranks(y, yRanks, sorted);
     inputs.forEach((input, j) => {
       const rho = pearson(inputRanks[j]!, yRanks);
       if (!Number.isFinite(rho)) return;
@@ -105,16 +128,19 @@ export function driversOf(experiment: Experiment, columns: (strategy: string) =>
       out.push({ outcome, strategy, input, rho: round4(rho), low: round4(low), high: round4(high), n: y.length });
     });
   };
-  const names = experiment.strategies.map((s) => s.name);
   for (const r of RESULTS) {
     const weeks = r.unit === 'weeks';
-    const per = names.map((s) => valuesOf(s, r.name, weeks));
+    const per = names.map((_, i) => valuesOf(i, r.name, weeks));
     names.forEach((s, i) => { if (per[i]) add(r.name, s, per[i]!); });
     for (let a = 0; a < names.length; a++) {
       for (let b = a + 1; b < names.length; b++) {
         const ya = per[a];
         const yb = per[b];
-        if (ya && yb && ya.length === yb.length) add(r.name, `${names[a]}-${names[b]}`, ya.map((v, k) => v - yb[k]!));
+        if (ya && yb && ya.length === yb.length) {
+          const y = ya.length === rows ? difference : new Float64Array(ya.length);
+          for (let k = 0; k < ya.length; k++) y[k] = ya[k]! - yb[k]!;
+          add(r.name, `${names[a]}-${names[b]}`, y);
+        }
       }
     }
   }

@@ -13,8 +13,8 @@
  *   gigabytes. A sketch's dense buckets span its metric's range, so its size is bounded by the range,
  *   not by the rollouts. Held by the main thread and by every worker, and copied as plain arrays when
  *   the workers hand them over;
- * - finished batches not yet handed over (bounded, see execute.ts), and at the end the per-rollout
- *   results read back from rollouts.csv and summary.json's comparisons.
+ * - finished batches not yet handed over (bounded, see execute.ts), and at the end a few columns of
+ *   the per-rollout results read back from rollouts.csv (exact.ts) and summary.json's comparisons.
  */
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
@@ -41,8 +41,11 @@ export const MEMORY_MODEL = {
   /** summary.json's entry of one paired comparison (object and text), and one driver. */
   perComparison: 1_200,
   perDriver: 300,
-  /** One row of rollouts.csv held at the end: the exact results read back (numbers of every column). */
-  perRolloutRow: 200,
+  /**
+   * One rollout's numbers held at the end, when summary.json quotes the exact results (exact.ts): read
+   * back one column at a time, a few buffers of one double per rollout are held at once (below).
+   */
+  perRolloutValue: 8,
 } as const;
 
 export interface RunEstimate {
@@ -114,7 +117,9 @@ export function estimateRun(experiment: Experiment, workers: number, rollouts = 
   const copies = sketches * m.perSketchCopy * sketchFill(rollouts);
   const batchBytes = batchSizeFor(rollouts) * layout.rolloutSize * 8;
   const worker = m.worker + model + summaries + copies + 2 * batchBytes;
-  const finish = pairs * RESULT_COUNT * (m.perComparison + experiment.uncertainties.length * m.perDriver) + rollouts * strategies * m.perRolloutRow;
+  // The columns held at once: a result of every strategy, the draws' ranks, and a few for sorting and ranking.
+  const exactColumns = strategies + experiment.uncertainties.length + 4;
+  const finish = pairs * RESULT_COUNT * (m.perComparison + experiment.uncertainties.length * m.perDriver) + rollouts * exactColumns * m.perRolloutValue;
   // The main thread folds what the workers hand over (one copy from each at a time), or on its own runs
   // the batches and keeps a partial summary besides the run's.
   const main = m.process + summaries + Math.min(RETAINED_BATCH_BYTES, rollouts * layout.rolloutSize * 8) + finish

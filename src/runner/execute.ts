@@ -19,11 +19,13 @@ import { InputError } from '../errors.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { experimentHash } from '../scenarios/hash.ts';
 import { batchSizeFor, layoutOf, parseFailure, planBatches, type BatchTask, type RolloutFailureInfo } from './batch.ts';
-import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
+import { withExactColumns } from './exact.ts';
+import { buildSummary, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutRows, rolloutsHeader, writeFileDurably, writeJson } from './outputs.ts';
 import { WorkClock, type ThreadTimes } from './clock.ts';
 import { createRunner, type BatchRunner } from './pool.ts';
 import { RETAINED_BATCH_BYTES } from './estimate.ts';
+import { RetainedBatches } from './retained.ts';
 import { schedule } from './schedule.ts';
 import { MANIFEST_FORMAT, type RunManifest, type RunSummary } from './summary.ts';
 import { uptakeVersion } from '../version.ts';
@@ -211,8 +213,9 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
    * Batches finished (rows written) whose summaries still sit in the workers, kept until the next
    * collect so an interrupt can fold them here and lose nothing.
    */
-  const uncollected = new Map<number, Float64Array>();
-  let uncollectedBytes = 0;
+  const limit = Math.max(2, runner.workers * 2);
+  // Room for the cap and the batches that finish while a collect waits for those in flight.
+  const uncollected = new RetainedBatches(Math.min(total, MAX_UNCOLLECTED_BYTES / (layout.rolloutSize * 8) + (limit + 1) * batchSize) * layout.rolloutSize * 8);
   let lastCollect = performance.now();
   /** A collect happened whose checkpoint is not written yet. */
   let checkpointDue = false;
@@ -227,13 +230,12 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     const parts = await runner.collect();
     // A worker thread that died took its partial summaries with it: never count batches that are not in them.
     let expected = 0;
-    for (const index of uncollected.keys()) expected += tasks[index]!.end - tasks[index]!.start;
+    for (const index of uncollected.indices()) expected += tasks[index]!.end - tasks[index]!.start;
     const received = parts.reduce((sum, part) => sum + Aggregate.packedRollouts(part), 0);
     if (received !== expected) throw new Error(`the workers handed over summaries of ${received} rollouts, expected ${expected}: a worker was lost`);
     for (const part of parts) aggregate.mergePacked(part);
-    for (const index of uncollected.keys()) completed.add(index);
+    for (const index of uncollected.indices()) completed.add(index);
     uncollected.clear();
-    uncollectedBytes = 0;
     lastCollect = performance.now();
     phase('collect');
   };
@@ -245,7 +247,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
       inFlight.set(index, tasks[index]!);
       return runner.run(tasks[index]!);
     }, {
-      limit: Math.max(2, runner.workers * 2),
+      limit,
       signal: options.signal,
       onDone: (k, packed) => {
         phase('run batches');
@@ -258,14 +260,13 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
         const index = pending[k]!;
         // Rows first: a checkpoint never counts a batch whose rows are missing.
         writeFileDurably(batchFile(workDir, index), rolloutRows(experiment, layout, packed, tasks[index]!.start));
-        uncollected.set(index, packed);
-        uncollectedBytes += packed.byteLength;
+        uncollected.add(index, packed);
         inFlight.delete(index);
         report();
         phase('write rows');
       },
       // A checkpoint (and the retained batches' memory) needs a collect, and a collect needs no batch in flight.
-      pauseDue: () => uncollected.size > 0 && (performance.now() - lastCollect > checkpointMs || uncollectedBytes > MAX_UNCOLLECTED_BYTES),
+      pauseDue: () => uncollected.size > 0 && (performance.now() - lastCollect > checkpointMs || uncollected.bytes > MAX_UNCOLLECTED_BYTES),
       // The checkpoint itself waits for the next batch to finish: the aggregate and the completed batches
       // change only in a collect, so it is the same then, and the workers need not wait for it.
       pause: async () => {
@@ -285,7 +286,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
     // The workers' partial summaries are gone with them: fold the finished batches they held here, and
     // keep them all for --resume.
     const keepFinished = (): void => {
-      for (const [index, packed] of uncollected) {
+      for (const [index, packed] of uncollected.entries()) {
         aggregate.addBatch(packed);
         completed.add(index);
       }
@@ -330,7 +331,7 @@ export async function runExperiment(options: RunOptions): Promise<RunResult> {
   if (options.shard) {
     writeJson(join(ready, 'partial.json'), { experiment, aggregate: aggregate.toJSON() });
   } else {
-    summary = buildSummary(experiment, aggregate, readExactResults(join(ready, 'rollouts.csv'), experiment));
+    summary = withExactColumns(join(ready, 'rollouts.csv'), experiment, join(workDir, 'exact-columns.bin'), (exact) => buildSummary(experiment, aggregate, exact));
     phase('summary');
     writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
     phase('timeseries.csv');

@@ -11,7 +11,8 @@ import { type Aggregate } from './aggregate.ts';
 import { driversOf } from './drivers.ts';
 import { QUANTILE_ERROR, RESULT_BETTER } from './metrics.ts';
 import type { Sketch } from './sketch.ts';
-import { forEachLine, waveColumnPrefix } from './outputs.ts';
+import type { ExactSource } from './exact.ts';
+import { waveColumnPrefix } from './outputs.ts';
 import {
   QUANTILES, QUANTILE_NAMES, SUMMARY_FORMAT, quantileCountingNever, quantileOfSorted, type Quantile, TIMESERIES_COLUMNS, type PairedComparison, type Quantiles, type ResultQuantiles,
   type ResultDistribution, type ResultHistogram, type RunSummary, type WaveOpening, type WeekSeries,
@@ -171,56 +172,19 @@ export function comparisonsOf(agg: Aggregate, experiment: Experiment): PairedCom
 }
 
 /**
- * Per-rollout results as rollouts.csv holds them, by strategy and column
- * (NaN = "never"), so that summary.json quotes the exact numbers the report
- * and the terminal quote rather than the sketches' approximations.
+ * The exact distribution of one result over rollouts: the same definitions as the report (weeks count
+ * "never" as later than any week). Sorts `values` in place (numerically, NaN last: the finite values,
+ * then "never").
  */
-export type ExactResults = Map<string, Map<string, Float64Array>>;
-
-/** Reads the result and wave columns of a finished rollouts.csv (written just before the summary). */
-export function readExactResults(file: string, experiment: Experiment): ExactResults {
-  // Read line by line, twice (count, then fill): the file is never held whole (memory flat in rollouts).
-  let header: string[] = [];
-  const counts = new Map<string, number>();
-  forEachLine(file, (line, i) => {
-    if (i === 0) header = line.split(',');
-    else if (line) {
-      const strategy = line.slice(0, line.indexOf(','));
-      counts.set(strategy, (counts.get(strategy) ?? 0) + 1);
-    }
-  });
-  const draws = new Set(experiment.uncertainties.map((u) => fileParamPath(u.path)));
-  const wanted = header.map((name, i) => (i >= 3 && (RESULT_NAMES.has(name) || name.endsWith('_open_week') || draws.has(name)) ? name : ''));
-  const out: ExactResults = new Map();
-  for (const plan of experiment.strategies) {
-    const n = counts.get(plan.name) ?? 0;
-    out.set(plan.name, new Map(wanted.filter(Boolean).map((name) => [name, new Float64Array(n)])));
-  }
-  const filled = new Map<string, number>();
-  forEachLine(file, (line, i) => {
-    if (i === 0 || !line) return;
-    const cells = line.split(',');
-    const columns = out.get(cells[0]!);
-    if (!columns) return;
-    const row = filled.get(cells[0]!) ?? 0;
-    filled.set(cells[0]!, row + 1);
-    for (let c = 3; c < cells.length; c++) {
-      if (!wanted[c]) continue;
-      const text = cells[c]!;
-      columns.get(wanted[c]!)![row] = text === '' || text === 'never' ? NaN : Number(text);
-    }
-  });
-  return out;
-}
-
-const RESULT_NAMES: ReadonlySet<string> = new Set(RESULTS.map((r) => r.name));
-
-/** The exact distribution of one result over rollouts: the same definitions as the report (weeks count "never" as later than any week). */
 function distributionOfValues(values: Float64Array, unit: string): ResultDistribution {
-  const finite = Array.from(values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const sorted = values.sort();
   const n = values.length;
-  const never = n - finite.length;
-  const withNever = unit === 'weeks' ? [...finite, ...new Array<number>(never).fill(Infinity)] : finite;
+  let count = n;
+  while (count > 0 && Number.isNaN(sorted[count - 1]!)) count--;
+  const finite = sorted.subarray(0, count);
+  const never = n - count;
+  // For weeks, "never" as Infinity after every week: the same buffer, its NaN tail overwritten.
+  const withNever = unit === 'weeks' ? sorted.fill(Infinity, count) : finite;
   const q = (p: number): Quantile => {
     const v = unit === 'weeks' ? quantileCountingNever(withNever, p) : quantileOfSorted(finite, p);
     return v === Infinity ? 'never' : round6(v);
@@ -249,11 +213,12 @@ function distributionOfValues(values: Float64Array, unit: string): ResultDistrib
  * distributions and wave openings are exact; without, they come from the
  * mergeable sketches, within the stated quantile error.
  */
-export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: ExactResults): RunSummary {
+export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: ExactSource): RunSummary {
   const weeks = agg.layout.weeks;
   const timeseries: RunSummary['timeseries'] = {};
   const distributions: RunSummary['distributions'] = {};
   const waveOpenWeeks: RunSummary['waveOpenWeeks'] = {};
+  let buffer: Float64Array | undefined;
   experiment.strategies.forEach((plan, s) => {
     const perObservable: Record<string, WeekSeries> = {};
     OBSERVABLES.forEach((o, k) => {
@@ -265,8 +230,12 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
       perObservable[o.name] = series;
     });
     timeseries[plan.name] = perObservable;
-    const columns = exact?.get(plan.name);
-    distributions[plan.name] = Object.fromEntries(RESULTS.map((r, j) => [r.name, columns?.has(r.name) ? distributionOfValues(columns.get(r.name)!, r.unit) : distributionOf(agg.resultSketch(s, j), r.unit)]));
+    // One column read back at a time, into one buffer (exact.ts): memory flat in rollouts.
+    distributions[plan.name] = Object.fromEntries(RESULTS.map((r, j) => {
+      const values = exact?.column(plan.name, r.name, buffer);
+      if (values) buffer = values;
+      return [r.name, values ? distributionOfValues(values, r.unit) : distributionOf(agg.resultSketch(s, j), r.unit)];
+    }));
     const waves = waveCountOf(plan);
     if (waves > 0) {
       const openings: WaveOpening[] = [];
@@ -274,7 +243,8 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
         const sk = agg.waveSketch(s, w);
         const n = sk.n + sk.nan;
         const forced = agg.waveForced(s, w);
-        const opened = columns?.get(`${waveColumnPrefix(w)}_open_week`);
+        const opened = exact?.column(plan.name, `${waveColumnPrefix(w)}_open_week`, buffer);
+        if (opened) buffer = opened;
         const { mean, p05, p25, p50, p75, p95 } = opened ? distributionOfValues(opened, 'weeks') : weekQuantilesOf(sk);
         openings.push({
           wave: w, label: w === 0 ? 'pilot' : `wave ${w}`, n, never: sk.nan, neverShare: n ? round6(sk.nan / n)! : 0,
@@ -321,6 +291,6 @@ export function buildSummary(experiment: Experiment, agg: Aggregate, exact?: Exa
     histograms: RESULTS.map((_, j) => histogramOf(agg, experiment, j)),
     comparisons,
     waveOpenWeeks,
-    ...(exact ? { drivers: driversOf(experiment, (s) => exact.get(s)) } : {}),
+    ...(exact ? { drivers: driversOf(experiment, exact) } : {}),
   };
 }

@@ -10,7 +10,8 @@ import type { Experiment } from '../scenarios/experiment.ts';
 import { Aggregate, PARTIAL_FORMAT, type AggregateJSON } from './aggregate.ts';
 import { layoutOf } from './batch.ts';
 import { experimentKey, findUnfinishedShard, interruptedRuns, manifestOf, shardRange, type RunResult } from './execute.ts';
-import { buildSummary, readExactResults, timeseriesCsv } from './finalise.ts';
+import { withExactColumns } from './exact.ts';
+import { buildSummary, timeseriesCsv } from './finalise.ts';
 import { checkOutputFolder, concatenate, installFolder, rolloutsHeader, RunInputError, writeFileDurably, writeJson } from './outputs.ts';
 import type { RunManifest } from './summary.ts';
 import { uptakeVersion } from '../version.ts';
@@ -91,7 +92,8 @@ export async function mergeShards(options: MergeOptions): Promise<RunResult> {
   try {
     const layout = layoutOf(experiment);
     concatenate(join(ready, 'rollouts.csv'), rolloutsHeader(experiment, layout), partials.map((p) => join(p.dir, 'rollouts.csv')), true);
-    const summary = buildSummary(experiment, aggregate, readExactResults(join(ready, 'rollouts.csv'), experiment));
+    // The scratch file beside the folder being written, not in it.
+    const summary = withExactColumns(join(ready, 'rollouts.csv'), experiment, `${ready}.exact-columns`, (exact) => buildSummary(experiment, aggregate, exact));
     writeFileDurably(join(ready, 'timeseries.csv'), timeseriesCsv(experiment, aggregate));
     writeJson(join(ready, 'summary.json'), summary);
     const manifest = manifestOf(experiment, {

@@ -62,13 +62,15 @@ export function rolloutRows(experiment: Experiment, layout: BatchLayout, packed:
 }
 
 /**
- * Calls `visit` with every line of a text file (without its newline), reading a megabyte at a time:
- * a file of a million rollouts is never held whole in memory.
+ * Calls `visit` with every line of a text file (without its newline), reading 64 kB at a time: a file
+ * of a million rollouts is never held whole in memory. A chunk's text stays under V8's large-object
+ * size (128 kB), so it dies young: a megabyte's text was a large object each, freed only by a full
+ * collection, and a long file's chunks piled up (memory flat in rollouts, issue 17).
  */
 export function forEachLine(file: string, visit: (line: string, index: number) => void): void {
   const fd = openSync(file, 'r');
   try {
-    const chunk = Buffer.alloc(1 << 20);
+    const chunk = Buffer.alloc(1 << 16);
     // Bytes after the last newline seen: decoded only once their line is complete (a character may span chunks).
     let rest: Buffer = Buffer.alloc(0);
     let index = 0;
@@ -105,18 +107,35 @@ export function writeFileDurably(file: string, text: string): void {
   }
 }
 
-/** Writes header + the given files' contents (each optionally without its first line) into `file`, one at a time. */
+/**
+ * Writes header + the given files' contents (each optionally without its first line) into `file`, one at
+ * a time, through one buffer: a buffer per file (thousands of batch files) left as many arrays outside
+ * the JS heap for V8 to free only when its heap next collects.
+ */
 export function concatenate(file: string, header: string, parts: string[], skipFirstLine: boolean): void {
   const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(1 << 16);
   try {
     writeSync(fd, header);
     for (const part of parts) {
-      let text = readFileSync(part);
-      if (skipFirstLine) {
-        const nl = text.indexOf(10);
-        text = nl < 0 ? Buffer.alloc(0) : text.subarray(nl + 1);
+      const from = openSync(part, 'r');
+      try {
+        let skipping = skipFirstLine;
+        for (;;) {
+          const read = readSync(from, chunk, 0, chunk.length, null);
+          if (read === 0) break;
+          let start = 0;
+          if (skipping) {
+            const nl = chunk.subarray(0, read).indexOf(10);
+            if (nl < 0) continue;
+            start = nl + 1;
+            skipping = false;
+          }
+          writeSync(fd, chunk, start, read - start);
+        }
+      } finally {
+        closeSync(from);
       }
-      writeSync(fd, text);
     }
     fsyncSync(fd);
   } finally {

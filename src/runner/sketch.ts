@@ -555,9 +555,9 @@ export class SketchBank {
   }
 
   /**
-   * Empties every cell but keeps each cell's bucket range: a worker's partial summaries start again after
-   * each collect, and growing every range again from nothing (moving and compacting the arena) cost a
-   * third of the folding.
+   * Empties every cell but keeps its arrays and each cell's bucket range: a worker's partial summaries
+   * start again after each collect. Growing every range again from nothing (moving and compacting the
+   * arena) cost a third of the folding, and new arrays each time fragmented the process's memory over a long run.
    */
   clear(): void {
     this.pendingRows = 0;

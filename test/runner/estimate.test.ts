@@ -53,11 +53,13 @@ describe('the estimate of a run', () => {
     expect(estimateRun(many, 1, 5).peakBytes).toBeGreaterThan(20 * estimateRun(e, 1, 5).peakBytes);
     expect(sketchFill(200)).toBe(1);
     expect(sketchFill(50_000)).toBe(1);
-    // Past 200 rollouts only the exact per-rollout results read back at the end grow (summary.json quotes them).
+    // Past 200 rollouts only the columns of exact per-rollout results read back at the end grow (summary.json
+    // quotes them; one column at a time: 3 strategies' results, the fixture's 1 draw and 4 buffers).
     const growth = estimateRun(e, 1, 50_000).peakBytes - estimateRun(e, 1, 2000).peakBytes;
     // (and the finished batches kept for an interrupt, up to their cap).
-    expect(growth).toBeGreaterThanOrEqual(48_000 * 3 * MEMORY_MODEL.perRolloutRow);
-    expect(growth).toBeLessThanOrEqual(48_000 * 3 * MEMORY_MODEL.perRolloutRow + RETAINED_BATCH_BYTES);
+    expect(e.uncertainties.length).toBe(1);
+    expect(growth).toBeGreaterThanOrEqual(48_000 * (3 + 1 + 4) * MEMORY_MODEL.perRolloutValue);
+    expect(growth).toBeLessThanOrEqual(48_000 * (3 + 1 + 4) * MEMORY_MODEL.perRolloutValue + RETAINED_BATCH_BYTES);
   });
 
   it('reads the memory available from the machine, or from UPTAKE_AVAILABLE_MEMORY', () => {
