@@ -9,8 +9,7 @@ import seedrandom from 'seedrandom';
 export type Random = () => number;
 
 export function createRandom(seed: number | string): Random {
-  const generator = new Xor4096(seed);
-  return () => generator.next();
+  return seedrandom.xor4096(String(seed)) as unknown as Random;
 }
 
 /**
