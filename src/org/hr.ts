@@ -11,7 +11,7 @@
  */
 import { ProblemCaps } from './problem-caps.ts';
 import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from './csv-records.ts';
 import { ScenarioError, type Diagnostic } from '../scenarios/errors.ts';
 import { chooseColumns, looksLikeValue, type ColumnMapping, type HrField, HR_FIELDS } from './columns.ts';
 import { pseudonymiser } from './pseudonym.ts';
@@ -80,13 +80,6 @@ interface Row extends Omit<HrPerson, 'key' | 'manager'> {
 const HEADER_EXAMPLE = '`PersonId,ManagerId,Organization` (Viva Insights), `ID,Boss ID,Department` or `Email,SupervisorEmail,Department`';
 const DATE_HINT = 'write dates as YYYY-MM-DD (e.g. 2021-03-15) or MM/DD/YYYY as Viva Insights does (03/15/2021)';
 
-export const CSV_ERRORS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a double quote is opened and never closed',
-  CSV_INVALID_CLOSING_QUOTE: 'a double quote inside a field is not doubled ("") or the field is not quoted as a whole',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows a closing double quote',
-  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'lines have different numbers of fields',
-};
-
 const KIND_TEXT: Record<string, string> = {
   fields: 'a wrong number of fields',
   blank: 'a blank id',
@@ -106,17 +99,7 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
   const maxPerKind = options.maxPerKind ?? 20;
   const problems: Diagnostic[] = [];
   const caps = new ProblemCaps(file, maxPerKind, KIND_TEXT);
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { info: true, skip_empty_lines: true, bom: true, comment: '#', comment_no_infix: true, relax_column_count: true }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as Error & { lines?: number; code?: string };
-    // csv-parse's own message may quote the cell it stopped at, which may be personal: say what is wrong in general.
-    const what = CSV_ERRORS[e.code ?? ''] ?? 'the text could not be split into fields';
-    throw new ScenarioError([{ file, line: e.lines ?? 0, col: e.lines ? 1 : 0, path: '', message: `not a readable CSV file: ${what}`, hint: `save it as comma-separated text with a header line such as ${HEADER_EXAMPLE}` }]);
-  }
-  // Lines of nothing but commas (a spreadsheet's empty rows) are not people.
-  records = records.filter((r) => r.record.some((v) => v.trim() !== ''));
+  const records = readCsvRecords(text, file, HEADER_EXAMPLE);
   if (records.length === 0) {
     throw new ScenarioError([{ file, line: 0, col: 0, path: '', message: 'the file is empty', hint: `start with a header line such as ${HEADER_EXAMPLE}, then one line per person` }]);
   }
@@ -125,7 +108,7 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
   const textOf = (line: number) => (source ??= text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/))[line - 1] ?? '';
 
   const [head, ...data] = records as [(typeof records)[number], ...typeof records];
-  const headerLine = head.info.lines;
+  const headerLine = head.line;
   const header = head.record.map((h) => h.trim());
   const choice = chooseColumns(header, options.columns);
   if (choice.problems.length > 0 && header.some(looksLikeValue)) {
@@ -145,8 +128,7 @@ export function parseHrExport(text: string, file: string, options: HrOptions = {
 
   // Each row on its own.
   const rows: Row[] = [];
-  for (const { record, info } of data) {
-    const line = info.lines;
+  for (const { record, line } of data) {
     const row: Row = { line, id: '', manager: '', department: '', team: null, location: null, level: null, function: null, frontLine: null, hireDate: null, effectiveDate: null, readable: true };
     rows.push(row);
     if (record.length < header.length || record.slice(header.length).some((v) => v.trim() !== '')) {

@@ -10,9 +10,9 @@
  */
 import { ProblemCaps } from './problem-caps.ts';
 import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from './csv-records.ts';
 import { ScenarioError, type Diagnostic } from '../scenarios/errors.ts';
-import { CSV_ERRORS, columnOf, type HrExport } from './hr.ts';
+import { columnOf, type HrExport } from './hr.ts';
 import { looksLikeValue } from './columns.ts';
 import { chooseNetworkColumns, NETWORK_FIELDS, type NetworkColumnMapping, type NetworkField } from './network-columns.ts';
 
@@ -213,14 +213,5 @@ function eachRecord(text: string, file: string, visit: (record: string[], line: 
 }
 
 function eachRecordParsed(text: string, file: string, visit: (record: string[], line: number) => void): void {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { info: true, skip_empty_lines: true, bom: true, comment: '#', comment_no_infix: true, relax_column_count: true }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as Error & { lines?: number; code?: string };
-    // csv-parse's own message may quote the cell it stopped at, which may be an id.
-    const what = CSV_ERRORS[e.code ?? ''] ?? 'the text could not be split into fields';
-    throw new ScenarioError([{ file, line: e.lines ?? 0, col: e.lines ? 1 : 0, path: '', message: `not a readable CSV file: ${what}`, hint: `save it as comma-separated text with a header line such as ${HEADER_EXAMPLE}` }]);
-  }
-  for (const { record, info } of records) if (record.some((v) => v.trim() !== '')) visit(record, info.lines);
+  for (const { record, line } of readCsvRecords(text, file, HEADER_EXAMPLE)) visit(record, line);
 }
