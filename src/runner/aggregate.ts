@@ -66,7 +66,7 @@ export class Aggregate {
   /** [pair][j]: pair * RESULT_COUNT + j. */
   readonly pairs: PairCell[] = [];
   readonly pairList: [number, number][];
-  /** The banks behind results, waves and pairs' differences. */
+  /** Every bank: the series', then those behind results, waves and pairs' differences. */
   private readonly banks: SketchBank[];
 
   constructor(experiment: Experiment, experimentKey: string) {
@@ -91,7 +91,7 @@ export class Aggregate {
     const pairKinds = Array.from({ length: this.pairList.length * RESULT_COUNT }, (_, c) => RESULT_KINDS[c % RESULT_COUNT]!);
     const pairBank = new SketchBank(pairKinds, bankArena(pairKinds.length));
     for (let c = 0; c < pairKinds.length; c++) this.pairs.push({ wins: 0, losses: 0, ties: 0, diff: pairBank.sketch(c) });
-    this.banks = [resultBank, waveBank, pairBank];
+    this.banks = [this.series, resultBank, waveBank, pairBank];
   }
 
   /** Folds in a packed batch (see batch.ts for the layout). */
@@ -153,9 +153,8 @@ export class Aggregate {
    * result files and checkpoints keep the versioned JSON.
    */
   pack(): Float64Array {
-    const banks = [this.series, ...this.banks];
     const counts = this.forced.length + 3 * this.pairs.length;
-    const out = new Float64Array(1 + counts + banks.reduce((sum, bank) => sum + bank.packedLength(), 0));
+    const out = new Float64Array(1 + counts + this.banks.reduce((sum, bank) => sum + bank.packedLength(), 0));
     let at = 0;
     out[at++] = this.rollouts;
     for (const count of this.forced) out[at++] = count;
@@ -164,7 +163,7 @@ export class Aggregate {
       out[at++] = p.losses;
       out[at++] = p.ties;
     }
-    for (const bank of banks) at = bank.pack(out, at);
+    for (const bank of this.banks) at = bank.pack(out, at);
     return out;
   }
 
@@ -173,7 +172,7 @@ export class Aggregate {
     this.rollouts = 0;
     this.forced.fill(0);
     for (const p of this.pairs) p.wins = p.losses = p.ties = 0;
-    for (const bank of [this.series, ...this.banks]) bank.clear();
+    for (const bank of this.banks) bank.clear();
   }
 
   /** Rollouts in what `pack` gave. */
@@ -191,7 +190,7 @@ export class Aggregate {
       p.losses += packed[at++]!;
       p.ties += packed[at++]!;
     }
-    for (const bank of [this.series, ...this.banks]) at = bank.mergePacked(packed, at);
+    for (const bank of this.banks) at = bank.mergePacked(packed, at);
     if (at !== packed.length) throw new Error(`packed summaries of ${packed.length} numbers, read ${at}`);
   }
 
@@ -210,7 +209,7 @@ export class Aggregate {
 
   /** Numbers held by all summaries (see Sketch.footprint). */
   footprint(): number {
-    let total = this.series.footprint() + this.banks.reduce((sum, bank) => sum + bank.footprint(), 0);
+    let total = this.banks.reduce((sum, bank) => sum + bank.footprint(), 0);
     total += this.forced.length;
     total += 3 * this.pairs.length;
     return total;
